@@ -1,0 +1,180 @@
+"""Plain data shared by every stage: inputs -> model -> plan -> renderers.
+
+Nothing here imports the solver, so renderers, the checker and tests can use these
+types without OR-Tools. Vocabulary follows ../shared/RULES.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+RUN_TYPES: tuple[str, ...] = (
+    "easy", "recovery", "long", "tempo", "speed", "hill", "race", "rest", "cross",
+)
+KEY_RUNS: frozenset[str] = frozenset({"long", "tempo", "speed", "hill", "race"})
+# H7: a session after one of these runs is done on fatigued legs.
+FATIGUING_RUNS: frozenset[str] = frozenset({"long", "race", "tempo", "speed", "hill"})
+LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+INTENSITIES: tuple[str, ...] = ("heavy", "light")
+PATTERNS: tuple[str, ...] = (
+    "squat", "lunge", "hinge", "single-leg", "calf", "hip-stability", "plyometric",
+)
+MUSCLES: tuple[str, ...] = (
+    "quads", "glutes", "hamstrings", "calves", "soleus", "hip-stabilizers", "adductors", "core",
+)
+EQUIPMENT: tuple[str, ...] = (
+    "dumbbell", "kettlebell", "barbell", "bench", "box", "band", "machine",
+)
+# The issue says floor, wall, a step and a chair are assumed in every home.
+ASSUMED_EQUIPMENT: frozenset[str] = frozenset({"floor", "wall", "step", "chair"})
+ALL_EQUIPMENT_WORDS: frozenset[str] = frozenset(EQUIPMENT) | ASSUMED_EQUIPMENT
+
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# Dose ladders. Index 0 is the easiest step; progression moves one index at a time.
+LOAD_LABELS: tuple[str, ...] = ("bodyweight", "light", "moderate", "heavy")
+TEMPO_LABELS: tuple[str, ...] = ("controlled", "slow 3-s lowering")
+RANGE_LABELS: tuple[str, ...] = ("controlled range", "full range")
+
+SAFETY_LINE = (
+    "Stop and seek professional help if an exercise causes sharp pain, numbness, "
+    "dizziness, chest pain, or unusual symptoms."
+)
+REPS_IN_RESERVE = "Finish every set with 1-3 reps in reserve."
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One catalog row: a named variation of one of the article's 13 exercises."""
+
+    id: str  # stable slug, e.g. "goblet-squat"
+    family: str  # the article's exercise title, e.g. "Goblet Squat"
+    family_no: int  # 1..13, the article's numbering
+    name: str  # display name of this variation, e.g. "Box squat"
+    level: str  # the level this variation is written for (LEVELS)
+    patterns: tuple[str, ...]
+    primary: tuple[str, ...]  # muscles trained directly
+    secondary: tuple[str, ...]
+    # Each inner tuple is a requirement satisfied by any one of its items;
+    # all requirements must be met. () means bodyweight only.
+    equipment: tuple[tuple[str, ...], ...]
+    loaded: bool  # carries an external load that can progress (LOAD_LABELS 1..3)
+    plyometric: bool
+    sessions: tuple[str, ...]  # intensities this variation suits: ("heavy",), ("light",), both
+    role: str  # "core" lift kept stable across a block, or "accessory" that rotates (S4)
+    sets_min: int
+    sets_max: int
+    reps_min: int
+    reps_max: int
+    reps_unit: str  # "reps", "reps/side", "steps/side", "steps/direction", "seconds"
+    rest_min_s: int
+    rest_max_s: int
+    easier: str  # id of the easier neighbour on the ladder, "" at the bottom
+    harder: str  # id of the harder neighbour, "" at the top
+    cue: str  # the one cue printed in the calendar
+    how_to: tuple[str, ...]
+    mistakes: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class Run:
+    date: date
+    kind: str  # one of RUN_TYPES
+    minutes: int | None = None
+    time: time | None = None
+    title: str = ""
+    source_label: str = ""  # what the input said before synonym mapping ("intervals")
+
+
+@dataclass(frozen=True)
+class Profile:
+    athlete: str = "runner"
+    level: str = "intermediate"
+    new_to_strength: bool = False
+    equipment: frozenset[str] = frozenset()
+    sessions: int | None = None  # upper bound asked for; None = the level's default (H3)
+    minutes: int = 45  # available per session, warm-up included (H12)
+    start_time: time = time(18, 0)
+    tz: str = "UTC"
+    prefer_days: frozenset[int] = frozenset()  # 0=Mon (S5)
+    avoid_days: frozenset[int] = frozenset()  # 0=Mon (S5)
+    deload_every: int = 4  # every Nth week of a block is a step-back week; 0 = never
+
+
+@dataclass(frozen=True)
+class Dose:
+    """What H9 compares week to week: at most one of these may change."""
+
+    variation: str  # Exercise.id
+    sets: int
+    reps: int
+    load: int  # index into LOAD_LABELS
+    tempo: int  # index into TEMPO_LABELS
+    range: int  # index into RANGE_LABELS
+
+
+DOSE_FIELDS: tuple[str, ...] = ("variation", "load", "sets", "reps", "range", "tempo")
+
+
+@dataclass(frozen=True)
+class PlannedExercise:
+    exercise: Exercise
+    dose: Dose
+    rest_s: int
+    minutes: int
+    why: str = ""
+
+    @property
+    def load_label(self) -> str:
+        return LOAD_LABELS[self.dose.load]
+
+    @property
+    def tempo_label(self) -> str:
+        return TEMPO_LABELS[self.dose.tempo]
+
+    @property
+    def range_label(self) -> str:
+        return RANGE_LABELS[self.dose.range]
+
+
+@dataclass(frozen=True)
+class Session:
+    date: date
+    start: time
+    minutes: int  # warm-up included
+    intensity: str  # "heavy" | "light"
+    exercises: tuple[PlannedExercise, ...]
+    why: str = ""
+    warmup_minutes: int = 10
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A soft objective's cost paid in the chosen plan."""
+
+    rule: str  # "S1".."S8"
+    cost: int
+    text: str  # plain words, e.g. "adductors not trained this week"
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    start: date  # a Monday
+    runs: tuple[Run, ...]
+    sessions: tuple[Session, ...]
+    deload: bool = False
+    target_sessions: int = 0
+    penalties: tuple[Penalty, ...] = ()
+    notes: tuple[str, ...] = ()  # shortfalls and their diagnosis
+
+
+@dataclass(frozen=True)
+class Plan:
+    athlete: str
+    level: str
+    status: str  # "optimal" | "feasible" | "reduced" (fewer sessions than target, see notes)
+    tz: str
+    weeks: tuple[WeekPlan, ...]
+    profile: Profile = field(default_factory=Profile)

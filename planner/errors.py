@@ -1,0 +1,29 @@
+"""Errors a user can act on. The CLI prints them without a traceback."""
+
+from __future__ import annotations
+
+
+class RunstrongError(Exception):
+    """Base class; `exit_code` is what the CLI exits with."""
+
+    exit_code = 2
+
+
+class InputError(RunstrongError):
+    """Bad input: names the file, the row (1-based data row, header = row 1) and the field."""
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 field: str | None = None) -> None:
+        self.file = file
+        self.row = row
+        self.field = field
+        self.message = message
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = [part for part in (
+            self.file,
+            f"row {self.row}" if self.row is not None else None,
+            f"field '{self.field}'" if self.field else None,
+        ) if part]
+        return f"{', '.join(where)}: {self.message}" if where else self.message
