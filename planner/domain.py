@@ -125,6 +125,7 @@ class PlannedExercise:
     rest_s: int
     minutes: int
     why: str = ""
+    equipment_used: tuple[str, ...] = ()  # the runner's items that meet each requirement
 
     @property
     def load_label(self) -> str:

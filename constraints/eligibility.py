@@ -1,0 +1,57 @@
+"""Which variations a runner may do at all: H5 (equipment), H6 (level, plyometrics), S7."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planner.domain import ASSUMED_EQUIPMENT, LEVELS, Exercise
+
+if TYPE_CHECKING:
+    from planner.model import WeekModel
+
+S7_WEIGHT = 5
+
+
+def equipment_allows(exercise: Exercise, owned: frozenset[str]) -> bool:
+    available = owned | ASSUMED_EQUIPMENT
+    return all(set(options) & available for options in exercise.equipment)
+
+
+def level_allows(exercise: Exercise, level: str) -> bool:
+    """H6: beginners never jump; intermediates only the low two-leg pogo (written for
+    intermediate); no variation above the runner's level."""
+    rank = LEVELS.index(level)
+    if exercise.plyometric and level == "beginner":
+        return False
+    return LEVELS.index(exercise.level) <= rank
+
+
+def _forbid(wm: WeekModel, rule: str, test) -> None:
+    for key in wm.family_keys():
+        for lit in wm.exercise_picks(key, test):
+            wm.require(rule, wm.model.add(lit == 0))
+
+
+def add_h5_equipment(wm: WeekModel) -> None:
+    """H5 — only exercises the runner's equipment allows; with none, bodyweight variants."""
+    owned = wm.inst.profile.equipment
+    _forbid(wm, "H5", lambda ex: not equipment_allows(ex, owned))
+
+
+def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
+    """H6 — "Beginners: Skip jumping at first"; "Intermediate: Start with low pogo hops on two
+    legs"; "Advanced: Use squat jumps, low-level bounds ..."."""
+    level = wm.inst.profile.level
+    _forbid(wm, "H6", lambda ex: not level_allows(ex, level))
+
+
+def add_s7_level_fit(wm: WeekModel) -> None:
+    """S7 — prefer the variation written for the runner's level (an advanced runner gets the
+    advanced variant when the equipment allows), one cost unit per level below."""
+    rank = wm.inst.level_rank
+    for key in wm.family_keys():
+        for cand, lit in zip(wm.candidates[key], wm.pick[key], strict=True):
+            gap = rank - LEVELS.index(cand.exercise.level)
+            if gap > 0:
+                wm.penalize("S7", S7_WEIGHT * gap, lit,
+                            f"{cand.exercise.name}: a {cand.exercise.level} variation")

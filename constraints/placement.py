@@ -1,0 +1,62 @@
+"""Where in the week: S2 (day fit), S3 (spread), S5 (preferred and avoided days)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planner.domain import WEEKDAYS
+
+if TYPE_CHECKING:
+    from planner.model import WeekModel
+
+S2_REST_DAY_WEIGHT = 30
+S2_LIGHT_REST_DAY_WEIGHT = 20
+S2_CROSS_DAY_WEIGHT = 10
+S3_WEIGHT = 20
+S5_AVOID_WEIGHT = 400
+S5_PREFER_WEIGHT = 15
+
+# "a day that is already moderately hard" — or an easy run day ("after an easy run").
+GOOD_HEAVY_DAYS = frozenset({"easy", "recovery", "tempo", "hill", "speed"})
+
+
+def add_s2_day_fit(wm: WeekModel) -> None:
+    """S2 — "put harder strength training after an easy run or on a day that is already
+    moderately hard, then keep easy days truly easy"; rest days stay free."""
+    inst = wm.inst
+    for d in inst.days:
+        kinds = inst.kinds(d)
+        day = WEEKDAYS[d]
+        if not kinds:
+            wm.penalize("S2", S2_REST_DAY_WEIGHT, wm.heavy[d],
+                        f"heavy session on {day}, a rest day")
+            wm.penalize("S2", S2_LIGHT_REST_DAY_WEIGHT, wm.light[d],
+                        f"light session on {day}, a rest day")
+        elif "long" in kinds:
+            wm.penalize("S2", S2_CROSS_DAY_WEIGHT, wm.light[d],
+                        f"light session on {day}, on legs tired from the long run")
+        elif not kinds & GOOD_HEAVY_DAYS:
+            wm.penalize("S2", S2_CROSS_DAY_WEIGHT, wm.heavy[d],
+                        f"heavy session on {day}, not after an easy or moderately hard run")
+
+
+def add_s3_spread(wm: WeekModel) -> None:
+    """S3 — two sessions two days apart recover less than three or more days apart."""
+    m = wm.model
+    for d in range(5):
+        close = m.new_bool_var(f"s3_close_{d}")
+        m.add(wm.session[d] + wm.session[d + 2] <= 1 + close)
+        wm.penalize("S3", S3_WEIGHT, close,
+                    f"sessions on {WEEKDAYS[d]} and {WEEKDAYS[d + 2]} are only two days apart")
+
+
+def add_s5_preferred_days(wm: WeekModel) -> None:
+    """S5 — honour the runner's avoided days strongly and preferred days mildly."""
+    profile = wm.inst.profile
+    for d in wm.inst.days:
+        if d in profile.avoid_days:
+            wm.penalize("S5", S5_AVOID_WEIGHT, wm.session[d],
+                        f"session on {WEEKDAYS[d]}, a day you asked to avoid")
+        elif profile.prefer_days and d not in profile.prefer_days:
+            wm.penalize("S5", S5_PREFER_WEIGHT, wm.session[d],
+                        f"session on {WEEKDAYS[d]}, not one of your preferred days")

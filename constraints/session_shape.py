@@ -1,0 +1,53 @@
+"""What one session holds: H2 (4–7 exercises), H8 (balanced heavy session), H12 (time)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planner.progression import WARMUP_MINUTES
+
+if TYPE_CHECKING:
+    from planner.model import WeekModel
+
+MIN_EXERCISES, MAX_EXERCISES = 4, 7
+
+# H8, from the FAQ: "a squat or lunge, a hip hinge, a step-up or single-leg move, calf
+# work, and a hip stability drill". Each entry is satisfied by any one of its patterns.
+HEAVY_SESSION_NEEDS: tuple[tuple[str, ...], ...] = (
+    ("squat", "lunge"), ("hinge",), ("single-leg",), ("calf",), ("hip-stability",),
+)
+
+
+def add_h2_exercise_count(wm: WeekModel) -> None:
+    """H2 — "Most runners only need 4–7 leg exercises in one session." """
+    for d in wm.inst.days:
+        count = sum(wm.day_families(d))
+        wm.require("H2", wm.model.add(count >= MIN_EXERCISES * wm.session[d]))
+        wm.require("H2", wm.model.add(count <= MAX_EXERCISES * wm.session[d]))
+
+
+def add_h8_heavy_session_balance(wm: WeekModel) -> None:
+    """H8 — a heavy session covers each of HEAVY_SESSION_NEEDS."""
+    for need in HEAVY_SESSION_NEEDS:
+        for d in wm.inst.days:
+            hits = wm.session_hits(d, "heavy", lambda ex, need=need: bool(set(need) & set(ex.patterns)))
+            wm.require("H8", wm.model.add(sum(hits) >= wm.heavy[d]))
+
+
+def add_h12_time_budget(wm: WeekModel) -> None:
+    """H12 — the warm-up ("5–8 minutes of easy movement", drills, practice sets) plus every
+    exercise's sets, reps and rest fit the minutes the runner has."""
+    m, inst = wm.model, wm.inst
+    budget = inst.profile.minutes
+    for d in inst.days:
+        parts = []
+        for key in wm.family_keys():
+            f, i = key
+            cands = wm.candidates[key]
+            longest = max((c.minutes for c in cands), default=0)
+            spent = m.new_int_var(0, longest, f"minutes_{d}_{f}_{i}")
+            duration = sum(c.minutes * lit for c, lit in zip(cands, wm.pick[key], strict=True))
+            m.add(spent >= duration).only_enforce_if(wm.inc[(d, f, i)])
+            parts.append(spent)
+        total = WARMUP_MINUTES * wm.session[d] + sum(parts)
+        wm.require("H12", m.add(total <= budget))

@@ -1,0 +1,95 @@
+"""One week as the model sees it: seven days of runs, the runner, and what last week left.
+
+Built from validated inputs; holds no solver objects, so constraint modules and the
+explanations read the same facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, WEEKDAYS, Dose, Exercise, Profile, Run
+
+DEFAULT_SESSIONS = {"beginner": 1, "intermediate": 2, "advanced": 2}
+FamilyKey = tuple[int, str]  # (family_no, intensity)
+
+
+@dataclass(frozen=True)
+class Carry:
+    """What one week hands the next: doses to progress from and where the sessions fell."""
+
+    doses: Mapping[FamilyKey, Dose] = field(default_factory=dict)
+    session_dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeekInstance:
+    start: date  # Monday
+    profile: Profile
+    exercises: tuple[Exercise, ...]
+    runs: tuple[Run, ...]  # runs dated inside this week
+    next_monday_runs: tuple[Run, ...] = ()  # H1 looks one day past Sunday
+    carry: Carry = field(default_factory=Carry)
+    deload: bool = False
+    race_dates: tuple[date, ...] = ()  # every race in the block, for the taper rule (B2)
+
+    @property
+    def days(self) -> range:
+        return range(7)
+
+    def date_of(self, day: int) -> date:
+        return self.start + timedelta(days=day)
+
+    def label(self, day: int) -> str:
+        return WEEKDAYS[day % 7]
+
+    @cached_property
+    def kinds_by_day(self) -> tuple[frozenset[str], ...]:
+        by_day: list[set[str]] = [set() for _ in range(8)]
+        for run in self.runs:
+            by_day[(run.date - self.start).days].add(run.kind)
+        for run in self.next_monday_runs:
+            by_day[7].add(run.kind)
+        return tuple(frozenset(kinds - {"rest"}) for kinds in by_day)
+
+    def kinds(self, day: int) -> frozenset[str]:
+        return self.kinds_by_day[day]
+
+    def is_eve_of_key_run(self, day: int) -> bool:
+        return bool(self.kinds(day + 1) & KEY_RUNS)
+
+    def is_fatigued(self, day: int) -> bool:
+        return bool(self.kinds(day) & FATIGUING_RUNS)
+
+    def has_run(self, day: int, kind: str) -> bool:
+        return kind in self.kinds(day)
+
+    def is_rest_day(self, day: int) -> bool:
+        return not self.kinds(day)
+
+    @property
+    def level_rank(self) -> int:
+        return LEVELS.index(self.profile.level)
+
+    @property
+    def target_sessions(self) -> int:
+        """H3: the level's number, never more than the runner asked for."""
+        default = DEFAULT_SESSIONS[self.profile.level]
+        asked = self.profile.sessions
+        return default if asked is None else max(0, min(asked, default))
+
+    @cached_property
+    def families(self) -> tuple[int, ...]:
+        return tuple(sorted({ex.family_no for ex in self.exercises}))
+
+    def family(self, family_no: int) -> tuple[Exercise, ...]:
+        return tuple(ex for ex in self.exercises if ex.family_no == family_no)
+
+    @property
+    def day_after_last_session(self) -> date | None:
+        if not self.carry.session_dates:
+            return None
+        return max(self.carry.session_dates) + timedelta(days=1)

@@ -1,0 +1,159 @@
+"""The CP-SAT model of one week: variables, then every rule from constraints/ added by name.
+
+Decision variables (all Boolean):
+- session[d], heavy[d], light[d]: a strength session on day d and its intensity;
+- inc[d, f, i]: family f is in the day-d session, which has intensity i;
+- pick[f, i][c]: this week's prescription for family f at intensity i is candidate c
+  (a variation + dose from planner.progression); one prescription per family and
+  intensity per week, so H9 can compare it with last week's.
+
+Hard rules are added with `WeekModel.require`, which attaches the rule's guard literal
+when the model is built for a diagnosis; soft objectives are named penalty terms added
+with `WeekModel.penalize`, so the plan can list every cost it paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.domain import INTENSITIES, Exercise
+from planner.instance import FamilyKey, WeekInstance
+from planner.progression import Candidate, candidates_for
+
+
+@dataclass(frozen=True)
+class SoftTerm:
+    rule: str
+    weight: int
+    literal: cp_model.IntVar  # 0/1 (or small int) whose value × weight is the cost
+    text: str
+
+
+class WeekModel:
+    def __init__(self, inst: WeekInstance, guard_rules: Iterable[str] = (),
+                 required_sessions: int | None = None) -> None:
+        self.inst = inst
+        self.model = cp_model.CpModel()
+        # One literal per hard rule when diagnosing: assumed true, so the solver can name
+        # the rules whose conjunction leaves no plan.
+        self.guards = {rule: self.model.new_bool_var(f"rule_{rule}") for rule in guard_rules}
+        self.soft_terms: list[SoftTerm] = []
+        m = self.model
+        self.session = [m.new_bool_var(f"session_{d}") for d in inst.days]
+        self.heavy = [m.new_bool_var(f"heavy_{d}") for d in inst.days]
+        self.light = [m.new_bool_var(f"light_{d}") for d in inst.days]
+        self.candidates: dict[FamilyKey, list[Candidate]] = {}
+        self.pick: dict[FamilyKey, list[cp_model.IntVar]] = {}
+        self.use: dict[FamilyKey, cp_model.IntVar] = {}
+        self.inc: dict[tuple[int, int, str], cp_model.IntVar] = {}
+        self.required_sessions = required_sessions
+        self._build_structure()
+
+    # -- structure: definitions, not rules ---------------------------------------------
+    def _build_structure(self) -> None:
+        m, inst = self.model, self.inst
+        for d in inst.days:
+            m.add(self.heavy[d] + self.light[d] == self.session[d])
+        for f in inst.families:
+            for i in INTENSITIES:
+                key = (f, i)
+                cands = candidates_for(
+                    inst.family(f), i, inst.profile.level, inst.profile.new_to_strength,
+                    inst.carry.doses.get(key), inst.deload)
+                self.candidates[key] = cands
+                self.pick[key] = [m.new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
+                self.use[key] = m.new_bool_var(f"use_{f}_{i}")
+                m.add(sum(self.pick[key]) == self.use[key])
+                day_lits = []
+                for d in inst.days:
+                    lit = m.new_bool_var(f"inc_{d}_{f}_{i}")
+                    self.inc[(d, f, i)] = lit
+                    m.add_implication(lit, self.intensity(d, i))
+                    m.add_implication(lit, self.use[key])
+                    day_lits.append(lit)
+                # A prescription exists only if some session of that intensity uses it.
+                m.add(self.use[key] <= sum(day_lits))
+        for d in inst.days:
+            for f in inst.families:
+                # One family once per session: two variations of a squat is one squat too many.
+                m.add(self.inc[(d, f, "heavy")] + self.inc[(d, f, "light")] <= 1)
+        if self.required_sessions is not None:
+            m.add(sum(self.session) >= self.required_sessions)
+
+    # -- helpers for constraint modules ---------------------------------------------------
+    def intensity(self, day: int, intensity: str) -> cp_model.IntVar:
+        return self.heavy[day] if intensity == "heavy" else self.light[day]
+
+    def guard(self, rule: str) -> list[cp_model.IntVar]:
+        lit = self.guards.get(rule)
+        return [lit] if lit is not None else []
+
+    def require(self, rule: str, constraint: cp_model.Constraint) -> cp_model.Constraint:
+        """Tag a hard constraint with its rule, so a diagnosis can switch it on and off."""
+        guard = self.guard(rule)
+        if guard:
+            constraint.only_enforce_if(guard)
+        return constraint
+
+    def penalize(self, rule: str, weight: int, literal: cp_model.IntVar, text: str) -> None:
+        self.soft_terms.append(SoftTerm(rule, weight, literal, text))
+
+    def picks_where(self, key: FamilyKey,
+                    test: Callable[[Candidate], bool]) -> list[cp_model.IntVar]:
+        return [lit for lit, cand in zip(self.pick[key], self.candidates[key], strict=True)
+                if test(cand)]
+
+    def exercise_picks(self, key: FamilyKey,
+                       test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
+        return self.picks_where(key, lambda cand: test(cand.exercise))
+
+    def session_hits(self, day: int, intensity: str,
+                     test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
+        """Literals, one per family, each true when the day's session holds that family in a
+        variation passing `test`. Families whose every candidate passes need no new variable."""
+        hits = []
+        for f in self.inst.families:
+            key = (f, intensity)
+            passing = self.exercise_picks(key, test)
+            if not passing:
+                continue
+            inc = self.inc[(day, f, intensity)]
+            if len(passing) == len(self.pick[key]):
+                hits.append(inc)
+                continue
+            hit = self.model.new_bool_var(f"hit_{day}_{f}_{intensity}_{len(self.soft_terms)}")
+            self.model.add_implication(hit, inc)
+            self.model.add(hit <= sum(passing))
+            hits.append(hit)
+        return hits
+
+    def family_keys(self) -> Iterable[FamilyKey]:
+        return self.candidates.keys()
+
+    def day_families(self, day: int) -> list[cp_model.IntVar]:
+        return [self.inc[(day, f, i)] for f in self.inst.families for i in INTENSITIES]
+
+    def objective(self) -> cp_model.LinearExprT:
+        return sum(term.weight * term.literal for term in self.soft_terms)
+
+
+def build_week_model(inst: WeekInstance, *, disabled: frozenset[str] = frozenset(),
+                     guard_rules: Iterable[str] = (),
+                     required_sessions: int | None = None,
+                     with_objective: bool = True) -> WeekModel:
+    """Every hard rule, then every soft objective, each added by its own named function."""
+    from constraints import HARD_RULES, SOFT_RULES
+
+    wm = WeekModel(inst, guard_rules=guard_rules, required_sessions=required_sessions)
+    for rule in HARD_RULES:
+        if rule.id not in disabled:
+            rule.add(wm)
+    if with_objective:
+        for soft in SOFT_RULES:
+            if soft.id not in disabled:
+                soft.add(wm)
+        wm.model.minimize(wm.objective())
+    return wm

@@ -1,0 +1,192 @@
+"""Solve a week, turn the solver's answer into plain plan data, and diagnose short weeks.
+
+Determinism: one worker, a fixed seed and a deterministic time limit, so the same input
+gives the same plan on any machine (maintainers: parallel search is not deterministic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from ortools.sat.python import cp_model
+
+from constraints import HARD_RULES
+from planner.domain import Dose, Penalty, PlannedExercise, Run, Session
+from planner.explain import exercise_why, session_why
+from planner.instance import Carry, FamilyKey, WeekInstance
+from planner.model import WeekModel, build_week_model
+from planner.progression import WARMUP_MINUTES, Candidate
+
+SEED = 20240611
+DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
+DEFAULT_RUN_MINUTES = 60
+
+
+def solver_parameters(solver: cp_model.CpSolver) -> None:
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = SEED
+    solver.parameters.max_deterministic_time = DETERMINISTIC_TIME_LIMIT
+
+
+@dataclass(frozen=True)
+class WeekResult:
+    sessions: tuple[Session, ...]
+    penalties: tuple[Penalty, ...]
+    doses: dict[FamilyKey, Dose]
+    status: str  # "optimal" | "feasible" | "infeasible"
+    solve_seconds: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def carry(self) -> Carry:
+        return Carry(doses=self.doses, session_dates=tuple(s.date for s in self.sessions))
+
+
+def solve_week(inst: WeekInstance) -> WeekResult:
+    wm = build_week_model(inst)
+    solver = cp_model.CpSolver()
+    solver_parameters(solver)
+    status = solver.solve(wm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Zero sessions always satisfy the hard rules, so this is a bug or a time-out.
+        return WeekResult((), (), {}, "infeasible", solver.wall_time)
+    sessions, doses = _read_sessions(wm, solver)
+    penalties = _read_penalties(wm, solver)
+    return WeekResult(sessions, penalties, doses,
+                      "optimal" if status == cp_model.OPTIMAL else "feasible", solver.wall_time)
+
+
+def _chosen(wm: WeekModel, solver: cp_model.CpSolver, key: FamilyKey) -> Candidate | None:
+    for cand, lit in zip(wm.candidates[key], wm.pick[key], strict=True):
+        if solver.boolean_value(lit):
+            return cand
+    return None
+
+
+def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
+                   ) -> tuple[tuple[Session, ...], dict[FamilyKey, Dose]]:
+    inst = wm.inst
+    doses: dict[FamilyKey, Dose] = {}
+    chosen: dict[FamilyKey, Candidate] = {}
+    for key in wm.family_keys():
+        cand = _chosen(wm, solver, key)
+        if cand is not None:
+            chosen[key] = cand
+            doses[key] = cand.dose
+    sessions = []
+    for d in inst.days:
+        if not solver.boolean_value(wm.session[d]):
+            continue
+        intensity = "heavy" if solver.boolean_value(wm.heavy[d]) else "light"
+        picked = [chosen[(f, intensity)] for f in inst.families
+                  if solver.boolean_value(wm.inc[(d, f, intensity)])]
+        items = tuple(
+            PlannedExercise(
+                exercise=c.exercise, dose=c.dose, rest_s=c.rest_s, minutes=c.minutes,
+                why=exercise_why(inst, c, intensity),
+                equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment))
+            for c in sorted(picked, key=session_order))
+        minutes = WARMUP_MINUTES + sum(item.minutes for item in items)
+        day = inst.date_of(d)
+        sessions.append(Session(
+            date=day, start=session_start(inst.runs, day, inst.profile.start_time, minutes),
+            minutes=minutes, intensity=intensity, exercises=items,
+            why=session_why(inst, d, intensity), warmup_minutes=WARMUP_MINUTES))
+    return tuple(sessions), doses
+
+
+def session_order(cand: Candidate) -> tuple[int, int]:
+    """Jumps first while the legs are fresh, then the article's order of the 13 exercises."""
+    return (0 if cand.exercise.plyometric else 1, cand.exercise.family_no)
+
+
+def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[str]
+                   ) -> tuple[str, ...]:
+    """The item that meets each requirement: the runner's own kit first, else what every home
+    has (floor, wall, step, chair)."""
+    used = []
+    for options in requirements:
+        mine = [item for item in options if item in owned]
+        used.append(mine[0] if mine else options[0])
+    return tuple(used)
+
+
+def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: int) -> time:
+    """At the runner's strength time, or straight after that day's run when they would overlap."""
+    start = datetime_on(day, preferred)
+    end = start + timedelta(minutes=minutes)
+    for run in sorted((r for r in runs if r.date == day and r.time), key=lambda r: r.time):
+        run_start = datetime_on(day, run.time)
+        run_end = run_start + timedelta(minutes=run.minutes or DEFAULT_RUN_MINUTES)
+        if run_start < end and start < run_end:
+            start, end = run_end, run_end + timedelta(minutes=minutes)
+    if start.date() != day:  # a late run pushes past midnight: keep the preferred time
+        return preferred
+    return start.time()
+
+
+def datetime_on(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock)
+
+
+def _read_penalties(wm: WeekModel, solver: cp_model.CpSolver) -> tuple[Penalty, ...]:
+    paid = []
+    for term in wm.soft_terms:
+        value = solver.value(term.literal)
+        if value:
+            paid.append(Penalty(term.rule, term.weight * value, term.text))
+    return tuple(sorted(paid, key=lambda p: (rule_sort_key(p.rule), -p.cost, p.text)))
+
+
+# -- diagnosis -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Diagnosis:
+    wanted: int
+    conflict: tuple[str, ...]  # smallest set of hard rule ids that together block `wanted`
+    suggestions: tuple[str, ...]
+
+
+def _feasible(inst: WeekInstance, wanted: int, disabled: frozenset[str] = frozenset()) -> bool:
+    wm = build_week_model(inst, disabled=disabled, required_sessions=wanted,
+                          with_objective=False)
+    solver = cp_model.CpSolver()
+    solver_parameters(solver)
+    return solver.solve(wm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def conflicting_rules(inst: WeekInstance, wanted: int) -> tuple[str, ...]:
+    """Rules that together forbid `wanted` sessions: CP-SAT assumptions on a feasibility
+    model (no objective, one worker), then shrunk one rule at a time to a minimal set."""
+    rule_ids = [rule.id for rule in HARD_RULES if rule.id != "H3"]
+    wm = build_week_model(inst, guard_rules=rule_ids, required_sessions=wanted,
+                          with_objective=False)
+    wm.model.add_assumptions([wm.guards[r] for r in rule_ids])
+    solver = cp_model.CpSolver()
+    solver_parameters(solver)
+    if solver.solve(wm.model) != cp_model.INFEASIBLE:
+        return ()
+    by_index = {wm.guards[r].index: r for r in rule_ids}
+    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
+            if i in by_index]
+    all_rules = frozenset(rule.id for rule in HARD_RULES)
+    for rule in sorted(core, key=rule_sort_key):
+        trial = [r for r in core if r != rule]
+        if not _feasible(inst, wanted, disabled=all_rules - frozenset(trial) - {"H3"}):
+            core = trial
+    return tuple(sorted(core, key=rule_sort_key))
+
+
+def rule_sort_key(rule: str) -> tuple[str, int]:
+    return (rule[0], int(rule[1:]))
+
+
+def diagnose_week(inst: WeekInstance, placed: int) -> Diagnosis:
+    from planner.explain import describe_conflict, suggest_changes
+
+    wanted = placed + 1
+    conflict = conflicting_rules(inst, wanted)
+    suggestions = suggest_changes(inst, wanted, conflict, _feasible)
+    return Diagnosis(wanted, conflict, describe_conflict(inst, conflict) + suggestions)
+
