@@ -30,7 +30,8 @@ def add_h8_heavy_session_balance(wm: WeekModel) -> None:
     """H8 — a heavy session covers each of HEAVY_SESSION_NEEDS."""
     for need in HEAVY_SESSION_NEEDS:
         for d in wm.inst.days:
-            hits = wm.session_hits(d, "heavy", lambda ex, need=need: bool(set(need) & set(ex.patterns)))
+            hits = wm.session_hits(
+                d, "heavy", lambda ex, need=need: bool(set(need) & set(ex.patterns)))
             wm.require("H8", wm.model.add(sum(hits) >= wm.heavy[d]))
 
 

@@ -325,27 +325,33 @@ def _check_family_titles(exercises: Sequence[Exercise], row_of: Mapping[str, int
 def _check_neighbours(exercises: Sequence[Exercise], row_of: Mapping[str, int],
                       shown: str) -> None:
     by_id = {exercise.id: exercise for exercise in exercises}
-    for exercise in exercises:
-        for field in ("easier", "harder"):
-            problem = _neighbour_problem(exercise, field, by_id, row_of)
-            if problem:
-                raise InputError(problem, file=shown, row=row_of[exercise.id], field=field)
+    # Dangling and cross-family links first: a typo'd id would otherwise surface as a
+    # confusing "not mutual" complaint on the row above the one that was edited.
+    for check in (_link_target_problem, _link_mutual_problem):
+        for exercise in exercises:
+            for field in ("easier", "harder"):
+                problem = check(exercise, field, by_id, row_of) if getattr(exercise, field) else ""
+                if problem:
+                    raise InputError(problem, file=shown, row=row_of[exercise.id], field=field)
 
 
-def _neighbour_problem(exercise: Exercise, field: str, by_id: Mapping[str, Exercise],
-                       row_of: Mapping[str, int]) -> str:
-    """Why `exercise.<field>` is not a valid ladder link, or "" when it is."""
+def _link_target_problem(exercise: Exercise, field: str, by_id: Mapping[str, Exercise],
+                         row_of: Mapping[str, int]) -> str:
     target_id = getattr(exercise, field)
-    if not target_id:
-        return ""
     target = by_id.get(target_id)
     if target is None:
         return f"{field} points at '{target_id}', which is not an id in the catalog"
     if target.family_no != exercise.family_no:
         return (f"{field} points at '{target_id}' in family {target.family_no}; "
                 f"a ladder stays inside family {exercise.family_no}")
+    return ""
+
+
+def _link_mutual_problem(exercise: Exercise, field: str, by_id: Mapping[str, Exercise],
+                         row_of: Mapping[str, int]) -> str:
+    target_id = getattr(exercise, field)
     back_field = "harder" if field == "easier" else "easier"
-    back = getattr(target, back_field)
+    back = getattr(by_id[target_id], back_field)
     if back != exercise.id:
         return (f"{field} points at '{target_id}' (row {row_of[target_id]}), but its "
                 f"{back_field} is '{back}' instead of '{exercise.id}'")

@@ -1,0 +1,5 @@
+"""`python -m planner` runs the same CLI as the `runstrong` command."""
+
+from planner.cli import main
+
+main(prog_name="runstrong")

@@ -1,0 +1,285 @@
+"""`runstrong`: plan leg-strength sessions around your runs and put them in your calendar.
+
+Exit codes: 0 done; 1 `check` found rule violations; 2 bad input or options (nothing
+written); 3 no plan satisfies the hard rules (the rules in conflict and what to change
+are printed; nothing written); 4 `batch`: some athletes failed (the others are written).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from planner.errors import InputError, RunstrongError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_SOME_FAILED = 0, 1, 2, 3, 4
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NoPlanError(RunstrongError):
+    exit_code = EXIT_NO_PLAN
+
+
+def friendly_errors(func: F) -> F:
+    """Bad input is a message and exit 2, never a traceback (RUNSTRONG_DEBUG=1 shows it)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RunstrongError as err:
+            if os.environ.get("RUNSTRONG_DEBUG"):
+                raise
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _date(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field=field) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="runstrong")
+def main() -> None:
+    """Plan leg-strength training around your running week.
+
+    runstrong reads your week of runs, places 1–2 strength sessions where they will not
+    steal from your key runs (never heavy legs the day before a long run, hill, speed
+    session or race), picks 4–7 exercises from the article's 13 and doses them, and
+    writes a calendar file you can import into Google Calendar.
+
+    \b
+    Start here:
+      runstrong plan examples/intermediate-week.csv --level intermediate --equipment dumbbell,band
+      runstrong catalog --muscle soleus
+      runstrong explain plan.json
+    """
+
+
+@main.command()
+@click.argument("runs", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--level", default="intermediate", show_default=True,
+              help="beginner (1 session/week), intermediate or advanced (2 sessions/week).")
+@click.option("--new-to-strength", is_flag=True,
+              help="First time lifting: new lifts come in gradually (H10).")
+@click.option("--equipment", default="none", show_default=True, metavar="LIST",
+              help="Comma list of dumbbell, kettlebell, barbell, bench, box, band, machine; "
+                   "or none. Floor, wall, a step and a chair are assumed.")
+@click.option("--sessions", type=click.IntRange(0, 7), default=None,
+              help="Most strength sessions per week you want (default: by level).")
+@click.option("--minutes", type=click.IntRange(5, 240), default=45, show_default=True,
+              help="Minutes you have per session, warm-up included (H12).")
+@click.option("--time", "start_time", default="18:00", show_default=True, metavar="HH:MM",
+              help="When strength sessions start; moved to right after a run that overlaps.")
+@click.option("--tz", default=None, metavar="ZONE",
+              help="IANA time zone for the calendar, e.g. Europe/London (default: this machine's).")
+@click.option("--start", default=None, metavar="YYYY-MM-DD",
+              help="The week's Monday, when the runs file has a 'day' column instead of dates.")
+@click.option("--prefer", default=None, metavar="DAYS",
+              help="Days you'd like sessions, e.g. Tue,Fri (S5).")
+@click.option("--avoid", default=None, metavar="DAYS",
+              help="Days to keep free of strength work (S5).")
+@click.option("--deload-every", type=click.IntRange(0, 12), default=4, show_default=True,
+              help="Every Nth week of a multi-week file is a lighter step-back week; "
+                   "0 = never.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Last plan's JSON, so this one progresses from where it ended (H9).")
+@click.option("--athlete", default="runner", show_default=True, help="Name shown in the calendar.")
+@click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("plan.ics"), show_default=True, help="Calendar file to write.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also write the plan as JSON (for coaches, tools and --previous).")
+@click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
+              help="Add a reminder MIN minutes before each session (Google's import drops it).")
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Use another exercise catalog CSV.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@friendly_errors
+def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions: int | None,
+         minutes: int, start_time: str, tz: str | None, start: str | None, prefer: str | None,
+         avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
+         ics_path: Path, json_path: Path | None, alarm: int | None, catalog_path: Path | None,
+         quiet: bool) -> None:
+    """Plan strength sessions around the runs in RUNS (a CSV) and write a calendar.
+
+    RUNS has a header with `date` (YYYY-MM-DD) or `day` (Mon..Sun, with --start), `run`
+    (easy, recovery, long, tempo, speed, hill, race, rest, cross — or words like
+    intervals, threshold, parkrun), and optional `minutes`, `time` (HH:MM) and `title`.
+    A file may hold several weeks; weeks start on Monday.
+
+    \b
+    Example:
+      runstrong plan examples/intermediate-week.csv --level intermediate \\
+          --equipment dumbbell,band --tz Europe/London --json plan.json
+    """
+    from planner.atomic import write_atomic
+    from planner.block import plan_block
+    from planner.catalog import load_catalog
+    from planner.domain import Profile
+    from planner.inputs import (
+        load_runs,
+        parse_clock,
+        parse_days,
+        parse_equipment,
+        parse_level,
+        parse_timezone,
+    )
+    from planner.previous import carry_from_plan
+    from planner.render_ics import render_ics
+    from planner.render_json import render_json
+    from planner.report import plan_report
+
+    profile = Profile(
+        athlete=athlete, level=parse_level(level), new_to_strength=new_to_strength,
+        equipment=parse_equipment(equipment), sessions=sessions, minutes=minutes,
+        start_time=parse_clock(start_time, field="--time"), tz=parse_timezone(tz),
+        prefer_days=parse_days(prefer, field="--prefer"),
+        avoid_days=parse_days(avoid, field="--avoid"), deload_every=deload_every)
+    catalog = load_catalog(catalog_path)
+    runs_input = load_runs(runs, start=_date(start, "--start"))
+    carry = carry_from_plan(previous, catalog.by_id()) if previous else None
+    result = plan_block(runs_input.runs, profile, catalog.exercises, carry)
+    for warning in runs_input.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for label, kind, rows in runs_input.mapped:
+        click.echo(f"note: '{label}' read as {kind} (rows {', '.join(map(str, rows))})", err=True)
+    if result.impossible:
+        raise NoPlanError(_no_plan_message(result.impossible))
+    ics_bytes = render_ics(result.plan, alarm_minutes=alarm)
+    json_bytes = render_json(result.plan) if json_path else None
+    write_atomic(ics_path, ics_bytes)
+    if json_path and json_bytes is not None:
+        write_atomic(json_path, json_bytes)
+    if not quiet:
+        click.echo(plan_report(result.plan))
+    written = ", ".join(str(p) for p in (ics_path, json_path) if p)
+    click.echo(f"Wrote {written}.")
+
+
+def _no_plan_message(impossible) -> str:
+    lines = ["no plan satisfies the hard rules."]
+    for monday, diagnosis in impossible:
+        rules = ", ".join(diagnosis.conflict) or "the week's days"
+        lines.append(f"Week of {monday.isoformat()}: not even one session fits; "
+                     f"conflicting rules: {rules}")
+        lines.extend(f"  {line}" for line in diagnosis.suggestions)
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--muscle", default=None, help="Only exercises that train this muscle.")
+@click.option("--pattern", default=None, help="Only this movement pattern (squat, hinge, calf…).")
+@click.option("--equipment", default=None, metavar="LIST",
+              help="Only what this equipment allows (comma list, or none).")
+@click.option("--level", default=None, help="Only variations suitable up to this level.")
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Use another exercise catalog CSV.")
+@friendly_errors
+def catalog(muscle: str | None, pattern: str | None, equipment: str | None, level: str | None,
+            catalog_path: Path | None) -> None:
+    """List the exercises runstrong chooses from, with their doses and ladders.
+
+    \b
+    Examples:
+      runstrong catalog --muscle soleus
+      runstrong catalog --pattern hinge --equipment none --level beginner
+    """
+    from constraints.eligibility import equipment_allows, level_allows
+    from planner.catalog import load_catalog
+    from planner.domain import MUSCLES, PATTERNS
+    from planner.inputs import parse_equipment, parse_level
+
+    cat = load_catalog(catalog_path)
+    if muscle and muscle not in MUSCLES:
+        raise InputError(f"'{muscle}' is not one of: {', '.join(MUSCLES)}", field="--muscle")
+    if pattern and pattern not in PATTERNS:
+        raise InputError(f"'{pattern}' is not one of: {', '.join(PATTERNS)}", field="--pattern")
+    owned = parse_equipment(equipment) if equipment is not None else None
+    lvl = parse_level(level) if level else None
+    shown = 0
+    for ex in cat.exercises:
+        if muscle and muscle not in ex.primary + ex.secondary:
+            continue
+        if pattern and pattern not in ex.patterns:
+            continue
+        if owned is not None and not equipment_allows(ex, owned):
+            continue
+        if lvl and not level_allows(ex, lvl):
+            continue
+        shown += 1
+        kit = " and ".join("/".join(o) for o in ex.equipment) or "bodyweight"
+        click.echo(f"{ex.family_no:>2}. {ex.name} [{ex.id}] — {ex.level}; "
+                   f"{', '.join(ex.patterns)}; {ex.sets_min}–{ex.sets_max} × "
+                   f"{ex.reps_min}–{ex.reps_max} {ex.reps_unit}, rest {ex.rest_min_s}–"
+                   f"{ex.rest_max_s} s; {kit}")
+        click.echo(f"      trains {', '.join(ex.primary)}"
+                   + (f" (also {', '.join(ex.secondary)})" if ex.secondary else "")
+                   + f". Cue: {ex.cue}")
+    click.echo(f"{shown} of {len(cat.exercises)} variations.")
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("runs", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--start", default=None, metavar="YYYY-MM-DD",
+              help="The Monday, when RUNS has a 'day' column.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The plan before this one (checks H4 and H9 across the boundary).")
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Use another exercise catalog CSV.")
+@friendly_errors
+def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path | None,
+          catalog_path: Path | None) -> None:
+    """Check any plan JSON against every hard rule, without the solver.
+
+    Works on runstrong's own plans, edited ones, or a coach's hand-made plan in the same
+    JSON shape. RUNS (optional) replaces the runs stored in the plan. Exit 0 when clean,
+    1 when a rule is broken.
+    """
+    from planner.catalog import load_catalog
+    from planner.check import check_plan
+    from planner.inputs import load_runs
+    from planner.render_json import load_plan_json
+
+    cat = load_catalog(catalog_path)
+    data = load_plan_json(plan_json)
+    prior = load_plan_json(previous) if previous else None
+    run_list = load_runs(runs, start=_date(start, "--start")).runs if runs else None
+    violations = check_plan(data, cat, runs=run_list, previous=prior)
+    for v in violations:
+        where = " ".join(part for part in (v.date, v.exercise) if part)
+        click.echo(f"{v.rule} {where}: {v.message}" if where else f"{v.rule}: {v.message}")
+    sessions = sum(len(w.get("sessions", [])) for w in data["weeks"])
+    if violations:
+        click.echo(f"{len(violations)} violation(s) in {sessions} sessions.")
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(f"OK: {sessions} sessions in {len(data['weeks'])} week(s) break no hard rule.")
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@friendly_errors
+def explain(plan_json: Path) -> None:
+    """Print why each session sits on its day and what each soft objective cost."""
+    from planner.explain_report import explain_plan
+    from planner.render_json import load_plan_json
+
+    click.echo(explain_plan(load_plan_json(plan_json)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

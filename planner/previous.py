@@ -1,0 +1,55 @@
+"""Continue from an earlier plan (`--previous`): last week's doses and session dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from planner.domain import LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, Dose, Exercise
+from planner.errors import InputError
+from planner.instance import Carry, FamilyKey
+from planner.render_json import load_plan_json
+
+
+def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
+    """The last week of a plan JSON, as the starting point of the next one."""
+    name = str(path)
+    data = load_plan_json(path)
+    weeks = data["weeks"]
+    if not weeks:
+        return Carry()
+    last = max(weeks, key=lambda w: w["start"])
+    doses: dict[FamilyKey, Dose] = {}
+    dates: list[date] = []
+    for s_no, session in enumerate(last["sessions"], start=1):
+        dates.append(date.fromisoformat(session["date"]))
+        intensity = session["intensity"]
+        if intensity not in ("heavy", "light"):
+            raise InputError(f"intensity '{intensity}' is not heavy or light", file=name,
+                             field=f"sessions[{s_no}].intensity")
+        for e_no, item in enumerate(session["exercises"], start=1):
+            where = f"sessions[{s_no}].exercises[{e_no}]"
+            exercise = by_id.get(item["variation"])
+            if exercise is None:
+                raise InputError(f"variation '{item['variation']}' is not in the catalog",
+                                 file=name, field=f"{where}.variation")
+            doses[(exercise.family_no, intensity)] = _dose(item, name, where)
+    return Carry(doses=doses, session_dates=tuple(sorted(dates)))
+
+
+def _index(labels: tuple[str, ...], value: str, name: str, field: str) -> int:
+    if value not in labels:
+        raise InputError(f"'{value}' is not one of: {', '.join(labels)}", file=name, field=field)
+    return labels.index(value)
+
+
+def _dose(item: dict[str, Any], name: str, where: str) -> Dose:
+    return Dose(
+        variation=item["variation"],
+        sets=item["sets"],
+        reps=item["reps"],
+        load=_index(LOAD_LABELS, item["load"], name, f"{where}.load"),
+        tempo=_index(TEMPO_LABELS, item["tempo"], name, f"{where}.tempo"),
+        range=_index(RANGE_LABELS, item["range"], name, f"{where}.range"),
+    )

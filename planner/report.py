@@ -1,0 +1,61 @@
+"""The terminal view: a week table a runner can read at a glance, and what was given up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from planner.domain import WEEKDAYS, Plan, WeekPlan
+
+
+def _runs_on(week: WeekPlan, day_index: int) -> str:
+    day = week.start + timedelta(days=day_index)
+    runs = [r for r in week.runs if r.date == day]
+    if not runs:
+        return "-"
+    return " + ".join(r.kind + (f" {r.minutes}'" if r.minutes else "") for r in runs)
+
+
+def _exercise_line(item) -> str:
+    unit = item.exercise.reps_unit
+    load = "" if item.dose.load == 0 else f" @{item.load_label}"
+    return f"{item.exercise.name} {item.dose.sets}×{item.dose.reps} {unit}{load}"
+
+
+def week_table(week: WeekPlan) -> list[str]:
+    title = f"Week of {week.start.isoformat()}" + ("  (deload week)" if week.deload else "")
+    lines = [title, f"{'Day':<4} {'Run':<16} {'Strength':<20} Exercises"]
+    sessions = {s.date: s for s in week.sessions}
+    for d in range(7):
+        day = week.start + timedelta(days=d)
+        session = sessions.get(day)
+        if session is None:
+            lines.append(f"{WEEKDAYS[d]:<4} {_runs_on(week, d):<16} {'-':<20}")
+            continue
+        label = f"{session.intensity} {session.start.strftime('%H:%M')} {session.minutes}'"
+        items = [_exercise_line(item) for item in session.exercises]
+        lines.append(f"{WEEKDAYS[d]:<4} {_runs_on(week, d):<16} {label:<20} {items[0]}")
+        lines.extend(f"{'':<42} {text}" for text in items[1:])
+        lines.append(f"{'':<42} why: {session.why}")
+    lines.append(gave_up_line(week))
+    lines.extend(f"  note: {note}" for note in week.notes)
+    return lines
+
+
+def gave_up_line(week: WeekPlan) -> str:
+    if not week.penalties:
+        return "Gave up: nothing — every soft objective met."
+    parts = [f"{p.text} ({p.rule})" for p in week.penalties]
+    return "Gave up: " + "; ".join(parts)
+
+
+def plan_report(plan: Plan) -> str:
+    lines = [f"runstrong plan for {plan.athlete} · {plan.level} · {plan.tz} · status {plan.status}",
+             ""]
+    for week in plan.weeks:
+        lines.extend(week_table(week))
+        lines.append("")
+    total = sum(len(w.sessions) for w in plan.weeks)
+    heavy = sum(1 for w in plan.weeks for s in w.sessions if s.intensity == "heavy")
+    lines.append(f"{total} sessions over {len(plan.weeks)} week(s): {heavy} heavy, "
+                 f"{total - heavy} light.")
+    return "\n".join(lines)
