@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from planner.catalog import Catalog, load_catalog
+from planner.domain import Profile, Run
+from planner.instance import Carry, WeekInstance
+
+MONDAY = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def week_runs(kinds: list[str | tuple[str, ...]], monday: date = MONDAY) -> tuple[Run, ...]:
+    """Seven entries, Mon..Sun; a tuple is a double day; "rest" or "" is no run."""
+    runs = []
+    for offset, entry in enumerate(kinds):
+        for kind in (entry if isinstance(entry, tuple) else (entry,)):
+            if kind:
+                runs.append(Run(monday + timedelta(days=offset), kind, 45, time(7, 0)))
+    return tuple(runs)
+
+
+def make_week(catalog: Catalog, kinds, *, carry: Carry | None = None, deload: bool = False,
+              next_monday: str | None = None, **profile) -> WeekInstance:
+    runs = week_runs(kinds)
+    nxt = (Run(MONDAY + timedelta(days=7), next_monday),) if next_monday else ()
+    prof = Profile(**{"tz": "UTC", **profile})
+    races = tuple(sorted({r.date for r in runs + nxt if r.kind == "race"}))
+    return WeekInstance(start=MONDAY, profile=prof, exercises=catalog.exercises, runs=runs,
+                        next_monday_runs=nxt, carry=carry or Carry(), deload=deload,
+                        race_dates=races)

@@ -1,0 +1,268 @@
+"""Every hard rule, on the model itself: it bites, forcing a violation is infeasible, and
+switching the rule off changes the plan. Rule ids are those of ../shared/RULES.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from ortools.sat.python import cp_model
+
+from constraints import HARD_RULES, SOFT_RULES
+from planner.domain import Dose
+from planner.instance import Carry, WeekInstance
+from planner.model import WeekModel, build_week_model
+from planner.solve import solve_week, solver_parameters
+from tests.conftest import make_week
+
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+EASY_WEEK = ["easy", "easy", "rest", "easy", "easy", "rest", "easy"]
+
+
+def solve_with(inst: WeekInstance, force: Callable[[WeekModel], None] | None = None,
+               disabled: frozenset[str] = frozenset()) -> tuple[int, WeekModel, cp_model.CpSolver]:
+    wm = build_week_model(inst, disabled=disabled)
+    if force:
+        force(wm)
+    solver = cp_model.CpSolver()
+    solver_parameters(solver)
+    return solver.solve(wm.model), wm, solver
+
+
+def feasible(status: int) -> bool:
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def pick_of(wm: WeekModel, variation: str, intensity: str = "heavy"):
+    for key, cands in wm.candidates.items():
+        if key[1] != intensity:
+            continue
+        for cand, lit in zip(cands, wm.pick[key], strict=True):
+            if cand.exercise.id == variation:
+                return key, lit
+    raise AssertionError(f"{variation} is not a candidate")
+
+
+def force_in_session(wm: WeekModel, day: int, variation: str, intensity: str = "heavy") -> None:
+    key, lit = pick_of(wm, variation, intensity)
+    wm.model.add(lit == 1)
+    wm.model.add(wm.inc[(day, key[0], intensity)] == 1)
+
+
+def sessions_of(inst: WeekInstance, disabled: frozenset[str] = frozenset()):
+    status, wm, solver = solve_with(inst, disabled=disabled)
+    assert feasible(status)
+    return {d: ("heavy" if solver.boolean_value(wm.heavy[d]) else "light")
+            for d in inst.days if solver.boolean_value(wm.session[d])}
+
+
+def test_registry_lists_every_rule_of_rules_md_once() -> None:
+    ids = [r.id for r in HARD_RULES + SOFT_RULES]
+    assert len(ids) == len(set(ids))
+    assert {f"H{n}" for n in range(1, 13)} <= set(ids)
+    assert {f"S{n}" for n in range(1, 7)} <= set(ids)
+
+
+def test_h1_no_heavy_or_plyometrics_on_the_eve_of_a_key_run(catalog) -> None:
+    kinds = ["easy", "speed", "easy", "hill", "easy", "rest", "long"]
+    inst = make_week(catalog, kinds, level="advanced", equipment=frozenset({"dumbbell", "band"}))
+    for day in (MON, WED, SAT):  # eves of speed, hill and long
+        status, *_ = solve_with(inst, lambda wm, d=day: wm.model.add(wm.heavy[d] == 1))
+        assert not feasible(status)
+        status, *_ = solve_with(inst, lambda wm, d=day: force_in_session(wm, d, "low-pogo-hop",
+                                                                          "light"))
+        assert not feasible(status)
+    # The same heavy day is fine once H1 is off: the rule, not something else, forbids it.
+    status, *_ = solve_with(inst, lambda wm: wm.model.add(wm.heavy[MON] == 1),
+                            disabled=frozenset({"H1"}))
+    assert feasible(status)
+
+
+def test_h1_relaxed_changes_the_plan(catalog) -> None:
+    # Only Tue and Sat hold easy runs (S2's favourite heavy days) and both are eves.
+    kinds = ["rest", "easy", "tempo", "rest", "rest", "easy", "long"]
+    inst = make_week(catalog, kinds, level="beginner")
+    with_rule = sessions_of(inst)
+    without = sessions_of(inst, disabled=frozenset({"H1"}))
+    assert all(not inst.is_eve_of_key_run(d) for d, kind in with_rule.items() if kind == "heavy")
+    assert with_rule != without
+
+
+def test_h1_looks_past_sunday_into_next_week(catalog) -> None:
+    inst = make_week(catalog, ["rest"] * 7, next_monday="race", level="beginner")
+    status, *_ = solve_with(inst, lambda wm: wm.model.add(wm.heavy[SUN] == 1))
+    assert not feasible(status)
+
+
+@pytest.mark.parametrize("count", [3, 8])
+def test_h2_sessions_hold_four_to_seven_exercises(catalog, count: int) -> None:
+    inst = make_week(catalog, EASY_WEEK, level="advanced",
+                     equipment=frozenset({"dumbbell", "band", "bench", "machine"}), minutes=240)
+
+    def force(wm: WeekModel) -> None:
+        wm.model.add(wm.session[MON] == 1)
+        wm.model.add(sum(wm.day_families(MON)) == count)
+
+    assert not feasible(solve_with(inst, force)[0])
+    assert feasible(solve_with(inst, force, disabled=frozenset({"H2", "H8"}))[0])
+
+
+def test_h3_beginner_gets_one_session_and_never_more_than_asked(catalog) -> None:
+    beginner = make_week(catalog, EASY_WEEK, level="beginner")
+    assert len(sessions_of(beginner)) == 1
+
+    def two_sessions(wm: WeekModel) -> None:
+        wm.model.add(sum(wm.session) == 2)
+
+    assert not feasible(solve_with(beginner, two_sessions)[0])
+    assert feasible(solve_with(beginner, two_sessions, disabled=frozenset({"H3"}))[0])
+    asked_one = make_week(catalog, EASY_WEEK, level="advanced", sessions=1)
+    assert len(sessions_of(asked_one)) == 1
+    assert len(sessions_of(make_week(catalog, EASY_WEEK, level="advanced"))) == 2
+
+
+def test_h4_a_full_day_between_sessions(catalog) -> None:
+    inst = make_week(catalog, EASY_WEEK, level="intermediate")
+
+    def force(wm: WeekModel) -> None:
+        wm.model.add(wm.session[TUE] == 1)
+        wm.model.add(wm.session[WED] == 1)
+
+    assert not feasible(solve_with(inst, force)[0])
+    assert feasible(solve_with(inst, force, disabled=frozenset({"H4"}))[0])
+
+
+def test_h4_holds_across_the_week_boundary(catalog) -> None:
+    from datetime import timedelta
+
+    last_sunday = make_week(catalog, EASY_WEEK).start - timedelta(days=1)
+    inst = make_week(catalog, EASY_WEEK, carry=Carry(session_dates=(last_sunday,)))
+    assert MON not in sessions_of(inst)
+    status, *_ = solve_with(inst, lambda wm: wm.model.add(wm.session[MON] == 1))
+    assert not feasible(status)
+
+
+def test_h5_only_what_the_equipment_allows(catalog) -> None:
+    bare = make_week(catalog, EASY_WEEK, equipment=frozenset())
+    status, *_ = solve_with(bare, lambda wm: force_in_session(wm, TUE, "goblet-squat"))
+    assert not feasible(status)
+    assert feasible(solve_with(bare, lambda wm: force_in_session(wm, TUE, "goblet-squat"),
+                               disabled=frozenset({"H5"}))[0])
+    result = solve_week(bare)
+    assert result.sessions
+    assert all(not ex.exercise.equipment or all(
+        set(opts) & {"floor", "wall", "step", "chair"} for opts in ex.exercise.equipment)
+        for s in result.sessions for ex in s.exercises)
+
+
+@pytest.mark.parametrize(("level", "variation", "allowed"), [
+    ("beginner", "low-pogo-hop", False),
+    ("intermediate", "low-pogo-hop", True),
+    ("intermediate", "squat-jump", False),
+    ("advanced", "squat-jump", True),
+])
+def test_h6_plyometrics_by_level(catalog, level: str, variation: str, allowed: bool) -> None:
+    inst = make_week(catalog, EASY_WEEK, level=level, equipment=frozenset({"band"}), minutes=60)
+    intensity = "heavy" if variation == "squat-jump" else "light"
+    try:
+        status, *_ = solve_with(inst, lambda wm: force_in_session(wm, TUE, variation, intensity))
+    except AssertionError:
+        status = cp_model.INFEASIBLE  # not even offered at this intensity
+    assert feasible(status) == allowed
+
+
+def test_h7_no_plyometrics_on_fatigued_legs(catalog) -> None:
+    kinds = ["easy", "tempo", "rest", "easy", "rest", "rest", "rest"]
+    inst = make_week(catalog, kinds, level="intermediate", minutes=60)
+    force = lambda wm: force_in_session(wm, TUE, "low-pogo-hop", "light")  # noqa: E731
+    assert not feasible(solve_with(inst, force)[0])
+    assert feasible(solve_with(inst, force, disabled=frozenset({"H7"}))[0])
+
+
+def test_h8_heavy_session_covers_the_five_needs(catalog) -> None:
+    inst = make_week(catalog, EASY_WEEK, level="intermediate",
+                     equipment=frozenset({"dumbbell", "band"}))
+
+    def no_calf_work(wm: WeekModel) -> None:
+        wm.model.add(wm.heavy[TUE] == 1)
+        for key in wm.family_keys():
+            for lit in wm.exercise_picks(key, lambda ex: "calf" in ex.patterns):
+                wm.model.add(lit == 0)
+
+    assert not feasible(solve_with(inst, no_calf_work)[0])
+    assert feasible(solve_with(inst, no_calf_work, disabled=frozenset({"H8"}))[0])
+
+
+def test_h9_one_variable_at_a_time(catalog) -> None:
+    previous = {(1, "heavy"): Dose("goblet-squat", sets=3, reps=8, load=1, tempo=0, range=1)}
+    inst = make_week(catalog, EASY_WEEK, carry=Carry(doses=previous),
+                     equipment=frozenset({"dumbbell", "band"}))
+
+    def force_two_changes(wm: WeekModel) -> None:
+        lits = wm.picks_where((1, "heavy"), lambda c: set(c.changes) == {"sets", "reps"})
+        assert lits
+        wm.model.add(sum(lits) == 1)
+
+    assert not feasible(solve_with(inst, force_two_changes)[0])
+    assert feasible(solve_with(inst, force_two_changes, disabled=frozenset({"H9"}))[0])
+    for session in solve_week(inst).sessions:
+        for item in session.exercises:
+            if item.exercise.family_no == 1 and session.intensity == "heavy":
+                before = previous[(1, "heavy")]
+                changed = [f for f in ("sets", "reps", "load", "tempo", "range")
+                           if getattr(item.dose, f) != getattr(before, f)]
+                assert len(changed) + (item.dose.variation != before.variation) <= 1
+
+
+def test_h10_new_to_strength_does_not_add_everything_at_once(catalog) -> None:
+    kit = frozenset({"dumbbell", "band", "bench"})
+    inst = make_week(catalog, EASY_WEEK, level="advanced", new_to_strength=True,
+                     equipment=kit, minutes=120)
+
+    def all_four(wm: WeekModel) -> None:
+        wm.model.add(wm.heavy[TUE] == 1)
+        wm.model.add(wm.heavy[FRI] == 1)
+        force_in_session(wm, TUE, "goblet-squat")
+        force_in_session(wm, TUE, "dumbbell-reverse-lunge")
+        force_in_session(wm, FRI, "romanian-deadlift")
+        force_in_session(wm, FRI, "squat-jump")
+
+    assert not feasible(solve_with(inst, all_four)[0])
+    assert feasible(solve_with(inst, all_four, disabled=frozenset({"H10"}))[0])
+
+
+def test_h11_race_day_and_long_run_day(catalog) -> None:
+    kinds = ["easy", "easy", "easy", "easy", "easy", "long", "race"]
+    inst = make_week(catalog, kinds, level="beginner")
+    assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1))[0])
+    assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.heavy[SAT] == 1))[0])
+    assert feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1),
+                               disabled=frozenset({"H11", "B2"}))[0])
+
+
+def test_h12_session_fits_the_minutes(catalog) -> None:
+    short = make_week(catalog, EASY_WEEK, level="beginner", minutes=20)
+    assert sessions_of(short) == {}
+    assert sessions_of(short, disabled=frozenset({"H12"}))
+    roomy = make_week(catalog, EASY_WEEK, level="beginner", minutes=45)
+    for session in solve_week(roomy).sessions:
+        assert session.minutes <= 45
+
+
+def test_b1_deload_keeps_last_weeks_exercises_with_one_set_fewer(catalog) -> None:
+    first = solve_week(make_week(catalog, EASY_WEEK, equipment=frozenset({"dumbbell", "band"})))
+    deload = solve_week(make_week(catalog, EASY_WEEK, carry=first.carry, deload=True,
+                                  equipment=frozenset({"dumbbell", "band"})))
+    assert deload.sessions
+    for key, dose in deload.doses.items():
+        before = first.doses[key]
+        assert dose.variation == before.variation
+        assert dose.sets == max(1, before.sets - 1)
+
+
+def test_b2_taper_light_only_before_a_race(catalog) -> None:
+    kinds = ["easy", "easy", "rest", "easy", "easy", "rest", "race"]
+    inst = make_week(catalog, kinds, level="advanced")
+    assert set(sessions_of(inst).values()) <= {"light"}
+    assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SAT] == 1))[0])
+    assert "heavy" in sessions_of(inst, disabled=frozenset({"B2"})).values()
