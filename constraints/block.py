@@ -20,13 +20,20 @@ LIGHT_DAYS_AFTER = 2
 
 
 def add_b1_deload_week(wm: WeekModel) -> None:
-    """B1 — in a deload week only last week's exercises, at reduced volume (the candidates
-    offer nothing else), and no new exercise is introduced."""
-    if not wm.inst.deload or not wm.inst.carry.doses:
+    """B1 — in a deload week every exercise carried over from last week loses volume (one set
+    fewer, nothing else changes). New exercises are not forbidden — a taper may need a light
+    session last week did not have — but S4 charges for them."""
+    inst = wm.inst
+    if not inst.deload:
         return
-    for key in wm.family_keys():
-        if key not in wm.inst.carry.doses:
-            wm.require("B1", wm.model.add(wm.use[key] == 0))
+    for key, before in inst.carry.doses.items():
+        if key not in wm.pick:
+            continue
+        kept_volume = wm.picks_where(
+            key, lambda c, b=before: c.dose.variation != b.variation
+            or (c.dose.sets >= b.sets and b.sets > 1))
+        for lit in kept_volume:
+            wm.require("B1", wm.model.add(lit == 0))
 
 
 def add_b2_race_taper(wm: WeekModel) -> None:

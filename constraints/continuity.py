@@ -15,6 +15,7 @@ S8_WEIGHT = 4
 def add_s4_stable_core_lifts(wm: WeekModel) -> None:
     """S4 — core lifts stay in the block so they can progress ("Progress slowly"); an
     accessory repeated unchanged from last week costs a little, so they rotate."""
+    add_s4_no_new_exercises_in_deload(wm)
     by_family = {ex.family_no: ex for ex in wm.inst.exercises}
     for key, dose in sorted(wm.inst.carry.doses.items()):
         if key not in wm.use:
@@ -33,6 +34,17 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
                 wm.model.add_max_equality(repeated, same)
                 wm.penalize("S4", S4_ACCESSORY_WEIGHT, repeated,
                             f"{family.family} ({key[1]}) repeated instead of rotated")
+
+
+def add_s4_no_new_exercises_in_deload(wm: WeekModel) -> None:
+    """Part of S4: a deload week repeats last week's exercises; anything new costs."""
+    inst = wm.inst
+    if not inst.deload or not inst.carry.doses:
+        return
+    for key in wm.family_keys():
+        if key not in inst.carry.doses:
+            wm.penalize("S4", S4_CORE_WEIGHT, wm.use[key],
+                        f"family {key[0]} ({key[1]}) is new in a deload week")
 
 
 def add_s8_progress(wm: WeekModel) -> None:

@@ -46,7 +46,7 @@ _TWO_SIDED: frozenset[str] = frozenset({"reps/side", "steps/side", "steps/direct
 # H12: seconds of work per rep for each tempo label.
 _SEC_PER_REP: dict[str, int] = {"controlled": 4, "slow 3-s lowering": 6}
 # H3: a week's note that cites a rule id explains a shortfall.
-RULE_CITE = re.compile(r"\b[HS]\d+\b")
+RULE_CITE = re.compile(r"\b[HSB]\d+\b")
 # H10: the article's "deadlifts" are the Romanian deadlift families.
 _DEADLIFT_FAMILIES: frozenset[int] = frozenset({6, 7})
 _H10_CATEGORIES: tuple[str, ...] = ("heavy squat", "lunge", "deadlift", "jumping")
@@ -84,6 +84,8 @@ def exercise_minutes(*, sets: int, reps: int, reps_unit: str, tempo: str, rest_s
 
 # --------------------------------------------------------------------------- parsed plan
 
+_Dose = tuple[Any, ...]  # an exercise's prescription, in DOSE_FIELDS order
+
 
 @dataclass(frozen=True)
 class _Item:
@@ -100,7 +102,7 @@ class _Item:
     reps_unit: str | None  # the catalog's when the variation is known
 
     @property
-    def dose(self) -> tuple[Any, ...] | None:
+    def dose(self) -> _Dose | None:
         """The prescription H9 compares, in DOSE_FIELDS order; None if incomplete."""
         values = tuple(getattr(self, name) for name in DOSE_FIELDS)
         return None if any(v is None for v in values) else values
@@ -108,12 +110,13 @@ class _Item:
     @property
     def minutes(self) -> int | None:
         """Computed minutes (H12), None when a needed field is unknown."""
-        if None in (self.sets, self.reps, self.rest_s, self.reps_unit):
+        sets, reps, rest_s, unit = self.sets, self.reps, self.rest_s, self.reps_unit
+        if sets is None or reps is None or rest_s is None or unit is None:
             return None
-        if self.reps_unit != "seconds" and self.tempo not in _SEC_PER_REP:
+        if unit != "seconds" and self.tempo not in _SEC_PER_REP:
             return None
-        return exercise_minutes(sets=self.sets, reps=self.reps, reps_unit=self.reps_unit,
-                                tempo=self.tempo or "", rest_s=self.rest_s)
+        return exercise_minutes(sets=sets, reps=reps, reps_unit=unit, tempo=self.tempo or "",
+                                rest_s=rest_s)
 
 
 @dataclass(frozen=True)
@@ -636,14 +639,12 @@ def check_h4_rest_day(ctx: _Context) -> Iterator[Violation]:
             if first.previous and second.previous:
                 continue
             where = second if not second.previous else first
-            other = "a session of the previous plan" if first.previous else "another session"
+            first_, second_ = (_when(x.day) + (" (previous plan)" if x.previous else "")
+                               for x in (first, second))
             apart = "on the same day" if gap == 0 else "on consecutive days"
             yield Violation("H4", where.iso, None,
-                            f"session on {_when(second.day)} and {other} on "
-                            f"{_when(first.day)} fall {apart}; a full rest day is needed")
-
-
-_Dose = tuple[Any, ...]
+                            f"sessions on {first_} and {second_} fall {apart}; "
+                            "a full rest day is needed between strength sessions")
 
 
 def _doses(week: _Week) -> dict[tuple[int, str], list[tuple[_Session, _Item, _Dose]]]:

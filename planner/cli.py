@@ -157,8 +157,11 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         click.echo(f"warning: {warning}", err=True)
     for label, kind, rows in runs_input.mapped:
         click.echo(f"note: '{label}' read as {kind} (rows {', '.join(map(str, rows))})", err=True)
-    if result.impossible:
+    if result.impossible and not any(w.sessions for w in result.plan.weeks):
         raise NoPlanError(_no_plan_message(result.impossible))
+    for monday, diagnosis in result.impossible:
+        click.echo(f"warning: week of {monday.isoformat()} holds no session "
+                   f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
     ics_bytes = render_ics(result.plan, alarm_minutes=alarm)
     json_bytes = render_json(result.plan) if json_path else None
     write_atomic(ics_path, ics_bytes)

@@ -94,6 +94,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 _PANDAS_LINE_RE = re.compile(r"line (\d+)")
 _PANDAS_ROW_RE = re.compile(r"row (\d+)")
 _UNNAMED_RE = re.compile(r"unnamed: \d+")
+# A line made of these only is a blank spreadsheet row (",,," is what Excel writes for one).
+_BLANK_CHARS = " \t\r\n,;"
 # Not IANA zone names although zoneinfo can load them: they would mean different things
 # on another machine, or nothing, in a calendar file.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "factory"})
@@ -141,12 +143,12 @@ def read_table(path: str | Path) -> Table:
     data = _read_bytes(path, name)
     text, encoding = _decode(data, name)
     _reject_control_characters(text, name)
-    if not text.strip():
+    text, skipped = _drop_leading_blank_lines(text)
+    if not text.strip(_BLANK_CHARS):
         raise InputError(
             "no runs in file: it is empty (expected a header row such as 'date,run,minutes')",
             file=name, row=1,
         )
-    text, skipped = _drop_leading_blank_lines(text)
     frame = _parse_csv(text, name, row_offset=skipped)
     header = [_cell(value) for value in frame.iloc[0].tolist()]
     body = frame.iloc[1:].reset_index(drop=True)
@@ -211,7 +213,7 @@ def _drop_leading_blank_lines(text: str) -> tuple[str, int]:
     lines = re.split(r"(\r\n|\r|\n)", text)
     skipped = 0
     # re.split with a group alternates [line, separator, line, separator, ...]
-    while len(lines) > 2 and not lines[0].strip(" \t,;"):  # ",,," is a blank spreadsheet row
+    while len(lines) > 2 and not lines[0].strip(_BLANK_CHARS):
         lines = lines[2:]
         skipped += 1
     return "".join(lines), skipped
@@ -237,7 +239,7 @@ def _parse_csv(text: str, name: str, *, row_offset: int) -> pd.DataFrame:
             keep_default_na=False, skip_blank_lines=False, index_col=False,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error,
-            OverflowError, MemoryError) as err:
+            OverflowError) as err:
         raise _parser_error(err, name, row_offset) from err
     if frame.empty or frame.shape[1] == 0:
         raise InputError("no header row: expected one such as 'date,run,minutes'",

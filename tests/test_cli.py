@@ -95,7 +95,7 @@ def test_shortfall_is_explained_in_the_week_notes(tmp_path: Path) -> None:
     runs.write_text("date,run\n2026-11-30,easy\n2026-12-01,race\n2026-12-02,easy\n"
                     "2026-12-03,race\n2026-12-04,easy\n2026-12-05,race\n2026-12-06,easy\n")
     plan_json = tmp_path / "p.json"
-    code, out, _ = run("plan", str(runs), "--level", "advanced", "--ics",
+    code, _, _ = run("plan", str(runs), "--level", "advanced", "--ics",
                        str(tmp_path / "p.ics"), "--json", str(plan_json))
     data = json.loads(plan_json.read_text())
     week = data["weeks"][0]

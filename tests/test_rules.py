@@ -254,10 +254,28 @@ def test_b1_deload_keeps_last_weeks_exercises_with_one_set_fewer(catalog) -> Non
     deload = solve_week(make_week(catalog, EASY_WEEK, carry=first.carry, deload=True,
                                   equipment=frozenset({"dumbbell", "band"})))
     assert deload.sessions
-    for key, dose in deload.doses.items():
-        before = first.doses[key]
+    carried = set(deload.doses) & set(first.doses)
+    assert carried
+    for key in carried:
+        before, dose = first.doses[key], deload.doses[key]
         assert dose.variation == before.variation
         assert dose.sets == max(1, before.sets - 1)
+    assert not set(deload.doses) - set(first.doses), "S4 keeps a deload week to last week's work"
+
+
+def test_b1_forbids_keeping_full_volume_in_a_deload_week(catalog) -> None:
+    first = solve_week(make_week(catalog, EASY_WEEK, equipment=frozenset({"dumbbell", "band"})))
+    inst = make_week(catalog, EASY_WEEK, carry=first.carry, deload=True,
+                     equipment=frozenset({"dumbbell", "band"}))
+    key, before = next((k, d) for k, d in sorted(first.doses.items()) if d.sets > 1)
+
+    def keep_volume(wm: WeekModel) -> None:
+        wm.model.add(wm.use[key] == 1)
+        for cand, lit in zip(wm.candidates[key], wm.pick[key], strict=True):
+            if cand.dose.sets < before.sets:
+                wm.model.add(lit == 0)
+
+    assert not feasible(solve_with(inst, keep_volume)[0])
 
 
 def test_b2_taper_light_only_before_a_race(catalog) -> None:
