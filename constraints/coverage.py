@@ -53,10 +53,10 @@ def add_s10_sample_sessions(wm: WeekModel) -> None:
         for pattern in sample:
             if pattern == "plyometric" and not plyo_ok:
                 continue
+            hits = wm.session_hits(intensity, lambda ex, p=pattern: p in ex.patterns)
             for d in wm.inst.days:
-                hits = wm.session_hits(d, intensity, lambda ex, p=pattern: p in ex.patterns)
                 missing = wm.model.new_bool_var(f"s10_{d}_{intensity}_{pattern}")
-                wm.model.add(sum(hits) + missing >= 1).only_enforce_if(
+                wm.model.add(sum(hits[d]) + missing >= 1).only_enforce_if(
                     wm.intensity(d, intensity))
                 wm.model.add(missing == 0).only_enforce_if(~wm.intensity(d, intensity))
                 wm.penalize("S10", weight, missing,

@@ -29,10 +29,9 @@ def add_h2_exercise_count(wm: WeekModel) -> None:
 def add_h8_heavy_session_balance(wm: WeekModel) -> None:
     """H8 — a heavy session covers each of HEAVY_SESSION_NEEDS."""
     for need in HEAVY_SESSION_NEEDS:
+        hits = wm.session_hits("heavy", lambda ex, need=need: bool(set(need) & set(ex.patterns)))
         for d in wm.inst.days:
-            hits = wm.session_hits(
-                d, "heavy", lambda ex, need=need: bool(set(need) & set(ex.patterns)))
-            wm.require("H8", wm.model.add(sum(hits) >= wm.heavy[d]))
+            wm.require("H8", wm.model.add(sum(hits[d]) >= wm.heavy[d]))
 
 
 def add_h12_time_budget(wm: WeekModel) -> None:

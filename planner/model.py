@@ -110,25 +110,28 @@ class WeekModel:
                        test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
         return self.picks_where(key, lambda cand: test(cand.exercise))
 
-    def session_hits(self, day: int, intensity: str,
-                     test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
-        """Literals, one per family, each true when the day's session holds that family in a
-        variation passing `test`. Families whose every candidate passes need no new variable."""
-        hits = []
+    def session_hits(self, intensity: str, test: Callable[[Exercise], bool]
+                     ) -> list[list[cp_model.IntVar]]:
+        """For each day, literals (one per family) true when that day's session holds the
+        family in a variation passing `test`. A family whose every candidate passes needs no
+        new variable: its inclusion literal is the hit."""
+        by_day: list[list[cp_model.IntVar]] = [[] for _ in self.inst.days]
         for f in self.inst.families:
             key = (f, intensity)
             passing = self.exercise_picks(key, test)
             if not passing:
                 continue
-            inc = self.inc[(day, f, intensity)]
-            if len(passing) == len(self.pick[key]):
-                hits.append(inc)
-                continue
-            hit = self.model.new_bool_var(f"hit_{day}_{f}_{intensity}_{len(self.soft_terms)}")
-            self.model.add_implication(hit, inc)
-            self.model.add(hit <= sum(passing))
-            hits.append(hit)
-        return hits
+            every = len(passing) == len(self.pick[key])
+            for d in self.inst.days:
+                inc = self.inc[(d, f, intensity)]
+                if every:
+                    by_day[d].append(inc)
+                    continue
+                hit = self.model.new_bool_var(f"hit_{d}_{f}_{intensity}")
+                self.model.add_implication(hit, inc)
+                self.model.add(hit <= sum(passing))
+                by_day[d].append(hit)
+        return by_day
 
     def family_keys(self) -> Iterable[FamilyKey]:
         return self.candidates.keys()
