@@ -7,6 +7,7 @@ are printed; nothing written); 4 `batch`: some athletes failed (the others are w
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -181,6 +182,67 @@ def _no_plan_message(impossible) -> str:
                      f"conflicting rules: {rules}")
         lines.extend(f"  {line}" for line in diagnosis.suggestions)
     return "\n".join(lines)
+
+
+@main.command()
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("runs", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("plans"), show_default=True, help="Folder for the calendars.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Athletes planned in parallel (default: the machine's cores).")
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Use another exercise catalog CSV.")
+@friendly_errors
+def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
+          catalog_path: Path | None) -> None:
+    """Plan a training block for every athlete of a ROSTER from one RUNS file.
+
+    ROSTER columns: athlete, level, and optionally equipment (`;`-separated), sessions,
+    minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every. RUNS is the
+    runs CSV of `runstrong plan` with an extra `athlete` column.
+
+    Writes OUT/<athlete>.ics, OUT/<athlete>.json and OUT/summary.csv. An athlete with bad
+    rows or an impossible block is reported in summary.csv and on stderr; the others are
+    still planned, and the exit code is 4.
+
+    \b
+    Example:
+      runstrong batch examples/coach/roster.csv examples/coach/runs.csv --out plans/
+    """
+    from planner.atomic import write_atomic
+    from planner.batch import load_roster, run_batch, safe_file_stem, summary_csv
+
+    entries = load_roster(roster)
+    workers = jobs or max(1, min(os.cpu_count() or 1, len(entries)))
+    outcomes = run_batch(entries, runs, jobs=workers,
+                         catalog_path=str(catalog_path) if catalog_path else None)
+    show_bar = sys.stderr.isatty() and not os.environ.get("CI")
+    rows, failed, taken = [], 0, set()
+    with click.progressbar(outcomes, length=len(entries), label="Planning athletes",
+                           file=sys.stderr if show_bar else _Null()) as bar:
+        for outcome in bar:
+            stem = safe_file_stem(outcome.name, taken)
+            if outcome.failed:
+                failed += 1
+                click.echo(f"error: {outcome.name}: {outcome.errors[0]}", err=True)
+            else:
+                write_atomic(out_dir / f"{stem}.ics", outcome.ics or b"")
+                write_atomic(out_dir / f"{stem}.json", outcome.json or b"")
+                outcome.summary["file"] = f"{stem}.ics"
+            rows.append(outcome.summary)
+    write_atomic(out_dir / "summary.csv", summary_csv(rows))
+    click.echo(f"Planned {len(entries) - failed} of {len(entries)} athletes into {out_dir}/ "
+               f"(summary.csv).")
+    if failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+class _Null(io.StringIO):
+    """Where the progress bar goes when nobody is watching (pipes, CI)."""
+
+    def isatty(self) -> bool:
+        return False
 
 
 @main.command()

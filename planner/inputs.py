@@ -256,7 +256,8 @@ def _parser_error(err: Exception, name: str, row_offset: int) -> InputError:
         found = re.search(r"Expected (\d+) fields .* saw (\d+)", detail)
         counts = (f"has {found.group(2)} cells but the header names {found.group(1)} columns"
                   if found else "has more cells than the header has names")
-        return InputError(f"this row {counts}: remove the extra cells or name the column",
+        return InputError(f"this row {counts}: remove the extra cells (a trailing comma?), "
+                          "name the column, or put quotes around a title with a comma",
                           file=name, row=int(line.group(1)) + row_offset)
     if "EOF inside string" in detail and row:
         # pandas counts rows from 0 here

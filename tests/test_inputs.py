@@ -765,6 +765,8 @@ _ODD_CELLS = st.one_of(
     ]),
     _JUNK_TEXT,
 )
+
+
 def _header(required: list[str], optional: list[str]) -> st.SearchStrategy[list[str]]:
     extra = st.lists(st.sampled_from(optional), unique=True, max_size=len(optional))
     return extra.flatmap(lambda names: st.permutations([*required, *names]))

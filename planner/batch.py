@@ -1,0 +1,251 @@
+"""Coach batch planning: a roster of athletes and one runs file, one calendar per athlete.
+
+Each athlete is planned on its own (in a worker process with --jobs), so one athlete's bad
+rows or impossible block is reported in summary.csv and never stops the others. Results are
+written in roster order whatever the number of jobs, so the output is byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import pandas as pd
+
+from planner.catalog import Catalog
+from planner.domain import MUSCLES, Plan, Profile
+from planner.errors import InputError
+
+ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
+                  "new_to_strength", "email", "prefer", "avoid", "deload_every")
+REQUIRED_ROSTER = ("athlete", "level")
+SUMMARY_COLUMNS = ("athlete", "file", "weeks", "sessions", "heavy", "light", "status",
+                   "coverage", "warnings")
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "summary",
+                            *(f"com{n}" for n in range(1, 10)),
+                            *(f"lpt{n}" for n in range(1, 10))})
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    row: int
+    name: str
+    profile: Profile | None  # None when the row itself is bad
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class AthleteJob:
+    entry: RosterEntry
+    runs_frame: pd.DataFrame | None
+    runs_source: str
+    first_row: int
+    catalog_path: str | None
+
+
+@dataclass(frozen=True)
+class AthleteOutcome:
+    name: str
+    ics: bytes | None
+    json: bytes | None
+    summary: dict[str, str]
+    errors: tuple[str, ...] = field(default=())
+
+    @property
+    def failed(self) -> bool:
+        return self.ics is None
+
+
+def safe_file_stem(name: str, taken: set[str]) -> str:
+    """A file name any OS accepts for any athlete name: letters and digits kept (unicode
+    too, NFC), everything else a dash, reserved device names avoided, unique in `taken`."""
+    text = unicodedata.normalize("NFC", name).strip()
+    stem = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_.")[:80] or "athlete"
+    if stem.casefold() in RESERVED_NAMES:
+        stem = f"athlete-{stem}"
+    candidate, n = stem, 2
+    while candidate.casefold() in taken:
+        candidate = f"{stem}-{n}"
+        n += 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _norm(name: object) -> str:
+    return " ".join(str(name).strip().lower().split())
+
+
+def load_roster(path: str | Path) -> list[RosterEntry]:
+    """Every roster row as an entry; a bad row becomes an entry with its error (file, row,
+    field), so the rest of the roster still plans."""
+    from planner.inputs import read_table
+
+    table = read_table(path)
+    header = {_norm(c): i for i, c in enumerate(table.frame.columns)}
+    for column in REQUIRED_ROSTER:
+        if column not in header:
+            raise InputError(f"missing column '{column}' (columns: {', '.join(ROSTER_COLUMNS)})",
+                             file=table.path, row=table.first_row - 1, field=column)
+    entries = []
+    for label, values in table.frame.iterrows():
+        row = int(label) + table.first_row
+        cells = {col: str(values.iloc[pos]).strip() for col, pos in header.items()
+                 if col in ROSTER_COLUMNS}
+        name = cells.get("athlete", "")
+        try:
+            if not name:
+                raise InputError("athlete name is empty", file=table.path, row=row,
+                                 field="athlete")
+            entries.append(RosterEntry(row, name, _roster_profile(cells, table.path, row)))
+        except InputError as err:
+            entries.append(RosterEntry(row, name or f"row {row}", None, str(err)))
+    if not entries:
+        raise InputError("the roster has no athletes", file=table.path)
+    return entries
+
+
+def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
+    from planner.inputs import (
+        parse_bool,
+        parse_clock,
+        parse_days,
+        parse_equipment,
+        parse_level,
+        parse_timezone,
+    )
+
+    where = {"file": source, "row": row}
+
+    def integer(column: str, low: int, high: int, default: int | None) -> int | None:
+        text = cells.get(column, "")
+        if not text:
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            raise InputError(f"'{text}' is not a whole number", field=column, **where) from None
+        if not low <= value <= high:
+            raise InputError(f"{value} is outside {low}–{high}", field=column, **where)
+        return value
+
+    equipment_text = cells.get("equipment", "").replace(";", ",")
+    return Profile(
+        athlete=cells["athlete"],
+        level=parse_level(cells.get("level", ""), field="level", **where),
+        new_to_strength=parse_bool(cells.get("new_to_strength") or "no",
+                                   field="new_to_strength", **where),
+        equipment=parse_equipment(equipment_text, field="equipment", **where),
+        sessions=integer("sessions", 0, 7, None),
+        minutes=integer("minutes", 5, 240, 45) or 45,
+        start_time=parse_clock(cells.get("time") or "18:00", field="time", **where),
+        tz=parse_timezone(cells.get("tz") or None, field="tz", **where),
+        prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
+        avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
+        deload_every=integer("deload_every", 0, 12, 4) or 0,
+    )
+
+
+def split_runs_by_athlete(path: str | Path) -> tuple[str, int, dict[str, pd.DataFrame]]:
+    """The runs file's rows per athlete (casefolded name), keeping row labels for errors."""
+    from planner.inputs import read_table
+
+    table = read_table(path)
+    position = next((i for i, c in enumerate(table.frame.columns) if _norm(c) == "athlete"), None)
+    if position is None:
+        raise InputError("a batch runs file needs an 'athlete' column", file=table.path,
+                         row=table.first_row - 1, field="athlete")
+    names = table.frame.iloc[:, position].astype(str).str.strip().str.casefold()
+    groups = {name: table.frame[names == name] for name in sorted(set(names))}
+    return table.path, table.first_row, groups
+
+
+def plan_athlete(job: AthleteJob) -> AthleteOutcome:
+    """Plan one athlete from start to bytes; any input or planning problem is captured."""
+    from planner.block import plan_block
+    from planner.inputs import runs_from_frame
+    from planner.render_ics import render_ics
+    from planner.render_json import render_json
+
+    entry = job.entry
+    if entry.profile is None:
+        return _failure(entry.name, "bad roster row", entry.error)
+    if job.runs_frame is None or job.runs_frame.empty:
+        return _failure(entry.name, "no runs", f"{job.runs_source}: no rows for athlete "
+                        f"'{entry.name}'")
+    try:
+        runs = runs_from_frame(job.runs_frame, source=job.runs_source,
+                               first_row=job.first_row).runs
+        result = plan_block(runs, entry.profile, _catalog(job.catalog_path).exercises)
+        if result.impossible and not any(w.sessions for w in result.plan.weeks):
+            rules = sorted({r for _, d in result.impossible for r in d.conflict})
+            return _failure(entry.name, "no plan",
+                            f"no plan satisfies the hard rules ({', '.join(rules)})")
+        plan = result.plan
+        return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
+                              _summary(entry.name, plan), ())
+    except InputError as err:
+        return _failure(entry.name, "bad runs", str(err))
+
+
+_CATALOGS: dict[str | None, Catalog] = {}
+
+
+def _catalog(path: str | None) -> Catalog:
+    """One catalog per worker process, read on its first athlete."""
+    from planner.catalog import load_catalog
+
+    if path not in _CATALOGS:
+        _CATALOGS[path] = load_catalog(path)
+    return _CATALOGS[path]
+
+
+def _failure(name: str, status: str, message: str) -> AthleteOutcome:
+    summary = {column: "" for column in SUMMARY_COLUMNS}
+    summary.update(athlete=name, status=f"failed: {status}", warnings=message)
+    return AthleteOutcome(name, None, None, summary, (message,))
+
+
+def _summary(name: str, plan: Plan) -> dict[str, str]:
+    sessions = [s for w in plan.weeks for s in w.sessions]
+    heavy = sum(1 for s in sessions if s.intensity == "heavy")
+    untrained = sum(1 for w in plan.weeks for p in w.penalties if p.rule == "S1")
+    coverage = 1 - untrained / (len(MUSCLES) * max(1, len(plan.weeks)))
+    warnings = [f"{w.start.isoformat()}: {w.notes[0]}" for w in plan.weeks if w.notes]
+    return {
+        "athlete": name, "file": "", "weeks": str(len(plan.weeks)),
+        "sessions": str(len(sessions)), "heavy": str(heavy), "light": str(len(sessions) - heavy),
+        "status": plan.status, "coverage": f"{coverage:.2f}", "warnings": " | ".join(warnings),
+    }
+
+
+def jobs_for(roster: list[RosterEntry], runs_path: str | Path,
+             catalog_path: str | None) -> Iterator[AthleteJob]:
+    source, first_row, groups = split_runs_by_athlete(runs_path)
+    for entry in roster:
+        frame = groups.get(entry.name.strip().casefold())
+        yield AthleteJob(entry, frame, source, first_row, catalog_path)
+
+
+def run_batch(roster: list[RosterEntry], runs_path: str | Path, *, jobs: int,
+              catalog_path: str | None = None) -> Iterator[AthleteOutcome]:
+    """Outcomes in roster order, streamed: only a few plans are in memory at once."""
+    work = jobs_for(roster, runs_path, catalog_path)
+    if jobs <= 1:
+        yield from map(plan_athlete, work)
+        return
+    with get_context("spawn").Pool(processes=jobs) as pool:
+        yield from pool.imap(plan_athlete, work, chunksize=1)
+
+
+def summary_csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
