@@ -52,7 +52,10 @@ def add_s8_progress(wm: WeekModel) -> None:
     not move one step harder costs a little (deload weeks excepted)."""
     if wm.inst.deload:
         return
+    excused = wm.inst.carry.hold | wm.inst.carry.regress
     for key in wm.family_keys():
+        if key in excused:
+            continue
         flat = wm.picks_where(key, lambda c: c.continuing and not c.progressed)
         if flat:
             stalled = wm.model.new_bool_var(f"s8_stalled_{key[0]}_{key[1]}")

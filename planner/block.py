@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
@@ -61,10 +61,12 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             if placed == 0:
                 impossible.append((monday, diagnosis))
         weeks.append(_week_plan(inst, result, notes))
-        carry = result.carry
+        # Adherence applies to the week after a completed plan only; promotion lasts.
+        carry = replace(result.carry, beginner_promoted=carry.beginner_promoted)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
-                weeks=tuple(weeks), profile=profile)
+                weeks=tuple(weeks), profile=profile,
+                beginner_promoted=carry.beginner_promoted and profile.level == "beginner")
     return BlockResult(plan, seconds, tuple(impossible))
 
 

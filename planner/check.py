@@ -155,6 +155,7 @@ class _Profile:
     equipment: frozenset[str] | None
     sessions: int | None  # what the runner asked for; None = the level's default
     minutes: int | None
+    promoted: bool = False  # B3: a beginner moved up to two sessions after steady weeks
 
 
 @dataclass(frozen=True)
@@ -226,8 +227,9 @@ class _Parser:
         if not isinstance(new, bool):
             self.h0(f"profile.new_to_strength {new!r} is not true/false")
             new = False
+        promoted = raw.get("beginner_promoted", False) is True
         return _Profile(level, new, self._equipment(raw), self._asked_sessions(raw),
-                        self._minutes(raw))
+                        self._minutes(raw), promoted)
 
     def _equipment(self, raw: Mapping[str, Any]) -> frozenset[str] | None:
         items = raw.get("equipment")
@@ -576,7 +578,7 @@ def _session_cap(profile: _Profile) -> int | None:
     """H3's cap: the level's default, lowered to what the runner asked for."""
     if profile.level is None:
         return None
-    default = 1 if profile.level == "beginner" else 2
+    default = 1 if profile.level == "beginner" and not profile.promoted else 2
     return default if profile.sessions is None else min(profile.sessions, default)
 
 

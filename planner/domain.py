@@ -179,3 +179,4 @@ class Plan:
     tz: str
     weeks: tuple[WeekPlan, ...]
     profile: Profile = field(default_factory=Profile)
+    beginner_promoted: bool = False  # B3: two sessions after steady weeks

@@ -14,6 +14,7 @@ from functools import cached_property
 from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, WEEKDAYS, Dose, Exercise, Profile, Run
 
 DEFAULT_SESSIONS = {"beginner": 1, "intermediate": 2, "advanced": 2}
+PROMOTION_WEEKS = 4  # B3: "add a second only when recovery feels good"
 FamilyKey = tuple[int, str]  # (family_no, intensity)
 
 
@@ -23,6 +24,11 @@ class Carry:
 
     doses: Mapping[FamilyKey, Dose] = field(default_factory=dict)
     session_dates: tuple[date, ...] = ()
+    # Adherence from a completed plan: skipped work holds, work marked too hard steps back.
+    hold: frozenset[FamilyKey] = frozenset()
+    regress: frozenset[FamilyKey] = frozenset()
+    # B3: a beginner who completed every session of PROMOTION_WEEKS weeks in a row.
+    beginner_promoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class WeekInstance:
     def target_sessions(self) -> int:
         """H3: the level's number, never more than the runner asked for."""
         default = DEFAULT_SESSIONS[self.profile.level]
+        if self.profile.level == "beginner" and self.carry.beginner_promoted:
+            default = 2
         asked = self.profile.sessions
         return default if asked is None else max(0, min(asked, default))
 

@@ -60,9 +60,11 @@ class WeekModel:
         for f in inst.families:
             for i in INTENSITIES:
                 key = (f, i)
+                adherence = ("hold" if key in inst.carry.hold else
+                             "regress" if key in inst.carry.regress else "")
                 cands = candidates_for(
                     inst.family(f), i, inst.profile.level, inst.profile.new_to_strength,
-                    inst.carry.doses.get(key), inst.deload)
+                    inst.carry.doses.get(key), inst.deload, adherence)
                 self.candidates[key] = cands
                 self.pick[key] = [m.new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
                 self.use[key] = m.new_bool_var(f"use_{f}_{i}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from planner.domain import LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, Dose, Exercise
 from planner.errors import InputError
-from planner.instance import Carry, FamilyKey
+from planner.instance import PROMOTION_WEEKS, Carry, FamilyKey
 from planner.render_json import load_plan_json
 
 
@@ -21,6 +21,8 @@ def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
         return Carry()
     last = max(weeks, key=lambda w: w["start"])
     doses: dict[FamilyKey, Dose] = {}
+    hold: set[FamilyKey] = set()
+    regress: set[FamilyKey] = set()
     dates: list[date] = []
     for s_no, session in enumerate(last["sessions"], start=1):
         dates.append(date.fromisoformat(session["date"]))
@@ -34,8 +36,45 @@ def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
             if exercise is None:
                 raise InputError(f"variation '{item['variation']}' is not in the catalog",
                                  file=name, field=f"{where}.variation")
-            doses[(exercise.family_no, intensity)] = _dose(item, name, where)
-    return Carry(doses=doses, session_dates=tuple(sorted(dates)))
+            key = (exercise.family_no, intensity)
+            doses[key] = _dose(item, name, where)
+            verdict = _done(item.get("done", session.get("done")), name, f"{where}.done")
+            if verdict == "skipped":
+                hold.add(key)
+            elif verdict == "too hard":
+                regress.add(key)
+    return Carry(doses=doses, session_dates=tuple(sorted(dates)), hold=frozenset(hold),
+                 regress=frozenset(regress) - hold,
+                 beginner_promoted=_promoted(data, weeks))
+
+
+DONE_WORDS = {True: "done", False: "skipped", None: "unknown", "yes": "done", "no": "skipped",
+              "done": "done", "skipped": "skipped", "too hard": "too hard",
+              "too_hard": "too hard", "hard": "too hard"}
+
+
+def _done(value: Any, name: str, field: str) -> str:
+    """Adherence marks a coach or runner fills in: true/false/"too hard" (or null)."""
+    key = value.strip().lower() if isinstance(value, str) else value
+    if key not in DONE_WORDS:
+        raise InputError(f"done must be true, false or \"too hard\", not {value!r}",
+                         file=name, field=field)
+    return DONE_WORDS[key]
+
+
+def _promoted(data: dict[str, Any], weeks: list[dict[str, Any]]) -> bool:
+    """B3: a beginner earns a second weekly session after PROMOTION_WEEKS weeks in a row
+    with every session marked done; once earned it lasts."""
+    if data.get("profile", {}).get("beginner_promoted") is True:
+        return True
+    steady = 0
+    for week in sorted(weeks, key=lambda w: w["start"], reverse=True):
+        sessions = week["sessions"]
+        if sessions and all(s.get("done") is True for s in sessions):
+            steady += 1
+        else:
+            break
+    return steady >= PROMOTION_WEEKS
 
 
 def _index(labels: tuple[str, ...], value: str, name: str, field: str) -> int:

@@ -115,9 +115,28 @@ def _switch_variation(to: Exercise, dose: Dose, level: str, intensity: str,
         tempo=dose.tempo, range=dose.range)
 
 
+def _easier_steps(exercise: Exercise, dose: Dose, by_id: dict[str, Exercise]) -> list[
+        tuple[Exercise, Dose]]:
+    """One step back on a single variable: for work the runner marked too hard."""
+    step = rep_step(exercise)
+    steps = [replace(dose, reps=dose.reps - step), replace(dose, sets=dose.sets - 1),
+             replace(dose, load=dose.load - 1), replace(dose, tempo=0), replace(dose, range=0)]
+    offers = [(exercise, s) for s in steps if s != dose]
+    easier = by_id.get(exercise.easier)
+    if easier is not None:
+        offers.append((easier, replace(dose, variation=easier.id,
+                                       load=1 if easier.loaded else 0)))
+    return offers
+
+
 def candidates_for(family: Sequence[Exercise], intensity: str, level: str,
-                   new_to_strength: bool, previous: Dose | None, deload: bool) -> list[Candidate]:
-    """Every prescription worth offering the model for one family at one intensity."""
+                   new_to_strength: bool, previous: Dose | None, deload: bool,
+                   adherence: str = "") -> list[Candidate]:
+    """Every prescription worth offering the model for one family at one intensity.
+
+    `adherence` is "hold" (last week's work was skipped: repeat it) or "regress" (marked
+    too hard: one step easier), else progression as usual.
+    """
     by_id = {ex.id: ex for ex in family}
     allowed = [ex for ex in family if intensity in ex.sessions]
     if previous is None or previous.variation not in by_id:
@@ -125,6 +144,11 @@ def candidates_for(family: Sequence[Exercise], intensity: str, level: str,
                                   intensity, None) for ex in allowed)
     current = by_id[previous.variation]
     offers: list[tuple[Exercise, Dose]] = []
+    if adherence in ("hold", "regress"):
+        offers = [(current, previous)] if adherence == "hold" else _easier_steps(
+            current, previous, by_id)
+        return _unique(_candidate(ex, dose, intensity, previous) for ex, dose in offers
+                       if intensity in ex.sessions and _within(ex, dose, min_sets=1))
     if deload:
         # Step-back week: same exercise, one set fewer (≈ a third less volume), nothing else.
         offers.append((current, replace(previous, sets=max(1, previous.sets - 1))))

@@ -50,6 +50,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "minutes": item.minutes,
         "cue": ex.cue,
         "why": item.why,
+        "done": None,  # for the athlete or coach: true, false (skipped) or "too hard"
     }
 
 
@@ -63,6 +64,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "intensity": session.intensity,
         "why": session.why,
         "exercises": [exercise_to_dict(item) for item in session.exercises],
+        "done": None,  # true when completed, false when skipped (see --previous)
     }
 
 
@@ -108,6 +110,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "prefer_days": [WEEKDAYS[d] for d in sorted(profile.prefer_days)],
             "avoid_days": [WEEKDAYS[d] for d in sorted(profile.avoid_days)],
             "deload_every": profile.deload_every,
+            "beginner_promoted": plan.beginner_promoted,
         },
         "weeks": [week_to_dict(week) for week in plan.weeks],
     }
