@@ -17,6 +17,7 @@ class BlockResult:
     solve_seconds: float
     # Weeks where not even one session fits (target ≥ 1): "no plan satisfies the hard rules".
     impossible: tuple[tuple[date, Diagnosis], ...]
+    instances: tuple[WeekInstance, ...] = ()  # kept for what-if questions (explain)
 
 
 def week_instances_start(runs: Sequence[Run]) -> list[date]:
@@ -42,6 +43,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     weeks: list[WeekPlan] = []
     impossible: list[tuple[date, Diagnosis]] = []
     statuses: set[str] = set()
+    instances: list[WeekInstance] = []
     seconds = 0.0
     for index, monday in enumerate(week_instances_start(runs)):
         sunday = monday + timedelta(days=6)
@@ -51,6 +53,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
             carry=carry, deload=is_deload_week(index, profile.deload_every), race_dates=races)
         result = solve_week(inst)
+        instances.append(inst)
         seconds += result.solve_seconds
         statuses.add(result.status)
         notes: tuple[str, ...] = ()
@@ -67,7 +70,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,
                 beginner_promoted=carry.beginner_promoted and profile.level == "beginner")
-    return BlockResult(plan, seconds, tuple(impossible))
+    return BlockResult(plan, seconds, tuple(impossible), tuple(instances))
 
 
 def _shortfall_notes(target: int, placed: int, diagnosis: Diagnosis) -> tuple[str, ...]:

@@ -102,6 +102,11 @@ def describe_conflict(inst: WeekInstance, conflict: tuple[str, ...]) -> tuple[st
             lines.append("H11: no session on race day, no heavy session on a long-run day")
         elif rule == "H4":
             lines.append("H4: a full day must separate two strength sessions")
+        elif rule == "B2":
+            eves = [d for d in inst.days
+                    if any((race - inst.date_of(d)).days == 1 for race in inst.race_dates)]
+            lines.append(f"B2: {_days(eves) or 'no day'} — the day before a race, no session; "
+                         "light only in the 7 days before and 2 days after")
         elif rule == "H12":
             lines.append(f"H12: {inst.profile.minutes} minutes must hold a {WARMUP_MINUTES}-minute "
                          "warm-up and at least 4 exercises")
@@ -150,7 +155,8 @@ def suggest_changes(inst: WeekInstance, wanted: int, conflict: tuple[str, ...],
                 found.append(f"try: make {WEEKDAYS[day]}'s {'/'.join(run)} run an easy run, "
                              "or move it a day")
                 break
-    found.append(f"or accept {wanted - 1} session(s) this week (--sessions {wanted - 1})")
+    if wanted > 1:
+        found.append(f"or accept {wanted - 1} session(s) this week (--sessions {wanted - 1})")
     return tuple(found)
 
 

@@ -1,13 +1,79 @@
-"""`runstrong explain`: the full account of a plan JSON, rule id by rule id."""
+"""`runstrong explain`: the full account of a plan JSON, rule id by rule id.
+
+Besides the costs the plan paid, it answers "why not another day?": the plan is rebuilt
+from the runs and profile stored in the JSON, then each session's day is forbidden in turn
+and the week re-solved, so the runner sees what the next-best choice would have cost.
+"""
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 from constraints import RULES_BY_ID, SOFT_RULES
+from planner.domain import LEVELS, WEEKDAYS, Profile, Run
+from planner.errors import InputError
 
 
-def explain_plan(data: dict[str, Any]) -> str:
+def _profile(data: dict[str, Any]) -> Profile:
+    raw = data.get("profile") or {}
+    level = data.get("level")
+    if level not in LEVELS:
+        raise InputError(f"level '{level}' is not one of: {', '.join(LEVELS)}", field="level")
+    clock = str(raw.get("time") or "18:00")
+    return Profile(
+        athlete=str(data.get("athlete", "runner")), level=level,
+        new_to_strength=bool(raw.get("new_to_strength", False)),
+        equipment=frozenset(raw.get("equipment") or ()),
+        sessions=raw.get("sessions"), minutes=int(raw.get("minutes") or 45),
+        start_time=time.fromisoformat(clock), tz=str(data.get("tz") or "UTC"),
+        prefer_days=frozenset(WEEKDAYS.index(d) for d in raw.get("prefer_days") or ()),
+        avoid_days=frozenset(WEEKDAYS.index(d) for d in raw.get("avoid_days") or ()),
+        deload_every=int(raw.get("deload_every", 4)))
+
+
+def _runs(data: dict[str, Any]) -> list[Run]:
+    runs = []
+    for week in data["weeks"]:
+        for run in week.get("runs", []):
+            clock = time.fromisoformat(run["time"]) if run.get("time") else None
+            runs.append(Run(date.fromisoformat(run["date"]), run["run"], run.get("minutes"),
+                            clock, run.get("title") or ""))
+    return runs
+
+
+def alternatives(data: dict[str, Any]) -> dict[str, str]:
+    """session date -> what moving that session elsewhere would have cost."""
+    from planner.block import plan_block
+    from planner.catalog import load_catalog
+    from planner.solve import solve_week
+
+    runs = _runs(data)
+    if not runs:
+        return {}
+    try:
+        result = plan_block(runs, _profile(data), load_catalog().exercises, diagnose=False)
+    except (ValueError, KeyError, TypeError) as err:
+        raise InputError(f"cannot rebuild the plan from its runs and profile ({err})") from None
+    found: dict[str, str] = {}
+    for inst, week in zip(result.instances, result.plan.weeks, strict=True):
+        paid = sum(p.cost for p in week.penalties)
+        for session in week.sessions:
+            day = (session.date - inst.start).days
+            other = solve_week(inst, lambda wm, d=day: wm.model.add(wm.session[d] == 0))
+            moved = sorted(set(s.date for s in other.sessions) - {s.date for s in week.sessions})
+            extra = sum(p.cost for p in other.penalties) - paid
+            where = ", ".join(WEEKDAYS[d.weekday()] for d in moved) or "nowhere"
+            new_costs = sorted({f"{p.text} ({p.rule})" for p in other.penalties}
+                               - {f"{p.text} ({p.rule})" for p in week.penalties})
+            found[session.date.isoformat()] = (
+                f"without {WEEKDAYS[day]}, the session would go to {where} at +{extra} cost"
+                + (f": {'; '.join(new_costs[:3])}" if new_costs else ""))
+    return found
+
+
+def explain_plan(data: dict[str, Any], *, what_if: bool = True) -> str:
+    other = alternatives(data) if what_if else {}
     lines = [f"Plan for {data['athlete']} ({data['level']}), status {data.get('status', '?')}."]
     for week in data["weeks"]:
         lines.append("")
@@ -16,6 +82,8 @@ def explain_plan(data: dict[str, Any]) -> str:
             lines.append(f"  {session.get('day', '')} {session['date']} · {session['intensity']}"
                          f" · {len(session['exercises'])} exercises")
             lines.append(f"    why this day: {session.get('why', '')}")
+            if session["date"] in other:
+                lines.append(f"    why not another day: {other[session['date']]}")
             for item in session["exercises"]:
                 lines.append(f"    - {item['name']}: {item.get('why', '')}")
         paid = week.get("penalties", [])

@@ -6,6 +6,7 @@ gives the same plan on any machine (maintainers: parallel search is not determin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -47,8 +48,12 @@ class WeekResult:
         return Carry(doses=self.doses, session_dates=tuple(s.date for s in self.sessions))
 
 
-def solve_week(inst: WeekInstance) -> WeekResult:
+def solve_week(inst: WeekInstance,
+               also: Callable[[WeekModel], None] | None = None) -> WeekResult:
+    """The best week under every rule; `also` adds constraints for what-if questions."""
     wm = build_week_model(inst)
+    if also is not None:
+        also(wm)
     solver = cp_model.CpSolver()
     solver_parameters(solver)
     status = solver.solve(wm.model)
