@@ -1,16 +1,18 @@
 """Training-block rules beyond the article, documented in docs/rules.md.
 
-B1 (deload): every Nth week is a step-back week — the same exercises with one set fewer
-(about a third less volume). Source: common periodisation practice (3:1 loading); reason:
-the article says "Progress slowly" and leave time to adapt.
-B2 (race taper): no heavy session in the 7 days before a race, none the day before, and only
-light work in the 2 days after. Source: standard taper practice; reason: extends the
-article's "Avoid heavy leg work right before ... racing".
+B1 (deload): every Nth week is a step-back week — the same exercises with about a third
+less volume (one set fewer, or fewer reps at the article's lowest set count). Source: common
+periodisation practice (3:1 loading); reason: "Progress slowly" and leave time to adapt.
+B2 (race taper): no heavy session and no jumps in the 7 days before a race, none the day
+before, and only light work in the 2 days after. Source: standard taper practice; reason:
+extends the article's "Avoid heavy leg work right before ... racing".
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from planner.progression import deload_dose
 
 if TYPE_CHECKING:
     from planner.model import WeekModel
@@ -20,20 +22,28 @@ LIGHT_DAYS_AFTER = 2
 
 
 def add_b1_deload_week(wm: WeekModel) -> None:
-    """B1 — in a deload week every exercise carried over from last week loses volume (one set
-    fewer, nothing else changes). New exercises are not forbidden — a taper may need a light
+    """B1 — in a deload week every exercise carried over from last week loses about a third
+    of its volume in one variable (`deload_dose`), nothing else changes. New exercises are
+    not forbidden — a taper may need a light
     session last week did not have — but S4 charges for them."""
     inst = wm.inst
     if not inst.deload:
         return
+    by_id = {ex.id: ex for ex in inst.exercises}
     for key, before in inst.carry.doses.items():
-        if key not in wm.pick:
+        exercise = by_id.get(before.variation)
+        if key not in wm.pick or exercise is None:
             continue
-        kept_volume = wm.picks_where(
-            key, lambda c, b=before: c.dose.variation != b.variation
-            or (c.dose.sets >= b.sets and b.sets > 1))
-        for lit in kept_volume:
+        stepped_back = deload_dose(exercise, before)
+        for lit in wm.picks_where(key, lambda c, d=stepped_back: c.dose != d):
             wm.require("B1", wm.model.add(lit == 0))
+
+
+def _no_jumps(wm: WeekModel, day: int) -> None:
+    for key in wm.family_keys():
+        plyo = wm.exercise_picks(key, lambda ex: ex.plyometric)
+        if plyo:
+            wm.require("B2", wm.model.add(wm.inc[(day, *key)] + sum(plyo) <= 1))
 
 
 def add_b2_race_taper(wm: WeekModel) -> None:
@@ -49,3 +59,5 @@ def add_b2_race_taper(wm: WeekModel) -> None:
                 wm.require("B2", wm.model.add(wm.session[d] == 0))
             if 1 <= before <= TAPER_DAYS_BEFORE or 1 <= after <= LIGHT_DAYS_AFTER:
                 wm.require("B2", wm.model.add(wm.heavy[d] == 0))
+            if 1 <= before <= TAPER_DAYS_BEFORE:
+                _no_jumps(wm, d)

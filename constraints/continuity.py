@@ -17,6 +17,7 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
     accessory repeated unchanged from last week costs a little, so they rotate."""
     add_s4_no_new_exercises_in_deload(wm)
     by_family = {ex.family_no: ex for ex in wm.inst.exercises}
+    by_id = {ex.id: ex for ex in wm.inst.exercises}
     for key, dose in sorted(wm.inst.carry.doses.items()):
         if key not in wm.use:
             continue
@@ -25,15 +26,17 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
             continue
         if family.role == "core":
             dropped = ~wm.use[key]
+            shown = by_id[dose.variation].name if dose.variation in by_id else family.family
             wm.penalize("S4", S4_CORE_WEIGHT, dropped,
-                        f"{family.family} ({key[1]}) dropped although it is a core lift")
+                        f"{shown} left out of the {key[1]} session although it is a core lift")
         else:
             same = wm.picks_where(key, lambda c, v=dose.variation: c.exercise.id == v)
             if same:
                 repeated = wm.model.new_bool_var(f"s4_repeat_{key[0]}_{key[1]}")
                 wm.model.add_max_equality(repeated, same)
                 wm.penalize("S4", S4_ACCESSORY_WEIGHT, repeated,
-                            f"{family.family} ({key[1]}) repeated instead of rotated")
+                            f"{by_id[dose.variation].name} repeated in the {key[1]} session "
+                            "instead of rotated")
 
 
 def add_s4_no_new_exercises_in_deload(wm: WeekModel) -> None:
@@ -43,8 +46,9 @@ def add_s4_no_new_exercises_in_deload(wm: WeekModel) -> None:
         return
     for key in wm.family_keys():
         if key not in inst.carry.doses:
+            family = wm.inst.family(key[0])[0].family
             wm.penalize("S4", S4_CORE_WEIGHT, wm.use[key],
-                        f"family {key[0]} ({key[1]}) is new in a deload week")
+                        f"{family} is new in the {key[1]} session of a deload week")
 
 
 def add_s8_progress(wm: WeekModel) -> None:
@@ -60,5 +64,8 @@ def add_s8_progress(wm: WeekModel) -> None:
         if flat:
             stalled = wm.model.new_bool_var(f"s8_stalled_{key[0]}_{key[1]}")
             wm.model.add_max_equality(stalled, flat)
+            before = wm.inst.carry.doses.get(key)
+            name = next((ex.name for ex in wm.inst.exercises
+                         if before and ex.id == before.variation), wm.inst.family(key[0])[0].family)
             wm.penalize("S8", S8_WEIGHT, stalled,
-                        f"family {key[0]} ({key[1]}) held at last week's dose")
+                        f"{name} ({key[1]}) held at last week's dose")

@@ -47,7 +47,9 @@ def _blocked_days(inst: WeekInstance, exclude: int) -> list[str]:
 def session_why(inst: WeekInstance, day: int, intensity: str) -> str:
     """E.g. "Wed: after an easy run (S2); Tue, Fri are eves of key runs (H1)"."""
     kinds = inst.kinds(day)
-    good = [GOOD_DAY_WORDS[k] for k in sorted(kinds) if k in GOOD_DAY_WORDS]
+    # The most demanding run of a double day says what kind of day it is.
+    good = [GOOD_DAY_WORDS[k] for k in ("speed", "hill", "tempo", "easy", "recovery")
+            if k in kinds]
     if good:
         reason = f"{good[0]} (S2)"
     elif not kinds:

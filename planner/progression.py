@@ -85,8 +85,15 @@ def dose_changes(before: Dose, after: Dose) -> tuple[str, ...]:
     return tuple(changed)
 
 
-def _within(exercise: Exercise, dose: Dose, *, min_sets: int) -> bool:
-    return (min_sets <= dose.sets <= exercise.sets_max
+LIGHT_MAX_LOAD = 1  # a light session is control work: bodyweight or a light load
+
+
+def _within(exercise: Exercise, dose: Dose, intensity: str = "heavy") -> bool:
+    """Inside the article's ranges; a light session keeps the article's lowest set count and
+    at most a light load, so it never grows heavier than the heavy one."""
+    if intensity == "light" and (dose.sets > exercise.sets_min or dose.load > LIGHT_MAX_LOAD):
+        return False
+    return (exercise.sets_min <= dose.sets <= exercise.sets_max
             and exercise.reps_min <= dose.reps <= exercise.reps_max
             and 0 <= dose.load <= (MAX_LOAD if exercise.loaded else 0)
             and dose.tempo in (0, 1) and dose.range in (0, 1))
@@ -110,7 +117,7 @@ def _switch_variation(to: Exercise, dose: Dose, level: str, intensity: str,
     """Change only the variation: keep sets/reps/tempo/range when they fit the new variation."""
     fresh = start_dose(to, level, intensity, new_to_strength)
     kept = replace(dose, variation=to.id, load=fresh.load)
-    return kept if _within(to, kept, min_sets=to.sets_min) else replace(
+    return kept if _within(to, kept, intensity) else replace(
         fresh, sets=dose.sets if to.sets_min <= dose.sets <= to.sets_max else fresh.sets,
         tempo=dose.tempo, range=dose.range)
 
@@ -148,10 +155,9 @@ def candidates_for(family: Sequence[Exercise], intensity: str, level: str,
         offers = [(current, previous)] if adherence == "hold" else _easier_steps(
             current, previous, by_id)
         return _unique(_candidate(ex, dose, intensity, previous) for ex, dose in offers
-                       if intensity in ex.sessions and _within(ex, dose, min_sets=1))
+                       if intensity in ex.sessions and _within(ex, dose, intensity))
     if deload:
-        # Step-back week: same exercise, one set fewer (≈ a third less volume), nothing else.
-        offers.append((current, replace(previous, sets=max(1, previous.sets - 1))))
+        offers.append((current, deload_dose(current, previous)))
     else:
         offers.append((current, previous))
         singles = _harder_steps(current, previous)
@@ -163,15 +169,23 @@ def candidates_for(family: Sequence[Exercise], intensity: str, level: str,
         if other.id != current.id and not deload:
             offers.append((other, _switch_variation(other, previous, level, intensity,
                                                     new_to_strength)))
-    floor_sets = 1 if deload else None
     result = []
     for ex, dose in offers:
         if intensity not in ex.sessions:
             continue
-        if not _within(ex, dose, min_sets=floor_sets or min(ex.sets_min, previous.sets)):
+        if not _within(ex, dose, intensity):
             continue
         result.append(_candidate(ex, dose, intensity, previous))
     return _unique(result)
+
+
+def deload_dose(exercise: Exercise, dose: Dose) -> Dose:
+    """B1: about a third less volume, one variable: a set fewer while the article's range
+    allows it, else about a third fewer reps; at the bottom of both, unchanged."""
+    if dose.sets > exercise.sets_min:
+        return replace(dose, sets=dose.sets - 1)
+    fewer = max(exercise.reps_min, dose.reps - max(1, dose.reps // 3))
+    return replace(dose, reps=fewer)
 
 
 def _combine(base: Dose, a: Dose, b: Dose) -> Dose:

@@ -23,16 +23,19 @@ import hashlib
 import importlib.metadata
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event
 
 from planner.domain import (
+    KEY_RUNS,
     REPS_IN_RESERVE,
     SAFETY_LINE,
     Plan,
     PlannedExercise,
+    Run,
     Session,
     WeekPlan,
 )
@@ -43,6 +46,14 @@ UID_DOMAIN = "runstrong"
 # kind of event is ever exported, it gets its own tag so the UIDs cannot collide.
 UID_TAG = "strength"
 CATEGORIES: tuple[str, ...] = ("Strength", "runstrong")
+# Runs exported with `with_runs`: their own tag, UID prefix and categories, so a calendar
+# (or runstrong reading the file back) never mistakes them for strength sessions.
+RUN_UID_TAG = "run"
+RUN_CATEGORIES: tuple[str, ...] = ("Run", "runstrong-runs")
+RUN_DEFAULT_MINUTES = 60  # calendar length of a timed run whose length is not known
+# Google Calendar rejects imports over about 1 MB or 1,000 events; stay under both.
+MAX_EVENTS_PER_FILE = 900
+MAX_BYTES_PER_FILE = 900_000
 WARMUP_TEXT = (
     "5–8 minutes of easy movement (brisk walk, light jog, bike or dynamic mobility), "
     "then drills: bodyweight squats, hip hinges, glute bridges, calf raises, "
@@ -50,22 +61,88 @@ WARMUP_TEXT = (
 )
 
 
-def render_ics(plan: Plan, *, alarm_minutes: int | None = None) -> bytes:
+def render_ics(plan: Plan, *, alarm_minutes: int | None = None,
+               with_runs: bool = False) -> bytes:
     """Return the plan's strength sessions as a UTF-8, CRLF, folded .ics file.
 
     `alarm_minutes` adds a display reminder that many minutes before each session.
+    `with_runs` adds the plan's runs as their own events (CATEGORIES Run, free time), so
+    the file holds the runner's whole week.
     """
     _check_alarm(alarm_minutes)
-    tz = _zone(plan.tz)
-    calendar = _new_calendar(plan)
-    entries = _sessions_in_order(plan)
-    dtstamp = _dtstamp(plan)
-    for week, session in entries:
-        calendar.add_component(
-            _event(plan.athlete, week, session, tz, dtstamp, alarm_minutes)
-        )
-    _add_timezones(calendar, [session.date for _, session in entries])
-    return calendar.to_ical()
+    entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs)
+    return _calendar_bytes(plan, entries, with_runs=with_runs)
+
+
+def render_ics_files(plan: Plan, *, alarm_minutes: int | None = None, with_runs: bool = False,
+                     max_events: int = MAX_EVENTS_PER_FILE,
+                     max_bytes: int = MAX_BYTES_PER_FILE) -> list[bytes]:
+    """The plan as one .ics file, or several when it is over `max_events` or `max_bytes`.
+
+    Parts hold whole weeks, in date order; each is a complete VCALENDAR with the
+    VTIMEZONE its events need, and its X-WR-CALNAME ends in " (part 2 of 3)". Within the
+    limits the single file is exactly `render_ics(...)`. A single week over a limit (not
+    possible with real plans: at most 7 sessions and a few runs) still makes one part.
+    """
+    _check_alarm(alarm_minutes)
+    for name, limit in (("max_events", max_events), ("max_bytes", max_bytes)):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"{name} must be a positive int")
+    entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs)
+    whole = _calendar_bytes(plan, entries, with_runs=with_runs)
+    if len(entries) <= max_events and len(whole) <= max_bytes:
+        return [whole]
+    sizes = [len(entry.event.to_ical()) for entry in entries]
+    # Header, VTIMEZONE (for all the plan's years: a part's is no bigger) and footer,
+    # plus room for the " (part 10 of 12)" suffix.
+    overhead = len(whole) - sum(sizes) + 64
+    budget = max_bytes - overhead
+    while True:
+        groups = _pack_weeks(entries, sizes, max_events, budget)
+        parts = [
+            _calendar_bytes(plan, group, with_runs=with_runs, part=(number, len(groups)))
+            for number, group in enumerate(groups, start=1)
+        ]
+        excess = max((len(raw) - max_bytes for raw, group in zip(parts, groups, strict=True)
+                      if _weeks_in(group) > 1), default=0)
+        if excess <= 0:
+            return parts
+        budget -= excess  # the estimate was short (it never is with icalendar 7.3)
+
+
+def run_uid(athlete: str, run: Run, index: int = 0) -> str:
+    """UID of a run event: who, day, run type and the run's index among that day's runs
+    of that type, with the tag "run"; written ``run-<32 hex>@runstrong`` so the run events
+    can be told from strength sessions even where CATEGORIES are dropped."""
+    who = unicodedata.normalize("NFC", athlete).strip().casefold()
+    seed = f"{who}\x1f{run.date.isoformat()}\x1f{run.kind}\x1f{index}\x1f{RUN_UID_TAG}"
+    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
+    return f"{RUN_UID_TAG}-{digest}@{UID_DOMAIN}"
+
+
+def run_summary(run: Run) -> str:
+    """`Run · long · 110 min`, or the run's own title in place of "Run"."""
+    default = {"rest": "Rest day", "cross": "Cross-training"}.get(run.kind, "Run")
+    title = " ".join(run.title.split()) or default
+    minutes = f" · {run.minutes} min" if run.minutes else ""
+    return f"{title} · {run.kind}{minutes}"
+
+
+def run_description(run: Run) -> str:
+    lines = [f"{run.kind.capitalize()} run" if run.kind not in ("rest", "cross")
+             else ("Rest day" if run.kind == "rest" else "Cross-training")]
+    if run.kind in KEY_RUNS:
+        lines[0] += ": a key run; strength sessions are planned around it."
+    else:
+        lines[0] += "."
+    if run.minutes:
+        lines.append(f"Length: {run.minutes} min.")
+    label = " ".join(run.source_label.split())
+    if label and label != " ".join(run.title.split()):
+        lines.append(f"Written as: {label}")
+    lines.append("From your running plan: runstrong plans strength around it and does "
+                 "not change it.")
+    return "\n".join(lines)
 
 
 def session_uid(athlete: str, session: Session) -> str:
@@ -93,7 +170,8 @@ def _runstrong_version() -> str:
         return "0"
 
 
-def _new_calendar(plan: Plan) -> Calendar:
+def _new_calendar(plan: Plan, *, with_runs: bool = False,
+                  part: tuple[int, int] | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", f"-//runstrong//runstrong {_runstrong_version()}//EN")
@@ -102,9 +180,98 @@ def _new_calendar(plan: Plan) -> Calendar:
     calendar.add("method", "PUBLISH")
     # X-WR-*: Google names a calendar created from the import after these and uses
     # X-WR-TIMEZONE as that calendar's zone.
-    calendar.add("x-wr-calname", f"runstrong – {plan.athlete} leg strength")
+    what = "runs and leg strength" if with_runs else "leg strength"
+    name = f"runstrong – {plan.athlete} {what}"
+    if part is not None:
+        name += f" (part {part[0]} of {part[1]})"
+    calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", plan.tz)
     return calendar
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One event of the file, with what ordering and splitting need to know."""
+
+    key: tuple  # date order; all-day runs first, then by start time; runs before sessions
+    week: date  # Monday of its week: files are split between weeks, never inside one
+    day: date
+    event: Event
+
+
+def _entries(plan: Plan, tz: ZoneInfo, alarm_minutes: int | None,
+             with_runs: bool) -> list[_Entry]:
+    dtstamp = _dtstamp(plan)
+    entries = [
+        _Entry(key=(session.date, 1, session.start, 1), week=_monday(session.date),
+               day=session.date,
+               event=_event(plan.athlete, week, session, tz, dtstamp, alarm_minutes))
+        for week, session in _sessions_in_order(plan)
+    ]
+    if with_runs:
+        for index, run in _indexed_runs(plan):
+            entries.append(_Entry(
+                key=(run.date, 0 if run.time is None else 1, run.time or time(0), 0, index),
+                week=_monday(run.date), day=run.date,
+                event=_run_event(plan.athlete, run, index, tz, dtstamp),
+            ))
+    # Sessions alone keep the order of _sessions_in_order (their keys tie on nothing).
+    entries.sort(key=lambda entry: entry.key)
+    return entries
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _indexed_runs(plan: Plan) -> list[tuple[int, Run]]:
+    """Every run once, with its index among the same day's runs of the same type."""
+    runs = sorted({run for week in plan.weeks for run in week.runs},
+                  key=lambda run: (run.date, run.time or time(0), run.kind,
+                                   run.minutes or 0, run.title, run.source_label))
+    # A run listed in two weeks (a plan built by hand) is one event: the set above.
+    counts: dict[tuple[date, str], int] = {}
+    indexed = []
+    for run in runs:
+        index = counts.get((run.date, run.kind), 0)
+        counts[(run.date, run.kind)] = index + 1
+        indexed.append((index, run))
+    return indexed
+
+
+def _calendar_bytes(plan: Plan, entries: list[_Entry], *, with_runs: bool,
+                    part: tuple[int, int] | None = None) -> bytes:
+    calendar = _new_calendar(plan, with_runs=with_runs, part=part)
+    for entry in entries:
+        calendar.add_component(entry.event)
+    _add_timezones(calendar, [entry.day for entry in entries])
+    return calendar.to_ical()
+
+
+def _pack_weeks(entries: list[_Entry], sizes: list[int], max_events: int,
+                budget: int) -> list[list[_Entry]]:
+    """Greedy: whole weeks into a part until the next week would pass a limit."""
+    weeks: dict[date, list[int]] = {}
+    for position, entry in enumerate(entries):
+        weeks.setdefault(entry.week, []).append(position)
+    groups: list[list[_Entry]] = []
+    current: list[_Entry] = []
+    count = size = 0
+    for positions in (weeks[monday] for monday in sorted(weeks)):
+        week_size = sum(sizes[position] for position in positions)
+        if current and (count + len(positions) > max_events or size + week_size > budget):
+            groups.append(current)
+            current, count, size = [], 0, 0
+        current.extend(entries[position] for position in positions)
+        count += len(positions)
+        size += week_size
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _weeks_in(group: list[_Entry]) -> int:
+    return len({entry.week for entry in group})
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -205,6 +372,32 @@ def _event(
     event.add("categories", list(CATEGORIES))
     if alarm_minutes is not None:
         event.add_component(_alarm(summary, alarm_minutes))
+    return event
+
+
+def _run_event(athlete: str, run: Run, index: int, tz: ZoneInfo,
+               dtstamp: datetime) -> Event:
+    """A run as a calendar event: timed when its start is known, else all-day."""
+    event = Event()
+    event.add("uid", run_uid(athlete, run, index))
+    event.add("dtstamp", dtstamp)
+    if run.time is None:
+        # All-day: DTSTART;VALUE=DATE and an exclusive DTEND, the next day (RFC 5545).
+        event.add("dtstart", run.date)
+        event.add("dtend", run.date + timedelta(days=1))
+    else:
+        start = datetime.combine(run.date, run.time.replace(tzinfo=None), tzinfo=tz)
+        elapsed = start.astimezone(timezone.utc) + timedelta(
+            minutes=run.minutes or RUN_DEFAULT_MINUTES)
+        event.add("dtstart", start)
+        event.add("dtend", elapsed.astimezone(tz))
+    event.add("sequence", 0)
+    event.add("summary", run_summary(run))
+    event.add("description", run_description(run))
+    event.add("status", "CONFIRMED")
+    # TRANSPARENT: a run on the calendar does not make the runner "busy" for others.
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", list(RUN_CATEGORIES))
     return event
 
 

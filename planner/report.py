@@ -6,13 +6,16 @@ from datetime import timedelta
 
 from planner.domain import WEEKDAYS, Plan, WeekPlan
 
+RUN_WIDTH = 16
+
 
 def _runs_on(week: WeekPlan, day_index: int) -> str:
     day = week.start + timedelta(days=day_index)
     runs = [r for r in week.runs if r.date == day]
     if not runs:
         return "-"
-    return " + ".join(r.kind + (f" {r.minutes}'" if r.minutes else "") for r in runs)
+    text = " + ".join(r.kind + (f" {r.minutes}'" if r.minutes else "") for r in runs)
+    return text if len(text) <= RUN_WIDTH else text[:RUN_WIDTH - 1] + "…"
 
 
 def _exercise_line(item) -> str:
@@ -56,6 +59,7 @@ def plan_report(plan: Plan) -> str:
         lines.append("")
     total = sum(len(w.sessions) for w in plan.weeks)
     heavy = sum(1 for w in plan.weeks for s in w.sessions if s.intensity == "heavy")
-    lines.append(f"{total} sessions over {len(plan.weeks)} week(s): {heavy} heavy, "
-                 f"{total - heavy} light.")
+    weeks = len(plan.weeks)
+    lines.append(f"{total} session{'s' if total != 1 else ''} over {weeks} "
+                 f"week{'s' if weeks != 1 else ''}: {heavy} heavy, {total - heavy} light.")
     return "\n".join(lines)
