@@ -55,6 +55,8 @@ def add_s10_sample_sessions(wm: WeekModel) -> None:
                 continue
             hits = wm.session_hits(intensity, lambda ex, p=pattern: p in ex.patterns)
             for d in wm.inst.days:
+                if pattern == "plyometric" and wm.inst.jumps_forbidden(d):
+                    continue  # a hard rule already keeps jumps off this day
                 missing = wm.model.new_bool_var(f"s10_{d}_{intensity}_{pattern}")
                 wm.model.add(sum(hits[d]) + missing >= 1).only_enforce_if(
                     wm.intensity(d, intensity))

@@ -90,6 +90,12 @@ def main() -> None:
               help="IANA time zone for the calendar, e.g. Europe/London (default: this machine's).")
 @click.option("--start", default=None, metavar="YYYY-MM-DD",
               help="The week's Monday, when the runs file has a 'day' column instead of dates.")
+@click.option("--range", "date_range", default=None, metavar="START..END",
+              help="Calendar input only: the days to plan, e.g. 2027-03-01..2027-03-28 "
+                   "(default: the weeks of its one-off runs).")
+@click.option("--map", "keyword_maps", multiple=True, metavar="KEYWORD=TYPE",
+              help="Calendar input only: read events whose summary has KEYWORD as TYPE, "
+                   "e.g. --map 'club night=speed' (TYPE 'ignore' drops them). Repeatable.")
 @click.option("--prefer", default=None, metavar="DAYS",
               help="Days you'd like sessions, e.g. Tue,Fri (S5).")
 @click.option("--avoid", default=None, metavar="DAYS",
@@ -106,31 +112,54 @@ def main() -> None:
               default=None, help="Also write the plan as JSON (for coaches, tools and --previous).")
 @click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
               help="Add a reminder MIN minutes before each session (Google's import drops it).")
+@click.option("--with-runs", is_flag=True,
+              help="Also put the runs in the calendar, as their own events (category Run).")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Use another exercise catalog CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @friendly_errors
 def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions: int | None,
-         minutes: int, start_time: str, tz: str | None, start: str | None, prefer: str | None,
+         minutes: int, start_time: str, tz: str | None, start: str | None,
+         date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
-         ics_path: Path, json_path: Path | None, alarm: int | None, catalog_path: Path | None,
-         quiet: bool) -> None:
-    """Plan strength sessions around the runs in RUNS (a CSV) and write a calendar.
+         ics_path: Path, json_path: Path | None, alarm: int | None, with_runs: bool,
+         catalog_path: Path | None, quiet: bool) -> None:
+    """Plan strength sessions around the runs in RUNS and write a calendar.
 
-    RUNS has a header with `date` (YYYY-MM-DD) or `day` (Mon..Sun, with --start), `run`
+    RUNS is a CSV, or a calendar file (.ics) exported from Google Calendar, Apple,
+    Outlook, TrainingPeaks, Runna or Garmin.
+
+    A CSV has a header with `date` (YYYY-MM-DD) or `day` (Mon..Sun, with --start), `run`
     (easy, recovery, long, tempo, speed, hill, race, rest, cross — or words like
     intervals, threshold, parkrun), and optional `minutes`, `time` (HH:MM) and `title`.
     A file may hold several weeks; weeks start on Monday.
 
+    From a calendar, each event's title (then categories and notes) says what run it is:
+    long run, tempo, threshold, intervals, track, repeats, hills, race, parkrun,
+    marathon, easy, recovery, rest… Other events are ignored; an event naming two types
+    is planned as the harder one and reported. Repeating events are expanded.
+    Without --tz the calendar's own time zone is used.
+
     \b
-    Example:
+    Examples:
       runstrong plan examples/intermediate-week.csv --level intermediate \\
           --equipment dumbbell,band --tz Europe/London --json plan.json
+      runstrong plan examples/google-export.ics --map 'club night=speed' --with-runs
+
+    A plan over 900 events or 900 kB is written as several files (plan.ics,
+    plan-2.ics, …): Google Calendar rejects larger imports.
     """
     from planner.atomic import write_atomic
     from planner.block import plan_block
     from planner.catalog import load_catalog
     from planner.domain import Profile
+    from planner.ics_input import (
+        calendar_timezone,
+        is_calendar_file,
+        load_runs_ics,
+        parse_keyword_map,
+        parse_range,
+    )
     from planner.inputs import (
         load_runs,
         parse_clock,
@@ -140,10 +169,21 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         parse_timezone,
     )
     from planner.previous import carry_from_plan
-    from planner.render_ics import render_ics
+    from planner.render_ics import render_ics_files
     from planner.render_json import render_json
     from planner.report import plan_report
 
+    from_calendar = is_calendar_file(runs)
+    if not from_calendar:
+        for given, option in ((date_range, "--range"), (keyword_maps, "--map")):
+            if given:
+                raise InputError(f"{option} is for a calendar (.ics) file; {runs} is read as a "
+                                 "runs CSV", field=option)
+    elif start is not None:
+        raise InputError("--start is for a runs CSV with a 'day' column; a calendar has dates",
+                         field="--start")
+    if tz is None and from_calendar:
+        tz = calendar_timezone(runs)  # Google's X-WR-TIMEZONE; else this machine's zone
     profile = Profile(
         athlete=athlete, level=parse_level(level), new_to_strength=new_to_strength,
         equipment=parse_equipment(equipment), sessions=sessions, minutes=minutes,
@@ -151,27 +191,53 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         prefer_days=parse_days(prefer, field="--prefer"),
         avoid_days=parse_days(avoid, field="--avoid"), deload_every=deload_every)
     catalog = load_catalog(catalog_path)
-    runs_input = load_runs(runs, start=_date(start, "--start"))
+    if from_calendar:
+        runs_input = load_runs_ics(runs, range_=parse_range(date_range),
+                                   keyword_map=parse_keyword_map(keyword_maps),
+                                   default_tz=profile.tz)
+    else:
+        runs_input = load_runs(runs, start=_date(start, "--start"))
     carry = carry_from_plan(previous, catalog.by_id()) if previous else None
     result = plan_block(runs_input.runs, profile, catalog.exercises, carry)
     for warning in runs_input.warnings:
         click.echo(f"warning: {warning}", err=True)
     for label, kind, rows in runs_input.mapped:
-        click.echo(f"note: '{label}' read as {kind} (rows {', '.join(map(str, rows))})", err=True)
+        if from_calendar:
+            days = sorted({runs_input.runs[row - 1].date.isoformat() for row in rows})
+            shown = ", ".join(days[:3]) + (f" +{len(days) - 3} more" if len(days) > 3 else "")
+            click.echo(f"note: '{label}' read as {kind} ({shown})", err=True)
+        else:
+            click.echo(f"note: '{label}' read as {kind} (rows {', '.join(map(str, rows))})",
+                       err=True)
     if result.impossible and not any(w.sessions for w in result.plan.weeks):
         raise NoPlanError(_no_plan_message(result.impossible))
     for monday, diagnosis in result.impossible:
         click.echo(f"warning: week of {monday.isoformat()} holds no session "
                    f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
-    ics_bytes = render_ics(result.plan, alarm_minutes=alarm)
+    # Everything is rendered before anything is written: a failure leaves no half plan.
+    parts = render_ics_files(result.plan, alarm_minutes=alarm, with_runs=with_runs)
     json_bytes = render_json(result.plan) if json_path else None
-    write_atomic(ics_path, ics_bytes)
+    ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
+    for path, data in zip(ics_paths, parts, strict=True):
+        write_atomic(path, data)
     if json_path and json_bytes is not None:
         write_atomic(json_path, json_bytes)
     if not quiet:
-        click.echo(plan_report(result.plan))
-    written = ", ".join(str(p) for p in (ics_path, json_path) if p)
+        click.echo(plan_report(result.plan, show_labels=from_calendar))
+    if len(parts) > 1:
+        click.echo(f"The calendar is split into {len(parts)} files (Google Calendar rejects "
+                   "imports over about 1 MB or 1,000 events): import each of them.")
+    stale = _part_path(ics_path, len(parts) + 1)
+    if stale.exists():
+        click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
+                   err=True)
+    written = ", ".join(str(p) for p in (*ics_paths, json_path) if p)
     click.echo(f"Wrote {written}.")
+
+
+def _part_path(ics_path: Path, number: int) -> Path:
+    """plan.ics -> plan-2.ics, plan-3.ics, …"""
+    return ics_path.with_name(f"{ics_path.stem}-{number}{ics_path.suffix or '.ics'}")
 
 
 def _no_plan_message(impossible) -> str:

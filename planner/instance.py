@@ -70,6 +70,18 @@ class WeekInstance:
     def is_fatigued(self, day: int) -> bool:
         return bool(self.kinds(day) & FATIGUING_RUNS)
 
+    def days_to_race(self, day: int) -> int | None:
+        """Days until the next race on or after this day, if any (B2)."""
+        ahead = [(race - self.date_of(day)).days for race in self.race_dates]
+        ahead = [n for n in ahead if n >= 0]
+        return min(ahead) if ahead else None
+
+    def jumps_forbidden(self, day: int) -> bool:
+        """H1, H7 and B2 all keep plyometrics off this day."""
+        to_race = self.days_to_race(day)
+        return (self.is_eve_of_key_run(day) or self.is_fatigued(day)
+                or (to_race is not None and 1 <= to_race <= 7))
+
     def has_run(self, day: int, kind: str) -> bool:
         return kind in self.kinds(day)
 
