@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import pandas as pd
@@ -239,7 +239,9 @@ def run_batch(roster: list[RosterEntry], runs_path: str | Path, *, jobs: int,
     if jobs <= 1:
         yield from map(plan_athlete, work)
         return
-    with get_context("spawn").Pool(processes=jobs) as pool:
+    # fork where the OS has it: workers start without re-importing OR-Tools and pandas.
+    context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
+    with context.Pool(processes=jobs) as pool:
         yield from pool.imap(plan_athlete, work, chunksize=1)
 
 
