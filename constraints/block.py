@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.key_runs import forbid_plyometrics
 from planner.progression import deload_dose
 
 if TYPE_CHECKING:
@@ -39,13 +40,6 @@ def add_b1_deload_week(wm: WeekModel) -> None:
             wm.require("B1", wm.model.add(lit == 0))
 
 
-def _no_jumps(wm: WeekModel, day: int) -> None:
-    for key in wm.family_keys():
-        plyo = wm.exercise_picks(key, lambda ex: ex.plyometric)
-        if plyo:
-            wm.require("B2", wm.model.add(wm.inc[(day, *key)] + sum(plyo) <= 1))
-
-
 def add_b2_race_taper(wm: WeekModel) -> None:
     """B2 — light only in the week before a race, nothing the day before, light only in the
     two days after."""
@@ -60,4 +54,4 @@ def add_b2_race_taper(wm: WeekModel) -> None:
             if 1 <= before <= TAPER_DAYS_BEFORE or 1 <= after <= LIGHT_DAYS_AFTER:
                 wm.require("B2", wm.model.add(wm.heavy[d] == 0))
             if 1 <= before <= TAPER_DAYS_BEFORE:
-                _no_jumps(wm, d)
+                forbid_plyometrics(wm, "B2", d)

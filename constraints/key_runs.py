@@ -8,7 +8,8 @@ if TYPE_CHECKING:
     from planner.model import WeekModel
 
 
-def _forbid_plyometrics(wm: WeekModel, rule: str, day: int) -> None:
+def forbid_plyometrics(wm: WeekModel, rule: str, day: int) -> None:
+    """No plyometric variation in the day's session, tagged with the rule that says so."""
     for key in wm.family_keys():
         f, i = key
         plyo = wm.exercise_picks(key, lambda ex: ex.plyometric)
@@ -22,7 +23,7 @@ def add_h1_no_heavy_before_key_run(wm: WeekModel) -> None:
     for d in wm.inst.days:
         if wm.inst.is_eve_of_key_run(d):
             wm.require("H1", wm.model.add(wm.heavy[d] == 0))
-            _forbid_plyometrics(wm, "H1", d)
+            forbid_plyometrics(wm, "H1", d)
 
 
 def add_h7_no_plyometrics_when_fatigued(wm: WeekModel) -> None:
@@ -31,7 +32,7 @@ def add_h7_no_plyometrics_when_fatigued(wm: WeekModel) -> None:
     would tire the legs it needs."""
     for d in wm.inst.days:
         if wm.inst.is_fatigued(d):
-            _forbid_plyometrics(wm, "H7", d)
+            forbid_plyometrics(wm, "H7", d)
 
 
 def add_h11_race_and_long_run_days(wm: WeekModel) -> None:
