@@ -144,11 +144,12 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     Examples:
       runstrong plan examples/intermediate-week.csv --level intermediate \\
           --equipment dumbbell,band --tz Europe/London --json plan.json
-      runstrong plan examples/google-export.ics --map 'club night=speed' --with-runs
+      runstrong plan examples/google-export.ics --map 'parkrun=tempo' --with-runs
 
     A plan over 900 events or 900 kB is written as several files (plan.ics,
     plan-2.ics, …): Google Calendar rejects larger imports.
     """
+    from planner import render_ics
     from planner.atomic import write_atomic
     from planner.block import plan_block
     from planner.catalog import load_catalog
@@ -215,7 +216,9 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         click.echo(f"warning: week of {monday.isoformat()} holds no session "
                    f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
     # Everything is rendered before anything is written: a failure leaves no half plan.
-    parts = render_ics_files(result.plan, alarm_minutes=alarm, with_runs=with_runs)
+    parts = render_ics_files(result.plan, alarm_minutes=alarm, with_runs=with_runs,
+                             max_events=render_ics.MAX_EVENTS_PER_FILE,
+                             max_bytes=render_ics.MAX_BYTES_PER_FILE)
     json_bytes = render_json(result.plan) if json_path else None
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
     for path, data in zip(ics_paths, parts, strict=True):

@@ -73,10 +73,11 @@ _EXPLICIT: tuple[tuple[str, str | None], ...] = (
      r"|race|relay|ultra|triathlon|duathlon|half(?![- ](?:day|term|hour|time|price|board))",
      "race"),
     (r"tempo|threshold", "tempo"),
-    (r"intervals?|track|repeats|reps|vo2[- ]?max|vo2|fartlek|speed(?:[- ]?work)?", "speed"),
+    (r"intervals?|track|repeats|reps|vo2[- ]?max|vo2|fartlek|speed(?:[- ]?work)?|sprints?"
+     r"|anaerobic", "speed"),
     (r"hills?|hilly", "hill"),
     (r"recovery", "recovery"),
-    (r"easy|shake[- ]?out", "easy"),
+    (r"easy|shake[- ]?out|aerobic|steady(?:[- ]state)?|base[- ]runs?|z2|zone[- ]?2", "easy"),
     (r"rest", "rest"),
     (r"bike|biking|cycling|cycle|spin(?:ning)?|swim(?:ming)?|cross[- ]?training|cross"
      r"|xt|elliptical|rowing|aqua[- ]?jog(?:ging)?", "cross"),
@@ -108,12 +109,15 @@ _MINUTES_TEXT_RE = re.compile(
 )
 # runstrong's own events (see planner.render_ics)
 _OWN_STRENGTH_UID_RE = re.compile(r"[0-9a-f]{32}@runstrong", re.IGNORECASE)
+_OWN_STRENGTH_SUMMARY_RE = re.compile(r"Leg strength · (?:heavy|light)\b")
 _OWN_RUN_UID_RE = re.compile(r"run-[0-9a-f]{32}@runstrong", re.IGNORECASE)
 _OWN_RUN_SUMMARY_RE = re.compile(
     rf"(?P<title>.*?)\s·\s(?P<kind>{'|'.join(RUN_TYPES)})(?:\s·\s(?P<minutes>\d+)\smin)?",
 )
 _OWN_RUN_DEFAULT_TITLES = frozenset({"Run", "Rest day", "Cross-training"})
 _RANGE_RE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*")
+_DTSTART_TZID_RE = re.compile(rb"^DTSTART;(?:[^:\r\n]*;)?TZID=([^:;\r\n]+)",
+                              re.IGNORECASE | re.MULTILINE)
 _X_WR_TIMEZONE_RE = re.compile(rb"^X-WR-TIMEZONE[;:][^\r\n]*?([^:;\r\n]+)\s*$",
                                re.IGNORECASE | re.MULTILINE)
 
@@ -250,10 +254,19 @@ def calendar_timezone(path: str | Path) -> str | None:
     except (OSError, ValueError):
         return None
     found = _X_WR_TIMEZONE_RE.search(data[:200_000])
-    if not found:
-        return None
-    name = found.group(1).decode("utf-8", "replace").strip()
-    return name if _zone_or_none(name) is not None else None
+    if found:
+        name = found.group(1).decode("utf-8", "replace").strip()
+        if _zone_or_none(name) is not None:
+            return name
+    # No (usable) X-WR-TIMEZONE: the IANA zone most event starts are written in.
+    counts: dict[str, int] = {}
+    for raw in _DTSTART_TZID_RE.findall(data):
+        name = raw.decode("utf-8", "replace").strip().strip('"')
+        counts[name] = counts.get(name, 0) + 1
+    for name, _ in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
+        if "/" in name and _zone_or_none(name) is not None:
+            return name
+    return None
 
 
 # --------------------------------------------------------------------------------------
@@ -267,6 +280,7 @@ class _Occurrence:
     run: Run | None  # None: not a run
     classification: Classification
     own_strength: bool = False
+    days: int = 1  # an all-day event over several days is counted on its first
 
 
 def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
@@ -280,6 +294,7 @@ def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
     warnings: list[str] = []
     for calendar in calendars:
         _drop_bad_x_wr_timezone(calendar, warnings)
+        warnings.extend(_unknown_tzids(calendar, zone))
 
     if range_ is None:
         first, last = _default_range(calendars, source, zone, keyword_map, warnings)
@@ -303,7 +318,8 @@ def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
     mapped: dict[tuple[str, str], list[int]] = {}
     for position, item in enumerate(ordered, start=1):
         assert item.run is not None
-        mapped.setdefault((item.summary, item.run.kind), []).append(position)
+        if item.classification.via != "runstrong":  # our own run events say their type
+            mapped.setdefault((item.summary, item.run.kind), []).append(position)
     return RunsInput(
         path=source,
         runs=tuple(item.run for item in ordered if item.run is not None),
@@ -349,6 +365,24 @@ def _drop_bad_x_wr_timezone(calendar, warnings: list[str]) -> None:
         del calendar["X-WR-TIMEZONE"]
 
 
+def _unknown_tzids(calendar, zone: tzinfo) -> list[str]:
+    """A TZID that is neither an IANA/Windows zone nor defined by a VTIMEZONE leaves the
+    time floating (icalendar gives a naive datetime): say how it is read."""
+    floating = _floating_zone(calendar, zone)
+    unknown: dict[str, str] = {}
+    for event in calendar.walk("VEVENT"):
+        start = event.get("DTSTART")
+        try:
+            tzid = start.params.get("TZID") if start is not None else None
+            naive = isinstance(start.dt, datetime) and start.dt.tzinfo is None
+        except Exception:  # reported with the event when it is read
+            continue
+        if tzid and naive:
+            unknown.setdefault(str(tzid), _text(event, "SUMMARY"))
+    return [f"unknown time zone {name!r} (in {_quote(summary)}): its times are read as "
+            f"{getattr(floating, 'key', floating)} time" for name, summary in unknown.items()]
+
+
 def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
@@ -387,7 +421,7 @@ def _default_range(calendars: list, source: str, zone: tzinfo, keyword_map: Mapp
 
 def _event_run(event, keyword_map: Mapping[str, str]) -> str | None:
     """The run type of a master event, or None (ours, cancelled or not a run)."""
-    if _is_own_strength(event) or str(event.get("STATUS", "")).upper() == "CANCELLED":
+    if _is_own_strength(event) or _text(event, "STATUS").upper() == "CANCELLED":
         return None
     own = _own_run(event)
     if own is not None:
@@ -444,20 +478,28 @@ def _broken_event(calendar, first: date, last: date) -> str | None:
 
 
 def _event_field(event) -> str:
-    summary = str(event.get("SUMMARY", "")).strip() or "(no summary)"
+    summary = _text(event, "SUMMARY") or "(no summary)"
     try:
         start = event["DTSTART"].dt
-        when = start.date() if isinstance(start, datetime) else start
-        day = when.isoformat()
-    except Exception:
-        day = event.get("DTSTART").to_ical().decode() if event.get("DTSTART") else "(no date)"
+        day = (start.date() if isinstance(start, datetime) else start).isoformat()
+    except Exception:  # no DTSTART, two of them, or one that does not parse
+        day = "(no valid DTSTART)"
     return f"VEVENT {_cut(summary, 40)} {day}"
+
+
+def _text(event, name: str) -> str:
+    """A text property, whitespace collapsed; repeated ones (invalid) joined."""
+    value = event.get(name)
+    if value is None:
+        return ""
+    values = value if isinstance(value, list) else [value]
+    return " ".join(" ".join(str(item).split()) for item in values)
 
 
 def _occurrence(event, source: str, zone: tzinfo, floating: tzinfo,
                 keyword_map: Mapping[str, str]) -> _Occurrence | None:
-    summary = " ".join(str(event.get("SUMMARY", "")).split())
-    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+    summary = _text(event, "SUMMARY")
+    if _text(event, "STATUS").upper() == "CANCELLED":
         return None
     try:
         start_value = event["DTSTART"].dt
@@ -491,13 +533,22 @@ def _occurrence(event, source: str, zone: tzinfo, floating: tzinfo,
                          field=_event_field(event)) from err
     run = Run(date=day, kind=kind, minutes=minutes, time=clock, title=title,
               source_label=label)
-    return _Occurrence(summary, day, run, classification)
+    return _Occurrence(summary, day, run, classification, days=_all_day_span(event))
+
+
+def _all_day_span(event) -> int:
+    """How many days an all-day event covers (DTEND is exclusive); 1 for timed ones."""
+    try:
+        start, end = event["DTSTART"].dt, event["DTEND"].dt
+    except Exception:  # no DTEND: one day
+        return 1
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        return 1
+    return max(1, (end - start).days)
 
 
 def _texts(event) -> tuple[str, str, list[str]]:
-    summary = str(event.get("SUMMARY", ""))
-    description = str(event.get("DESCRIPTION", ""))
-    return summary, description, _categories(event)
+    return _text(event, "SUMMARY"), _text(event, "DESCRIPTION"), _categories(event)
 
 
 def _categories(event) -> list[str]:
@@ -518,15 +569,16 @@ def _is_own_strength(event) -> bool:
     categories = {cat.casefold() for cat in _categories(event)}
     if "runstrong" in categories:
         return True
-    uid = str(event.get("UID", "")).strip()
-    return bool(_OWN_STRENGTH_UID_RE.fullmatch(uid))
+    uid = _text(event, "UID")
+    summary = _text(event, "SUMMARY")
+    return bool(_OWN_STRENGTH_UID_RE.fullmatch(uid) or _OWN_STRENGTH_SUMMARY_RE.match(summary))
 
 
 def _own_run(event) -> tuple[str, str, int | None] | None:
     """(title, type, minutes) of a run event written by `plan --with-runs`, else None."""
     categories = {cat.casefold() for cat in _categories(event)}
-    uid = str(event.get("UID", "")).strip()
-    found = _OWN_RUN_SUMMARY_RE.fullmatch(" ".join(str(event.get("SUMMARY", "")).split()))
+    uid = _text(event, "UID")
+    found = _OWN_RUN_SUMMARY_RE.fullmatch(_text(event, "SUMMARY"))
     if found is None:
         return None  # not ours, or edited by hand: read it like any other event
     ours = "runstrong-runs" in categories or _OWN_RUN_UID_RE.fullmatch(uid)
@@ -590,14 +642,18 @@ def _event_warnings(occurrences: list[_Occurrence]) -> list[str]:
     """One line per summary: ambiguous ones, ignored sporty ones, and our own sessions."""
     ambiguous: dict[tuple[str, tuple[str, ...]], list[date]] = {}
     ignored: dict[str, list[date]] = {}
+    long_events: dict[tuple[str, int], list[date]] = {}
     own = 0
     for item in occurrences:
         if item.own_strength:
             own += 1
-        elif item.run is not None and item.classification.found:
+            continue
+        if item.run is not None and item.classification.found:
             ambiguous.setdefault((item.summary, item.classification.found), []).append(item.day)
         elif item.run is None and item.classification.sporty:
             ignored.setdefault(item.summary, []).append(item.day)
+        if item.run is not None and item.days > 1:
+            long_events.setdefault((item.summary, item.days), []).append(item.day)
     lines: list[str] = []
     for (summary, kinds), days in sorted(ambiguous.items(), key=lambda pair: min(pair[1])):
         keyword = summary.casefold()
@@ -608,6 +664,9 @@ def _event_warnings(occurrences: list[_Occurrence]) -> list[str]:
     for summary, days in sorted(ignored.items(), key=lambda pair: min(pair[1])):
         lines.append(f"ignored: {_quote(summary)} on {_days(days)}: not a run (if it is one, "
                      f"--map {_quote(f'{summary.casefold()}=easy')})")
+    for (summary, days), starts in sorted(long_events.items(), key=lambda pair: min(pair[1])):
+        lines.append(f"{_quote(summary)} on {_days(starts)} lasts {days} days: counted as one "
+                     "run on its first day")
     if own:
         noun = "session" if own == 1 else "sessions"
         lines.append(f"ignored {own} runstrong strength {noun} already in the calendar")

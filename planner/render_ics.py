@@ -15,6 +15,19 @@ Findings about icalendar 7.3 that this module relies on (tests pin them down):
   VTIMEZONE whose TZID is the same zoneinfo key, placed before the events.
   UTC-equivalent zones ("UTC", "Etc/UTC", "GMT", ...) are written as ``...Z`` times
   and get no VTIMEZONE (see `_add_timezones`).
+* vobject (and so Radicale, which parses with it) keeps the first VTIMEZONE it meets for
+  a TZID for the whole process. Ours cover the plan's years only, so a long-running
+  Radicale sent plans of different years places the later ones an hour off in its
+  time-range queries (tests/test_caldav.py pins this as an expected failure). The files
+  themselves are correct; open-ended VTIMEZONE rules would avoid it but change the bytes.
+
+With `with_runs` the runs are events too: CATEGORIES "Run,runstrong-runs", TRANSP
+TRANSPARENT, UIDs ``run-<32 hex>@runstrong`` (see `run_uid`), timed when the run's start
+is known, else all-day (DTSTART;VALUE=DATE and the exclusive DTEND of the next day). The
+summary ("Long run 22 km · long · 110 min") is what planner.ics_input reads back, so a
+plan's .ics can be the input of the next plan. `render_ics_files` splits a plan over
+900 events or 900 kB into several calendars by whole weeks: Google Calendar rejects
+imports of about 1 MB or 1,000 events.
 """
 
 from __future__ import annotations
