@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
+from planner.inputs import week_starts
 from planner.instance import Carry, WeekInstance
 from planner.solve import Diagnosis, WeekResult, diagnose_week, solve_week
 
@@ -18,17 +19,6 @@ class BlockResult:
     # Weeks where not even one session fits (target ≥ 1): "no plan satisfies the hard rules".
     impossible: tuple[tuple[date, Diagnosis], ...]
     instances: tuple[WeekInstance, ...] = ()  # kept for what-if questions (explain)
-
-
-def week_instances_start(runs: Sequence[Run]) -> list[date]:
-    first = min(r.date for r in runs)
-    last = max(r.date for r in runs)
-    monday = first - timedelta(days=first.weekday())
-    weeks = []
-    while monday <= last:
-        weeks.append(monday)
-        monday += timedelta(days=7)
-    return weeks
 
 
 def is_deload_week(index: int, every: int) -> bool:
@@ -45,7 +35,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     statuses: set[str] = set()
     instances: list[WeekInstance] = []
     seconds = 0.0
-    for index, monday in enumerate(week_instances_start(runs)):
+    for index, monday in enumerate(week_starts(runs)):
         sunday = monday + timedelta(days=6)
         inst = WeekInstance(
             start=monday, profile=profile, exercises=exercises,
