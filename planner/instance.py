@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, WEEKDAYS, Dose, Exercise, Profile, Run
+from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, Dose, Exercise, Profile, Run
 
 DEFAULT_SESSIONS = {"beginner": 1, "intermediate": 2, "advanced": 2}
 PROMOTION_WEEKS = 4  # B3: "add a second only when recovery feels good"
@@ -49,9 +49,6 @@ class WeekInstance:
     def date_of(self, day: int) -> date:
         return self.start + timedelta(days=day)
 
-    def label(self, day: int) -> str:
-        return WEEKDAYS[day % 7]
-
     @cached_property
     def kinds_by_day(self) -> tuple[frozenset[str], ...]:
         by_day: list[set[str]] = [set() for _ in range(8)]
@@ -85,9 +82,6 @@ class WeekInstance:
     def has_run(self, day: int, kind: str) -> bool:
         return kind in self.kinds(day)
 
-    def is_rest_day(self, day: int) -> bool:
-        return not self.kinds(day)
-
     @property
     def level_rank(self) -> int:
         return LEVELS.index(self.profile.level)
@@ -107,9 +101,3 @@ class WeekInstance:
 
     def family(self, family_no: int) -> tuple[Exercise, ...]:
         return tuple(ex for ex in self.exercises if ex.family_no == family_no)
-
-    @property
-    def day_after_last_session(self) -> date | None:
-        if not self.carry.session_dates:
-            return None
-        return max(self.carry.session_dates) + timedelta(days=1)

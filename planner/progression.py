@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from planner.domain import DOSE_FIELDS, LEVELS, Dose, Exercise
+from planner.domain import DOSE_FIELDS, Dose, Exercise
 
 WARMUP_MINUTES = 8  # article: "5–8 minutes of easy movement" then drills and 1–2 practice sets
 SETUP_SECONDS = 60  # moving kit, switching sides, the practice set
@@ -230,7 +230,3 @@ def _unique(items: Iterable[Candidate]) -> list[Candidate]:
 
 def _dose_key(dose: Dose) -> tuple[int, int, int, int, int]:
     return (dose.sets, dose.reps, dose.load, dose.tempo, dose.range)
-
-
-def level_rank(level: str) -> int:
-    return LEVELS.index(level)
