@@ -18,7 +18,6 @@ from planner.progression import deload_dose
 if TYPE_CHECKING:
     from planner.model import WeekModel
 
-TAPER_DAYS_BEFORE = 7
 LIGHT_DAYS_AFTER = 2
 
 
@@ -46,12 +45,10 @@ def add_b2_race_taper(wm: WeekModel) -> None:
     inst = wm.inst
     for d in inst.days:
         day = inst.date_of(d)
-        for race in inst.race_dates:
-            before = (race - day).days
-            after = (day - race).days
-            if before == 1:
-                wm.require("B2", wm.model.add(wm.session[d] == 0))
-            if 1 <= before <= TAPER_DAYS_BEFORE or 1 <= after <= LIGHT_DAYS_AFTER:
-                wm.require("B2", wm.model.add(wm.heavy[d] == 0))
-            if 1 <= before <= TAPER_DAYS_BEFORE:
-                forbid_plyometrics(wm, "B2", d)
+        if inst.days_to_race(d) == 1:
+            wm.require("B2", wm.model.add(wm.session[d] == 0))
+        after_race = any(1 <= (day - race).days <= LIGHT_DAYS_AFTER for race in inst.race_dates)
+        if inst.in_taper(d) or after_race:
+            wm.require("B2", wm.model.add(wm.heavy[d] == 0))
+        if inst.in_taper(d):
+            forbid_plyometrics(wm, "B2", d)

@@ -77,17 +77,13 @@ def safe_file_stem(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _norm(name: object) -> str:
-    return " ".join(str(name).strip().lower().split())
-
-
 def load_roster(path: str | Path) -> list[RosterEntry]:
     """Every roster row as an entry; a bad row becomes an entry with its error (file, row,
     field), so the rest of the roster still plans."""
-    from planner.inputs import read_table
+    from planner.inputs import normalise_header, read_table
 
     table = read_table(path)
-    header = {_norm(c): i for i, c in enumerate(table.frame.columns)}
+    header = {normalise_header(c): i for i, c in enumerate(table.frame.columns)}
     for column in REQUIRED_ROSTER:
         if column not in header:
             raise InputError(f"missing column '{column}' (columns: {', '.join(ROSTER_COLUMNS)})",
@@ -153,10 +149,10 @@ def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
 
 def split_runs_by_athlete(path: str | Path) -> tuple[str, int, dict[str, pd.DataFrame]]:
     """The runs file's rows per athlete (casefolded name), keeping row labels for errors."""
-    from planner.inputs import read_table
+    from planner.inputs import find_column, read_table
 
     table = read_table(path)
-    position = next((i for i, c in enumerate(table.frame.columns) if _norm(c) == "athlete"), None)
+    position = find_column(table.frame, "athlete")
     if position is None:
         raise InputError("a batch runs file needs an 'athlete' column", file=table.path,
                          row=table.first_row - 1, field="athlete")

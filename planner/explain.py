@@ -61,8 +61,9 @@ def session_why(inst: WeekInstance, day: int, intensity: str) -> str:
         tomorrow = sorted(inst.kinds(day + 1) & KEY_RUNS)
         if tomorrow:
             parts.append(f"light because tomorrow holds a {'/'.join(tomorrow)} run (H1)")
-        elif (to_race := inst.days_to_race(day)) is not None and 1 <= to_race <= 7:
-            parts.append(f"light because the race is in {to_race} days (B2 taper)")
+        elif inst.in_taper(day):
+            parts.append(f"light because the race is in {inst.days_to_race(day)} days "
+                         "(B2 taper)")
         elif inst.has_run(day, "long"):
             parts.append("light because it is a long-run day (H11)")
         elif inst.deload:

@@ -347,7 +347,8 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
     )
 
 
-def _normalise_header(name: Any) -> str:
+def normalise_header(name: Any) -> str:
+    """A header cell as matched against column names: lower case, spaces folded."""
     text = _cell(name).lower()
     text = " ".join(text.split())
     return "" if _UNNAMED_RE.fullmatch(text) else text
@@ -360,7 +361,7 @@ def _map_header(names: Sequence[Any], frame: pd.DataFrame, source: str,
     extras: list[str] = []
     nameless_with_data = False
     for position, raw in enumerate(names):
-        name = _normalise_header(raw)
+        name = normalise_header(raw)
         if name in RUN_COLUMNS:
             if name in columns:
                 raise InputError(f"column '{name}' appears twice in the header",
@@ -401,13 +402,18 @@ def _records(frame: pd.DataFrame, columns: dict[str, int],
     return records
 
 
+def find_column(frame: pd.DataFrame, column: str) -> int | None:
+    """Position of the header cell naming `column`, however it is spelled, or None."""
+    return next((index for index, name in enumerate(frame.columns)
+                 if normalise_header(name) == column), None)
+
+
 def _select_athlete(frame: pd.DataFrame, athlete: str | None, *, source: str,
                     first_row: int) -> pd.DataFrame:
     """Keep one athlete's rows of a multi-athlete file (index labels, so rows, kept)."""
     if athlete is None:
         return frame
-    position = next((index for index, name in enumerate(frame.columns)
-                     if _normalise_header(name) == "athlete"), None)
+    position = find_column(frame, "athlete")
     if position is None:
         return frame
     wanted = athlete.strip().casefold()

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, Dose, Exercise, Profile, Run
 
+TAPER_DAYS_BEFORE = 7  # B2: light only in the week before a race
 DEFAULT_SESSIONS = {"beginner": 1, "intermediate": 2, "advanced": 2}
 PROMOTION_WEEKS = 4  # B3: "add a second only when recovery feels good"
 FamilyKey = tuple[int, str]  # (family_no, intensity)
@@ -68,16 +69,18 @@ class WeekInstance:
         return bool(self.kinds(day) & FATIGUING_RUNS)
 
     def days_to_race(self, day: int) -> int | None:
-        """Days until the next race on or after this day, if any (B2)."""
-        ahead = [(race - self.date_of(day)).days for race in self.race_dates]
-        ahead = [n for n in ahead if n >= 0]
+        """Days until the next race after this day, if any (B2)."""
+        ahead = [n for race in self.race_dates if (n := (race - self.date_of(day)).days) >= 1]
         return min(ahead) if ahead else None
+
+    def in_taper(self, day: int) -> bool:
+        """B2: a race falls in the next TAPER_DAYS_BEFORE days."""
+        to_race = self.days_to_race(day)
+        return to_race is not None and to_race <= TAPER_DAYS_BEFORE
 
     def jumps_forbidden(self, day: int) -> bool:
         """H1, H7 and B2 all keep plyometrics off this day."""
-        to_race = self.days_to_race(day)
-        return (self.is_eve_of_key_run(day) or self.is_fatigued(day)
-                or (to_race is not None and 1 <= to_race <= 7))
+        return self.is_eve_of_key_run(day) or self.is_fatigued(day) or self.in_taper(day)
 
     def has_run(self, day: int, kind: str) -> bool:
         return kind in self.kinds(day)
