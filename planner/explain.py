@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from constraints.session_shape import HEAVY_SESSION_NEEDS
 from planner.domain import EQUIPMENT, KEY_RUNS, WEEKDAYS
 from planner.progression import WARMUP_MINUTES
 
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from planner.instance import WeekInstance
     from planner.progression import Candidate
 
-HEAVY_NEEDS = (("squat", "lunge"), ("hinge",), ("single-leg",), ("calf",), ("hip-stability",))
 GOOD_DAY_WORDS = {
     "easy": "after an easy run", "recovery": "after a recovery run",
     "tempo": "on a moderately hard tempo day", "hill": "on a hill-session day",
@@ -81,7 +81,7 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
     ex = cand.exercise
     parts = []
     if intensity == "heavy":
-        slots = ["/".join(need) for need in HEAVY_NEEDS if set(need) & set(ex.patterns)]
+        slots = ["/".join(need) for need in HEAVY_SESSION_NEEDS if set(need) & set(ex.patterns)]
         if slots:
             parts.append(f"covers {', '.join(slots)} (H8)")
     if ex.primary:
