@@ -14,8 +14,16 @@ from planner.render_json import load_plan_json
 
 def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
     """The last week of a plan JSON, as the starting point of the next one."""
-    name = str(path)
-    data = load_plan_json(path)
+    return carry_from_plan_data(load_plan_json(path), by_id, name=str(path))
+
+
+def carry_from_plan_data(data: dict[str, Any], by_id: dict[str, Exercise], *,
+                         name: str = "previous plan") -> Carry:
+    """`carry_from_plan` for a plan already read (a dict in the plan JSON's shape, e.g. one
+    the web app keeps with the runner's log); `name` is what error messages call it."""
+    from planner.render_json import _require_plan_shape
+
+    _require_plan_shape(data, name)
     weeks = data["weeks"]
     if not weeks:
         return Carry()

@@ -1,0 +1,359 @@
+"""One planning path from bytes to rendered files, for the web app (and the CLI).
+
+A `PlanRequest` holds what a runner hands over — the runs as bytes with a display name,
+the profile options as plain values, optionally the previous plan (a plan JSON dict, with
+"done" marks) and a catalog — and `run_plan` turns it into a `PlanOutcome`: the plan, the
+weeks where nothing fits, the warnings and notes the CLI prints, and the rendered files
+(name -> bytes: ``plan.ics`` (and ``plan-2.ics``… for very long plans), ``plan.json``,
+``report.txt``).
+
+Defaults and bounds of every option are defined here once. Bad input raises the same
+`InputError` (same message) as the CLI; a block where no week holds a session raises
+`NoPlanError` with the CLI's message.
+
+The readers take paths, so the upload is written to a temporary file whose name the server
+picks (``tempfile.mkstemp``); the user's file name never reaches the file system. It only
+appears in messages, where it replaces the temporary path.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from planner.catalog import Catalog
+from planner.domain import LEVELS, Plan, Profile
+from planner.errors import InputError, RunstrongError
+
+# ---- defaults and bounds (the one place they are defined) ------------------------------
+DEFAULT_LEVEL = "intermediate"
+DEFAULT_EQUIPMENT = "none"
+DEFAULT_MINUTES = 45
+MINUTES_RANGE = (5, 240)
+SESSIONS_RANGE = (0, 7)
+DEFAULT_TIME = "18:00"
+DEFAULT_DELOAD_EVERY = 4
+DELOAD_RANGE = (0, 12)
+ALARM_RANGE = (0, 24 * 60)
+DEFAULT_ATHLETE = "runner"
+ATHLETE_NAME_MAX = 80
+MAX_RUNS_BYTES = 1_000_000  # a runs file bigger than this is not a runner's plan
+LEVEL_CHOICES: tuple[str, ...] = LEVELS
+RunsKind = Literal["csv", "ics"]
+
+
+class NoPlanError(RunstrongError):
+    """No week of the block holds even one session (the CLI exits 3)."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The options of `runstrong plan`, as plain values (strings as a user types them)."""
+
+    athlete: str = DEFAULT_ATHLETE
+    level: str = DEFAULT_LEVEL
+    new_to_strength: bool = False
+    equipment: str = DEFAULT_EQUIPMENT  # comma list, or "none"
+    sessions: int | None = None  # None: the level's default
+    minutes: int = DEFAULT_MINUTES
+    start_time: str = DEFAULT_TIME  # HH:MM
+    tz: str | None = None  # None: the calendar's own zone, else this machine's
+    start: str | None = None  # YYYY-MM-DD, for a CSV with a 'day' column
+    date_range: str | None = None  # calendar input only: START..END
+    keyword_maps: tuple[str, ...] = ()  # calendar input only: KEYWORD=TYPE
+    prefer: str | None = None  # e.g. "Tue,Fri"
+    avoid: str | None = None
+    deload_every: int = DEFAULT_DELOAD_EVERY
+    alarm: int | None = None  # minutes before each session
+    with_runs: bool = False
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    runs: bytes
+    runs_name: str = "runs.csv"  # shown in messages only
+    kind: RunsKind | None = None  # None: by the name's extension, else by content
+    options: PlanOptions = field(default_factory=PlanOptions)
+    previous: dict[str, Any] | None = None  # a plan JSON dict (see render_json), "done" marks
+    catalog: Catalog | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request read and checked, before the solver runs."""
+
+    request: PlanRequest
+    profile: Profile
+    runs: tuple  # tuple[Run, ...]
+    mapped: tuple[tuple[str, str, tuple[int, ...]], ...]
+    reader_warnings: tuple[str, ...]
+    from_calendar: bool
+    catalog: Catalog
+
+    @property
+    def first_monday(self) -> date:
+        from planner.inputs import monday_of
+
+        return monday_of(min(run.date for run in self.runs))
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    plan: Plan
+    impossible: tuple  # tuple[tuple[date, Diagnosis], ...]: weeks where nothing fits
+    warnings: tuple[str, ...]  # as the CLI prints them after "warning: "
+    notes: tuple[str, ...]  # as the CLI prints them after "note: "
+    files: dict[str, bytes]  # "plan.ics" (+ "plan-2.ics"…), "plan.json", "report.txt"
+    from_calendar: bool
+    solve_seconds: float = 0.0
+
+    @property
+    def ics(self) -> bytes:
+        return self.files["plan.ics"]
+
+    @property
+    def json(self) -> bytes:
+        return self.files["plan.json"]
+
+    @property
+    def report(self) -> str:
+        return self.files["report.txt"].decode("utf-8")
+
+
+# ---- option checks ----------------------------------------------------------------------
+
+
+def check_int(value: Any, bounds: tuple[int, int], field: str) -> int:
+    """A whole number within `bounds`, or the InputError the CLI's IntRange would give."""
+    low, high = bounds
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InputError(f"'{value}' is not a whole number", field=field) from None
+    if not low <= number <= high:
+        raise InputError(f"{number} is not in the range {low}<=x<={high}", field=field)
+    return number
+
+
+def parse_start(value: str | None, field: str = "--start") -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field=field) from None
+
+
+def build_profile(options: PlanOptions, tz: str | None) -> Profile:
+    from planner.inputs import (
+        parse_clock,
+        parse_days,
+        parse_equipment,
+        parse_level,
+        parse_timezone,
+    )
+
+    athlete = " ".join(options.athlete.split())[:ATHLETE_NAME_MAX] or DEFAULT_ATHLETE
+    sessions = (None if options.sessions is None
+                else check_int(options.sessions, SESSIONS_RANGE, "--sessions"))
+    return Profile(
+        athlete=athlete, level=parse_level(options.level),
+        new_to_strength=bool(options.new_to_strength),
+        equipment=parse_equipment(options.equipment), sessions=sessions,
+        minutes=check_int(options.minutes, MINUTES_RANGE, "--minutes"),
+        start_time=parse_clock(options.start_time, field="--time"), tz=parse_timezone(tz),
+        prefer_days=parse_days(options.prefer, field="--prefer"),
+        avoid_days=parse_days(options.avoid, field="--avoid"),
+        deload_every=check_int(options.deload_every, DELOAD_RANGE, "--deload-every"))
+
+
+# ---- temporary files --------------------------------------------------------------------
+
+
+@contextmanager
+def upload_file(data: bytes, suffix: str) -> Iterator[str]:
+    """`data` in a fresh private temporary file named by the OS; removed afterwards."""
+    handle, path = tempfile.mkstemp(prefix="runstrong-", suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        yield path
+    finally:
+        with suppress(OSError):
+            os.unlink(path)
+
+
+def rename_source(err: InputError, path: str, shown: str) -> InputError:
+    """The same error, naming the user's file instead of the temporary one."""
+    file = shown if err.file == path else err.file
+    return InputError(err.message.replace(path, shown), file=file, row=err.row, field=err.field)
+
+
+def display_name(name: str | None, default: str = "runs.csv") -> str:
+    """A file name fit for messages: the last path part, printable, at most 80 characters."""
+    text = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(ch for ch in text if ch.isprintable()).strip()
+    return text[:80] or default
+
+
+def is_calendar(data: bytes, name: str, kind: RunsKind | None) -> bool:
+    from planner.ics_input import CALENDAR_EXTENSIONS
+
+    if kind is not None:
+        return kind == "ics"
+    if Path(name).suffix.lower() in CALENDAR_EXTENSIONS:
+        return True
+    return data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper() == b"BEGIN:VCALENDAR"
+
+
+# ---- the pipeline -----------------------------------------------------------------------
+
+
+def prepare(request: PlanRequest) -> Prepared:
+    """Read and check the runs and options (no solver): InputError on anything wrong."""
+    from planner.catalog import load_catalog
+    from planner.ics_input import (
+        calendar_timezone,
+        load_runs_ics,
+        parse_keyword_map,
+        parse_range,
+    )
+    from planner.inputs import load_runs
+
+    options, shown = request.options, display_name(request.runs_name)
+    if len(request.runs) > MAX_RUNS_BYTES:
+        raise InputError(f"the file is {len(request.runs):,} bytes; the most is "
+                         f"{MAX_RUNS_BYTES:,}", file=shown)
+    from_calendar = is_calendar(request.runs, shown, request.kind)
+    if not from_calendar:
+        for given, option in ((options.date_range, "--range"), (options.keyword_maps, "--map")):
+            if given:
+                raise InputError(f"{option} is for a calendar (.ics) file; {shown} is read as a "
+                                 "runs CSV", field=option)
+    elif options.start:
+        raise InputError("--start is for a runs CSV with a 'day' column; a calendar has dates",
+                         field="--start")
+    with upload_file(request.runs, ".ics" if from_calendar else ".csv") as path:
+        try:
+            tz = options.tz
+            if tz is None and from_calendar:
+                tz = calendar_timezone(path)
+            profile = build_profile(options, tz)
+            catalog = request.catalog or load_catalog()
+            if from_calendar:
+                runs_input = load_runs_ics(path, range_=parse_range(options.date_range),
+                                           keyword_map=parse_keyword_map(options.keyword_maps),
+                                           default_tz=profile.tz)
+            else:
+                runs_input = load_runs(path, start=parse_start(options.start))
+        except InputError as err:
+            raise rename_source(err, path, shown) from None
+    return Prepared(request, profile, runs_input.runs, runs_input.mapped,
+                    tuple(w.replace(path, shown) for w in runs_input.warnings),
+                    from_calendar, catalog)
+
+
+def mapped_notes(prepared: Prepared) -> tuple[str, ...]:
+    notes = []
+    for label, kind, rows in prepared.mapped:
+        if prepared.from_calendar:
+            days = sorted({prepared.runs[row - 1].date.isoformat() for row in rows})
+            shown = ", ".join(days[:3]) + (f" +{len(days) - 3} more" if len(days) > 3 else "")
+            notes.append(f"'{label}' read as {kind} ({shown})")
+        else:
+            notes.append(f"'{label}' read as {kind} (rows {', '.join(map(str, rows))})")
+    return tuple(notes)
+
+
+def no_plan_message(impossible: Iterable) -> str:
+    lines = ["no plan satisfies the hard rules."]
+    for monday, diagnosis in impossible:
+        rules = ", ".join(diagnosis.conflict) or "the week's days"
+        lines.append(f"Week of {monday.isoformat()}: not even one session fits; "
+                     f"conflicting rules: {rules}")
+        lines.extend(f"  {line}" for line in diagnosis.suggestions)
+    return "\n".join(lines)
+
+
+def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) -> PlanOutcome:
+    """Solve, then render every file before anything is handed back."""
+    from planner import render_ics
+    from planner.block import plan_block
+    from planner.previous import carry_from_plan_data
+    from planner.render_json import render_json
+    from planner.report import plan_report
+
+    options = prepared.request.options
+    if options.alarm is not None:
+        check_int(options.alarm, ALARM_RANGE, "--alarm")
+    carry = (carry_from_plan_data(previous, prepared.catalog.by_id(), name="previous plan")
+             if previous else None)
+    result = plan_block(prepared.runs, prepared.profile, prepared.catalog.exercises, carry)
+    if result.impossible and not any(w.sessions for w in result.plan.weeks):
+        raise NoPlanError(no_plan_message(result.impossible))
+    warnings = list(prepared.reader_warnings)
+    for monday, diagnosis in result.impossible:
+        warnings.append(f"week of {monday.isoformat()} holds no session "
+                        f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes")
+    parts = render_ics.render_ics_files(
+        result.plan, alarm_minutes=options.alarm, with_runs=options.with_runs,
+        max_events=render_ics.MAX_EVENTS_PER_FILE, max_bytes=render_ics.MAX_BYTES_PER_FILE)
+    files = {"plan.ics": parts[0]}
+    files.update({f"plan-{number}.ics": part for number, part in enumerate(parts[1:], start=2)})
+    files["plan.json"] = render_json(result.plan)
+    files["report.txt"] = (plan_report(result.plan, show_labels=prepared.from_calendar)
+                           + "\n").encode("utf-8")
+    return PlanOutcome(result.plan, result.impossible, tuple(warnings), mapped_notes(prepared),
+                       files, prepared.from_calendar, result.solve_seconds)
+
+
+def run_plan(request: PlanRequest) -> PlanOutcome:
+    """The whole path: read, check, plan, render. Raises InputError or NoPlanError."""
+    return plan_prepared(prepare(request), request.previous)
+
+
+# ---- helpers for forms ------------------------------------------------------------------
+
+
+def week_csv(monday: date, days: Sequence[tuple[str, str, str]]) -> bytes:
+    """A runs CSV from a typed 7-day grid: per day (run type, minutes, HH:MM), '' = none.
+
+    The cells go through the same reader as an uploaded file, so its checks and messages
+    (rows 2..8 are Monday..Sunday) apply.
+    """
+    import csv
+    import io
+    from datetime import timedelta
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("date", "run", "minutes", "time"))
+    for offset, (kind, minutes, clock) in enumerate(days):
+        kind = kind.strip()
+        writer.writerow(((monday + timedelta(days=offset)).isoformat(), kind or "rest",
+                         minutes.strip() if kind else "", clock.strip() if kind else ""))
+    return out.getvalue().encode("utf-8")
+
+
+def options_from_profile(profile: Profile) -> dict[str, Any]:
+    """A profile as the plain values a form (or PlanOptions) takes."""
+    from planner.domain import WEEKDAYS
+
+    return {
+        "athlete": profile.athlete, "level": profile.level,
+        "new_to_strength": profile.new_to_strength,
+        "equipment": ",".join(sorted(profile.equipment)) or "none",
+        "sessions": profile.sessions, "minutes": profile.minutes,
+        "start_time": profile.start_time.strftime("%H:%M"), "tz": profile.tz,
+        "prefer": ",".join(WEEKDAYS[d] for d in sorted(profile.prefer_days)) or None,
+        "avoid": ",".join(WEEKDAYS[d] for d in sorted(profile.avoid_days)) or None,
+        "deload_every": profile.deload_every,
+    }
