@@ -56,6 +56,7 @@ class AthleteOutcome:
     json: bytes | None
     summary: dict[str, str]
     errors: tuple[str, ...] = field(default=())
+    plan: Plan | None = None  # the plan itself, for callers that keep it (the web app)
 
     @property
     def failed(self) -> bool:
@@ -184,7 +185,7 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
                             f"no plan satisfies the hard rules ({', '.join(rules)})")
         plan = result.plan
         return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
-                              _summary(entry.name, plan), ())
+                              _summary(entry.name, plan), (), plan)
     except InputError as err:
         return _failure(entry.name, "bad runs", str(err))
 
