@@ -1,0 +1,162 @@
+"""What the web app keeps per athlete: plans, the log, the calendar feed (sync, one DB session).
+
+Every function takes an open SQLAlchemy session; the caller commits.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session as DBSession
+
+from planner.domain import Plan
+from planner.feed import feed_etag, feed_state_from_json, feed_state_to_json, render_feed
+from planner.web.db import Athlete, LogEntry, PlanRecord, utcnow
+from planner.web.security import new_token
+from planner.web.views import LoggedExercise, plan_with_log
+
+
+def create_athlete(db: DBSession, name: str, options: dict[str, Any], *,
+                   squad_id: int | None = None, position: int | None = None) -> Athlete:
+    athlete = Athlete(token=new_token(), feed_token=new_token(), name=name[:120],
+                      options=json.dumps(options, sort_keys=True), squad_id=squad_id,
+                      squad_position=position, created_at=utcnow())
+    db.add(athlete)
+    db.flush()
+    return athlete
+
+
+def athlete_by_token(db: DBSession, token: str) -> Athlete | None:
+    if not token or len(token) > 64:
+        return None
+    return db.scalars(select(Athlete).where(Athlete.token == token)).first()
+
+
+def athlete_by_feed_token(db: DBSession, token: str) -> Athlete | None:
+    if not token or len(token) > 64:
+        return None
+    return db.scalars(select(Athlete).where(Athlete.feed_token == token)).first()
+
+
+def athlete_options(athlete: Athlete) -> dict[str, Any]:
+    try:
+        data = json.loads(athlete.options or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def plans_of(db: DBSession, athlete: Athlete) -> list[PlanRecord]:
+    return list(db.scalars(select(PlanRecord).where(PlanRecord.athlete_id == athlete.id)
+                           .order_by(PlanRecord.number)))
+
+
+def plan_record(db: DBSession, athlete: Athlete, number: int | None = None) -> PlanRecord | None:
+    query = select(PlanRecord).where(PlanRecord.athlete_id == athlete.id)
+    if number is None:
+        query = query.order_by(PlanRecord.number.desc())
+    else:
+        query = query.where(PlanRecord.number == number)
+    return db.scalars(query.limit(1)).first()
+
+
+def save_plan(db: DBSession, athlete: Athlete, plan: Plan, *, plan_json: bytes, ics: bytes,
+              report: str, source: str, warnings: tuple[str, ...] = (),
+              notes: tuple[str, ...] = (), summary: dict[str, str] | None = None,
+              alarm_minutes: int | None = None, with_runs: bool = False,
+              now: datetime | None = None) -> PlanRecord:
+    """Keep a new plan in the athlete's history and make it what the feed serves."""
+    now = now or utcnow()
+    number = (db.scalar(select(func.max(PlanRecord.number))
+                        .where(PlanRecord.athlete_id == athlete.id)) or 0) + 1
+    record = PlanRecord(
+        athlete_id=athlete.id, number=number, created_at=now,
+        first_week=plan.weeks[0].start, last_week=plan.weeks[-1].start, source=source[:120],
+        plan_json=plan_json.decode("utf-8"), ics=ics, report=report,
+        warnings=json.dumps(list(warnings)), notes=json.dumps(list(notes)),
+        summary=json.dumps(summary or {}))
+    db.add(record)
+    update_feed(athlete, plan, now, alarm_minutes=alarm_minutes, with_runs=with_runs)
+    db.flush()
+    return record
+
+
+def update_feed(athlete: Athlete, plan: Plan, now: datetime, *,
+                alarm_minutes: int | None = None, with_runs: bool = False) -> None:
+    """Render the feed from the stored state: unchanged sessions stay byte-identical,
+    changed ones raise SEQUENCE, dropped ones leave. Last-Modified moves only when the
+    bytes change."""
+    previous = feed_state_from_json(athlete.feed_state) if athlete.feed_state else None
+    ics, state = render_feed(plan, previous, now, alarm_minutes=alarm_minutes,
+                             with_runs=with_runs)
+    etag = feed_etag(ics)
+    if etag != athlete.feed_etag or athlete.feed_modified is None:
+        athlete.feed_modified = now
+    athlete.feed_ics, athlete.feed_etag = ics, etag
+    athlete.feed_state = feed_state_to_json(state)
+
+
+def rotate_feed(athlete: Athlete) -> None:
+    athlete.feed_token = new_token()
+
+
+# ---- log ------------------------------------------------------------------------------------
+
+
+def log_entries(db: DBSession, record: PlanRecord) -> list[LoggedExercise]:
+    rows = db.scalars(select(LogEntry).where(LogEntry.plan_id == record.id))
+    return [LoggedExercise(r.session_date.isoformat(), r.variation, r.status, r.reps,
+                           r.weight_kg, r.rir) for r in rows]
+
+
+@dataclass(frozen=True)
+class LogRow:
+    session_date: date
+    variation: str
+    status: str  # "" = not logged
+    reps: int | None
+    weight_kg: float | None
+    rir: int | None
+
+
+def save_log(db: DBSession, record: PlanRecord, rows: list[LogRow],
+             sessions: set[date]) -> None:
+    """Replace the log of the given sessions of a plan with `rows`."""
+    if sessions:
+        db.execute(delete(LogEntry).where(LogEntry.plan_id == record.id,
+                                          LogEntry.session_date.in_(sorted(sessions))))
+    now = utcnow()
+    for row in rows:
+        if row.status:
+            db.add(LogEntry(plan_id=record.id, session_date=row.session_date,
+                            variation=row.variation, status=row.status, reps=row.reps,
+                            weight_kg=row.weight_kg, rir=row.rir, updated_at=now))
+    db.flush()
+
+
+def previous_for(db: DBSession, athlete: Athlete, first_monday: date
+                 ) -> tuple[PlanRecord, dict[str, Any]] | None:
+    """The newest plan ending before `first_monday`, with the runner's log as "done" marks:
+    what the next plan progresses from (the `--previous` logic)."""
+    record = db.scalars(
+        select(PlanRecord).where(PlanRecord.athlete_id == athlete.id,
+                                 PlanRecord.last_week < first_monday)
+        .order_by(PlanRecord.last_week.desc(), PlanRecord.number.desc()).limit(1)).first()
+    if record is None:
+        return None
+    return record, plan_with_log(json.loads(record.plan_json), log_entries(db, record))
+
+
+def log_counts(db: DBSession, record: PlanRecord) -> dict[str, int]:
+    """Sessions of the plan by logged status (a session counts once)."""
+    statuses: dict[date, str] = {}
+    for row in db.scalars(select(LogEntry).where(LogEntry.plan_id == record.id)):
+        statuses[row.session_date] = row.status
+    counts: dict[str, int] = {}
+    for status in statuses.values():
+        counts[status] = counts.get(status, 0) + 1
+    return counts
