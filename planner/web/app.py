@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +89,9 @@ class Settings:
     db: str | None = None  # SQLAlchemy URL or SQLite path; None = the user's data folder
     max_body: int = DEFAULT_MAX_BODY
     default_tz: str = field(default_factory=default_timezone)
-    batch_workers: int = 2
+    batch_workers: int = 2  # squads planned at once
+    # worker processes planning a squad's athletes; 0 or 1 = in the batch thread
+    batch_processes: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     secure_cookies: bool = False  # set behind https
 
 
@@ -582,8 +586,20 @@ async def coach_start(request: Request) -> Response:
         return page(request, "coach.html", {"error": str(err)}, 400)
     state = request.app.state
     token = await run_in_threadpool(coach_mod.start_squad, state.db, state.executor,
-                                    upload_data, entries)
+                                    upload_data, entries, _process_pool(request.app))
     return RedirectResponse(f"/squad/{token}", status_code=303)
+
+
+def _process_pool(app: Starlette) -> ProcessPoolExecutor | None:
+    """Worker processes for squads, started on the first batch (spawned: this process has
+    threads, so forking it is unsafe)."""
+    settings: Settings = app.state.settings
+    if settings.batch_processes <= 1:
+        return None
+    if app.state.process_pool is None:
+        app.state.process_pool = ProcessPoolExecutor(
+            max_workers=settings.batch_processes, mp_context=get_context("spawn"))
+    return app.state.process_pool
 
 
 def _squad_or_404(db: Any, token: str) -> Any:
@@ -687,6 +703,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         app.state.executor.shutdown(wait=False, cancel_futures=True)
+        if app.state.process_pool is not None:
+            app.state.process_pool.shutdown(wait=False, cancel_futures=True)
         engine.dispose()
 
     routes = [
@@ -713,6 +731,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.db = db
     app.state.templates = _environment()
     app.state.catalog = load_catalog()
+    app.state.process_pool = None
     app.state.executor = ThreadPoolExecutor(max_workers=settings.batch_workers,
                                             thread_name_prefix="runstrong-squad")
 

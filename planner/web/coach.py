@@ -24,7 +24,9 @@ from sqlalchemy.orm import sessionmaker
 
 from planner.batch import (
     RosterEntry,
+    jobs_for,
     load_roster,
+    plan_athlete,
     run_batch,
     safe_file_stem,
     split_runs_by_athlete,
@@ -77,7 +79,7 @@ def _renamed_entry(entry: RosterEntry, path: str, shown: str) -> RosterEntry:
 
 
 def start_squad(db_factory: sessionmaker, executor: Executor, upload: SquadUpload,
-                entries: list[RosterEntry]) -> str:
+                entries: list[RosterEntry], pool: Executor | None = None) -> str:
     """Record the squad, queue its batch, and return its token."""
     with db_factory() as db:
         squad = Squad(token=new_token(), created_at=utcnow(), status="queued",
@@ -91,14 +93,14 @@ def start_squad(db_factory: sessionmaker, executor: Executor, upload: SquadUploa
     with os.fdopen(handle, "wb") as out:
         out.write(upload.runs)
     executor.submit(_run_squad_safely, db_factory, squad_id, entries, path,
-                    squad.runs_name)
+                    squad.runs_name, pool)
     return token
 
 
 def _run_squad_safely(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry],
-                      path: str, shown: str) -> None:
+                      path: str, shown: str, pool: Executor | None) -> None:
     try:
-        run_squad(db_factory, squad_id, entries, path, shown)
+        run_squad(db_factory, squad_id, entries, path, shown, pool=pool)
     except Exception as err:  # the page must say so, not spin forever
         log.exception("squad %s failed", squad_id)
         with db_factory() as db:
@@ -112,15 +114,19 @@ def _run_squad_safely(db_factory: sessionmaker, squad_id: int, entries: list[Ros
 
 
 def run_squad(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry],
-              runs_path: str, shown: str,
+              runs_path: str, shown: str, *, pool: Executor | None = None,
               on_athlete: Callable[[int], None] | None = None) -> None:
-    """Plan every athlete (planner.batch, one at a time) and store each as it finishes."""
+    """Plan every athlete with planner.batch (in `pool`'s worker processes when given, else
+    one after another in this thread) and store each, in roster order, as it finishes."""
     with db_factory() as db:
         squad = db.get(Squad, squad_id)
         assert squad is not None
         squad.status = "running"
         db.commit()
-    outcomes = run_batch(entries, runs_path, jobs=1)
+    if pool is not None:
+        outcomes = pool.map(plan_athlete, jobs_for(entries, runs_path, None), chunksize=1)
+    else:
+        outcomes = run_batch(entries, runs_path, jobs=1)
     for position, (entry, outcome) in enumerate(zip(entries, outcomes, strict=True), start=1):
         with db_factory() as db:
             squad = db.get(Squad, squad_id)

@@ -51,6 +51,14 @@ class LimitsAndHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [h for h in SECURITY_HEADERS if h[0] not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None:
@@ -60,7 +68,7 @@ class LimitsAndHeaders:
                 announced = self.max_body + 1
             if announced > self.max_body:
                 await _drain(receive, self.max_body)
-                await (await self.too_large(scope))(scope, receive, send)
+                await (await self.too_large(scope))(scope, receive, send_with_headers)
                 return
         body, more = [], True
         total = 0
@@ -71,12 +79,13 @@ class LimitsAndHeaders:
                     return
                 chunk = message.get("body", b"")
                 total += len(chunk)
+                more = message.get("more_body", False)
                 if total > self.max_body:
-                    await _drain(receive, 0)
-                    await (await self.too_large(scope))(scope, receive, send)
+                    if more:
+                        await _drain(receive, 0)
+                    await (await self.too_large(scope))(scope, receive, send_with_headers)
                     return
                 body.append(chunk)
-                more = message.get("more_body", False)
         buffered = b"".join(body)
         replayed = False
 
@@ -86,13 +95,6 @@ class LimitsAndHeaders:
                 replayed = True
                 return {"type": "http.request", "body": buffered, "more_body": False}
             return await receive()
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [h for h in SECURITY_HEADERS if h[0] not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
 
         await self.app(scope, replay, send_with_headers)
 
