@@ -467,7 +467,7 @@ def small_squad(count: int = 3) -> tuple[bytes, bytes]:
     runs = SQUAD_RUNS.read_text(encoding="utf-8").splitlines()
     kept = [runs[0]] + [line for line in runs[1:] if line.split(",")[0] in names]
     bad_roster_row = "Zed Unknown,elite,,,,,,,"
-    return (("\n".join(roster[:count + 1] + [bad_roster_row]) + "\n").encode(),
+    return (("\n".join([*roster[:count + 1], bad_roster_row]) + "\n").encode(),
             ("\n".join(kept) + "\n").encode())
 
 
