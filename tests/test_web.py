@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 with warnings.catch_warnings():
@@ -575,3 +577,39 @@ class LabelChecker(HTMLParser):
 
     def unlabelled(self) -> list[str]:
         return [field for field in self.fields if field not in self.labels]
+
+
+# ---- no 500 on any input ----------------------------------------------------------------------
+
+
+FIELDS = ("athlete", "level", "minutes", "sessions", "start_time", "tz", "deload_every",
+          "alarm", "start", "map", "week_start", "run_0", "minutes_0", "time_0", "prefer")
+
+
+@pytest.fixture(scope="module")
+def shared_client(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("fuzz")
+    app = create_app(Settings(db=str(folder / "fuzz.sqlite3"), batch_processes=0))
+    with TestClient(app, base_url=BASE) as test_client:
+        yield test_client
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400), name=st.text(max_size=40),
+       values=st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=30), max_size=6))
+def test_any_upload_and_options_give_a_page_never_a_500(shared_client: TestClient, data: bytes,
+                                                        name: str, values: dict) -> None:
+    token = csrf(shared_client)
+    response = shared_client.post("/plan", data={"csrf_token": token, **values},
+                                  files={"runs": (name or "x", data, "text/csv")},
+                                  follow_redirects=False)
+    assert response.status_code in (303, 400), response.text[:500]
+
+
+def test_huge_plan_number_is_404(client: TestClient) -> None:
+    location = plan_week(client)
+    assert client.get(f"{location}/plans/99999999999999999999999").status_code == 404
+    response = client.post(location + "/log", data={"csrf_token": csrf(client, location),
+                                                    "plan": "99999999999999999999"})
+    assert response.status_code == 404

@@ -56,6 +56,8 @@ def plans_of(db: DBSession, athlete: Athlete) -> list[PlanRecord]:
 
 
 def plan_record(db: DBSession, athlete: Athlete, number: int | None = None) -> PlanRecord | None:
+    if number is not None and not 0 < number < 2**31:
+        return None
     query = select(PlanRecord).where(PlanRecord.athlete_id == athlete.id)
     if number is None:
         query = query.order_by(PlanRecord.number.desc())
