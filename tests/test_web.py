@@ -613,3 +613,10 @@ def test_huge_plan_number_is_404(client: TestClient) -> None:
     response = client.post(location + "/log", data={"csrf_token": csrf(client, location),
                                                     "plan": "99999999999999999999"})
     assert response.status_code == 404
+
+
+def test_impossible_week_shows_the_diagnosis(client: TestClient) -> None:
+    grid = {"week_start": "2026-11-30", **{f"run_{d}": "race" for d in range(7)}}
+    response = client.post("/plan", data=form(csrf(client), **grid))
+    assert response.status_code == 400
+    assert "no plan satisfies the hard rules" in message(response.text)

@@ -195,13 +195,15 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
 
 
 def plan_options(values: dict[str, Any], default_tz: str) -> PlanOptions:
+    """An empty zone field (no JavaScript, cleared) means the calendar's own zone for an
+    .ics upload, else this server's (`default_tz` is what the form was filled with)."""
     maps = tuple(part.strip() for part in values["map"].split(";") if part.strip())
     return PlanOptions(
         athlete=values["athlete"] or "runner", level=values["level"] or "intermediate",
         new_to_strength=values["new_to_strength"],
         equipment=",".join(values["equipment"]) or "none",
         sessions=values["sessions"] or None, minutes=values["minutes"] or DEFAULT_MINUTES,
-        start_time=values["start_time"] or DEFAULT_TIME, tz=values["tz"] or default_tz,
+        start_time=values["start_time"] or DEFAULT_TIME, tz=values["tz"] or None,
         start=values["start"] or None, keyword_maps=maps,
         prefer=",".join(values["prefer"]) or None, avoid=",".join(values["avoid"]) or None,
         deload_every=values["deload_every"] or DEFAULT_DELOAD_EVERY,
