@@ -112,6 +112,24 @@ def test_migration_builds_the_schema_on_an_empty_sqlite(tmp_path: Path) -> None:
     migrate(engine)  # idempotent: a second start-up changes nothing
 
 
+def test_migration_compiles_for_postgresql() -> None:
+    """`--db postgresql+…://`: the same migration as PostgreSQL DDL (offline, no server)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from planner.web.db import MIGRATIONS
+
+    out = io.StringIO()
+    config = Config(output_buffer=out)
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", "postgresql://runstrong@localhost/runstrong")
+    command.upgrade(config, "head", sql=True)
+    ddl = out.getvalue()
+    for table in ("squads", "athletes", "plans", "session_logs", "squad_failures"):
+        assert f"CREATE TABLE {table}" in ddl
+    assert "BYTEA" in ddl and "TIMESTAMP WITH TIME ZONE" in ddl
+
+
 # ---- runner flow ---------------------------------------------------------------------------
 
 
