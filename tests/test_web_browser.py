@@ -156,6 +156,8 @@ def test_runner_flow_in_a_real_browser(server: str, browser) -> None:
         assert box.is_selected()
     tz.clear()
     tz.send_keys("Europe/London")
+    screenshot(browser, "web-home.png", 1280)
+    screenshot(browser, "web-home-phone.png", 375)
     browser.find_element(By.CSS_SELECTOR, "form.plan-form button[type=submit]").click()
     wait_for(lambda: "/a/" in browser.current_url)
     page = browser.find_element(By.TAG_NAME, "main").text
@@ -185,12 +187,18 @@ def test_runner_flow_in_a_real_browser(server: str, browser) -> None:
 def test_phone_width_stacks_the_week(server: str, browser) -> None:
     from selenium.webdriver.common.by import By
 
+    phone = {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True}
     browser.get(server + "/")
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    browser.find_element(By.CSS_SELECTOR, "details.grid-entry summary").click()
+    assert browser.find_element(By.ID, "run_6").is_displayed()
+    assert browser.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth") <= 1
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     browser.find_element(By.ID, "runs").send_keys(str(WEEK))
     browser.find_element(By.CSS_SELECTOR, "form.plan-form button[type=submit]").click()
     wait_for(lambda: "/a/" in browser.current_url)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
     try:
         days = browser.find_elements(By.CSS_SELECTOR, ".days > .day")
         lefts = {round(d.rect["x"]) for d in days}
