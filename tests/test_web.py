@@ -638,3 +638,10 @@ def test_impossible_week_shows_the_diagnosis(client: TestClient) -> None:
     response = client.post("/plan", data=form(csrf(client), **grid))
     assert response.status_code == 400
     assert "no plan satisfies the hard rules" in message(response.text)
+
+
+def test_csrf_cookie_is_strict_and_secure_over_https(tmp_path: Path) -> None:
+    app = create_app(Settings(db=str(tmp_path / "s.sqlite3"), batch_processes=0))
+    with TestClient(app, base_url="https://runstrong.example") as secure_client:
+        cookie = secure_client.get("/").headers["set-cookie"].lower()
+        assert "samesite=strict" in cookie and "httponly" in cookie and "secure" in cookie

@@ -92,7 +92,7 @@ class Settings:
     batch_workers: int = 2  # squads planned at once
     # worker processes planning a squad's athletes; 0 or 1 = in the batch thread
     batch_processes: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
-    secure_cookies: bool = False  # set behind https
+    secure_cookies: bool = False  # always mark cookies Secure (they are over https anyway)
 
 
 # ---- rendering ----------------------------------------------------------------------------------
@@ -123,7 +123,8 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
     if fresh:
         settings: Settings = request.app.state.settings
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict",
-                            secure=settings.secure_cookies, path="/")
+                            secure=settings.secure_cookies or request.url.scheme == "https",
+                            path="/")
     if private:
         response.headers["cache-control"] = TOKEN_PAGES_CACHE
     return response
