@@ -11,15 +11,15 @@ Findings about icalendar 7.3 that this module relies on (tests pin them down):
   "·", "–", "×", "é" or emoji are never split; it also avoids breaking a TEXT
   backslash escape such as ``\\n``. Lines end with CRLF. No folding of our own needed.
 * Time zones: an aware `datetime` with a `zoneinfo.ZoneInfo` is written as
-  ``DTSTART;TZID=<key>:<local time>`` and `Calendar.add_missing_timezones()` builds a
-  VTIMEZONE whose TZID is the same zoneinfo key, placed before the events.
+  ``DTSTART;TZID=<key>:<local time>``; `_add_timezones` puts a VTIMEZONE whose TZID is
+  the same zoneinfo key before the events (built by planner.vtimezone).
   UTC-equivalent zones ("UTC", "Etc/UTC", "GMT", ...) are written as ``...Z`` times
   and get no VTIMEZONE (see `_add_timezones`).
 * vobject (and so Radicale, which parses with it) keeps the first VTIMEZONE it meets for
-  a TZID for the whole process. Ours cover the plan's years only, so a long-running
-  Radicale sent plans of different years places the later ones an hour off in its
-  time-range queries (tests/test_caldav.py pins this as an expected failure). The files
-  themselves are correct; open-ended VTIMEZONE rules would avoid it but change the bytes.
+  a TZID for the whole process. icalendar's `add_missing_timezones` cuts the VTIMEZONE
+  to a date range, so a long-running Radicale sent plans of different years placed the
+  later ones an hour off in its time-range queries. Ours are whole-zone VTIMEZONEs (every
+  change since 1970, open-ended current rules; planner.vtimezone), right for any year.
 
 With `with_runs` the runs are events too: CATEGORIES "Run,runstrong-runs", TRANSP
 TRANSPARENT, UIDs ``run-<32 hex>@runstrong`` (see `run_uid`), timed when the run's start
@@ -53,6 +53,7 @@ from planner.domain import (
     WeekPlan,
 )
 from planner.errors import InputError
+from planner.vtimezone import vtimezone
 
 UID_DOMAIN = "runstrong"
 # Fixed tag in the UID seed: one strength session per athlete per day. If another
@@ -418,22 +419,26 @@ def _dtstamp(plan: Plan) -> datetime:
 
 
 def _add_timezones(calendar: Calendar, days: list[date]) -> None:
-    """Add a VTIMEZONE for each TZID the events use.
+    """Add a whole-zone VTIMEZONE (planner.vtimezone) for each TZID the events use.
 
-    The range is cut to the plan's years (from 1 January of the first year to
-    1 January two years after the last), which keeps the VTIMEZONE to a few
-    lines instead of 1970..2038 RDATE lists; it is derived from the plan, so still
-    deterministic. For UTC zones icalendar writes `...Z` times and adds nothing:
-    RFC 5545 "form #2" UTC times need no VTIMEZONE, every importer (Google, Outlook,
-    Apple) reads them, whereas a custom "TZID=UTC" VTIMEZONE is not an IANA reference
-    for all of them. The wall time is unchanged, so nothing is converted.
+    It is right for every date from 1970 on, with open-ended rules, not only the plan's
+    years: a CalDAV server (vobject) keeps the first VTIMEZONE it sees for a TZID, so
+    one cut to this plan's years would misplace the runner's other years. It depends on
+    the zone only, so output stays deterministic. For UTC zones icalendar writes `...Z`
+    times and adds nothing: RFC 5545 "form #2" UTC times need no VTIMEZONE, every
+    importer (Google, Outlook, Apple) reads them, whereas a custom "TZID=UTC" VTIMEZONE
+    is not an IANA reference for all of them. The wall time is unchanged, so nothing is
+    converted.
     """
     if not days:
         return
-    calendar.add_missing_timezones(
-        first_date=date(min(days).year, 1, 1),
-        last_date=date(max(days).year + 2, 1, 1),
-    )
+    zones = []
+    for tzid in sorted(calendar.get_missing_tzids()):
+        try:
+            zones.append(vtimezone(tzid))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue  # not a zoneinfo key (an old event's own zone): nothing to add
+    calendar.subcomponents[0:0] = zones
 
 
 # --- events ------------------------------------------------------------------------
