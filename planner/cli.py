@@ -1,8 +1,10 @@
 """`runstrong`: plan leg-strength sessions around your runs and put them in your calendar.
 
 Exit codes: 0 done; 1 `check` found rule violations; 2 bad input or options (nothing
-written); 3 no plan satisfies the hard rules (the rules in conflict and what to change
-are printed; nothing written); 4 `batch`: some athletes failed (the others are written).
+written; for `push` also a refused password or a URL with no calendar); 3 no plan
+satisfies the hard rules (the rules in conflict and what to change are printed; nothing
+written); 4 `batch`: some athletes failed (the others are written); 5 `push`: the
+calendar server could not be reached or failed part-way (what was done is reported).
 """
 
 from __future__ import annotations
@@ -402,6 +404,60 @@ def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path 
         click.echo(f"{len(violations)} violation(s) in {sessions} sessions.")
         sys.exit(EXIT_VIOLATIONS)
     click.echo(f"OK: {sessions} sessions in {len(data['weeks'])} week(s) break no hard rule.")
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--caldav", "caldav_url", required=True, metavar="URL",
+              help="The CalDAV calendar's own URL, e.g. "
+                   "https://dav.example.com/calendars/me/runstrong/.")
+@click.option("--user", default=None, metavar="NAME",
+              help="User name on the server; the password is read from the environment "
+                   "variable RUNSTRONG_CALDAV_PASSWORD, never from the command line.")
+@click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
+              help="Add a reminder MIN minutes before each session.")
+@click.option("--with-runs", is_flag=True,
+              help="Also put the plan's runs in the calendar, as their own events.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@friendly_errors
+def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
+         with_runs: bool, quiet: bool) -> None:
+    """Write PLAN_JSON's sessions into a CalDAV calendar, and keep them in step.
+
+    Creates new sessions, updates changed ones (SEQUENCE raised), deletes the sessions
+    runstrong put there for this athlete from the plan's first week on that the plan no
+    longer has, and never touches any other event. Pushing the same plan twice changes
+    nothing. Exit 2: refused (user name, password, URL); 5: server unreachable or failed
+    part-way (what was done is reported; push again to finish).
+
+    \b
+    Example:
+      RUNSTRONG_CALDAV_PASSWORD=... runstrong push plan.json \\
+          --caldav https://dav.example.com/calendars/anna/runstrong/ --user anna
+    """
+    from datetime import datetime, timezone
+
+    from planner.plan_json import plan_from_json
+    from planner.push import PASSWORD_ENV, PushRefused, push_plan, sends_password_in_clear
+    from planner.render_json import load_plan_json
+
+    plan_data = plan_from_json(load_plan_json(plan_json), file=str(plan_json))
+    password = os.environ.get(PASSWORD_ENV) or None
+    if user is not None and password is None:
+        raise PushRefused(f"--user {user} needs the password in the environment variable "
+                          f"{PASSWORD_ENV}")
+    if password is not None and sends_password_in_clear(caldav_url):
+        click.echo(f"warning: {caldav_url} is plain http to another machine: the password "
+                   "crosses the network unencrypted; use https", err=True)
+
+    def progress(kind: str, uid: str) -> None:
+        if not quiet:
+            click.echo(f"{kind}d {uid}")  # created, updated, deleted
+
+    result = push_plan(plan_data, caldav_url, username=user, password=password,
+                       now=datetime.now(timezone.utc), alarm_minutes=alarm,
+                       with_runs=with_runs, on_change=progress)
+    click.echo(f"Pushed {plan_json} to {caldav_url}: {result.summary()}.")
 
 
 @main.command()

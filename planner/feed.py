@@ -87,7 +87,7 @@ def render_feed(plan: Plan, previous: FeedState | None, now: datetime, *,
     old SEQUENCE and stamps. A changed event's stamp is also at least one second after its
     previous one, so a clock that went back cannot make a change look older.
     """
-    revisions, state = _revise(plan, previous, now, alarm_minutes=alarm_minutes,
+    revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
                                with_runs=with_runs)
     raw = render_ics(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
                      revisions=revisions)
@@ -185,9 +185,10 @@ def _event_digest(event: Event) -> str:
     return event_digest(unfolded_lines(event.to_ical()))
 
 
-def _revise(plan: Plan, previous: FeedState | None, now: datetime, *,
-            alarm_minutes: int | None,
-            with_runs: bool) -> tuple[dict[str, Revision], FeedState]:
+def revise(plan: Plan, previous: FeedState | None, now: datetime, *,
+           alarm_minutes: int | None,
+           with_runs: bool) -> tuple[dict[str, Revision], FeedState]:
+    """Each event's revision (for the renderer) and the new state, given `previous`."""
     stamp_now = format_stamp(now)
     previous = previous or {}
     revisions: dict[str, Revision] = {}
@@ -322,7 +323,7 @@ def update_calendar(plan: Plan, old: Sequence[bytes], now: datetime, *,
     me = athlete_key(plan.athlete)
     mine = [event for event in written if event.athlete == "" or athlete_key(event.athlete) == me]
     previous = {event.uid: event.state for event in mine if not event.cancelled}
-    revisions, state = _revise(plan, previous, now, alarm_minutes=alarm_minutes,
+    revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
                                with_runs=with_runs)
     extra: list[ExtraEvent] = []
     newly_cancelled = 0

@@ -80,14 +80,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_radicale(folder: Path, log: Path) -> tuple[subprocess.Popen[bytes], int] | None:
-    """`python -m radicale` on a free port; None if the port was taken meanwhile."""
-    port = _free_port()
+def _start_radicale(folder: Path, log: Path, *, htpasswd: Path | None = None,
+                    port: int | None = None) -> tuple[subprocess.Popen[bytes], int] | None:
+    """`python -m radicale` on a free port (or `port`); None if the port was taken meanwhile.
+
+    With `htpasswd` (lines "user:password") it asks for HTTP Basic authentication and
+    each user may only use their own collections (/user/...)."""
+    port = port or _free_port()
+    auth = (["--auth-type", "htpasswd", "--auth-htpasswd-filename", str(htpasswd),
+             "--auth-htpasswd-encryption", "plain", "--auth-delay", "0.05",
+             "--rights-type", "owner_only"]
+            if htpasswd else ["--auth-type", "none", "--rights-type", "authenticated"])
     command = [
         sys.executable, "-m", "radicale", "--config", "",  # no system or user config
         "--server-hosts", f"127.0.0.1:{port}",
         "--storage-filesystem-folder", str(folder),
-        "--auth-type", "none", "--rights-type", "authenticated",
+        *auth,
         "--logging-level", "error",
     ]
     with log.open("ab") as sink:
