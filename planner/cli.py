@@ -116,6 +116,9 @@ def main() -> None:
               help="Add a reminder MIN minutes before each session (Google's import drops it).")
 @click.option("--with-runs", is_flag=True,
               help="Also put the runs in the calendar, as their own events (category Run).")
+@click.option("--cancel-dropped", is_flag=True,
+              help="When --ics replaces a calendar runstrong wrote, also write the sessions "
+                   "this plan dropped as cancelled (STATUS:CANCELLED) events.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Use another exercise catalog CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
@@ -125,7 +128,7 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
          ics_path: Path, json_path: Path | None, alarm: int | None, with_runs: bool,
-         catalog_path: Path | None, quiet: bool) -> None:
+         cancel_dropped: bool, catalog_path: Path | None, quiet: bool) -> None:
     """Plan strength sessions around the runs in RUNS and write a calendar.
 
     RUNS is a CSV, or a calendar file (.ics) exported from Google Calendar, Apple,
@@ -150,10 +153,15 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
 
     A plan over 900 events or 900 kB is written as several files (plan.ics,
     plan-2.ics, …): Google Calendar rejects larger imports.
+
+    When --ics replaces a calendar runstrong wrote before, changed sessions keep their
+    UID with a raised SEQUENCE and unchanged ones stay as they were, so calendar apps that
+    honour SEQUENCE update in place (see the README for which do).
     """
     from planner import render_ics
     from planner.atomic import write_atomic
     from planner.block import plan_block
+    from planner.calendar_files import calendar_files, machine_zone_note
     from planner.catalog import load_catalog
     from planner.domain import Profile
     from planner.ics_input import (
@@ -172,7 +180,6 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         parse_timezone,
     )
     from planner.previous import carry_from_plan
-    from planner.render_ics import render_ics_files
     from planner.render_json import render_json
     from planner.report import plan_report
 
@@ -193,6 +200,9 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         start_time=parse_clock(start_time, field="--time"), tz=parse_timezone(tz),
         prefer_days=parse_days(prefer, field="--prefer"),
         avoid_days=parse_days(avoid, field="--avoid"), deload_every=deload_every)
+    zone_note = machine_zone_note(profile.tz) if tz is None else None
+    if zone_note:
+        click.echo(zone_note, err=True)
     catalog = load_catalog(catalog_path)
     if from_calendar:
         runs_input = load_runs_ics(runs, range_=parse_range(date_range),
@@ -218,9 +228,12 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         click.echo(f"warning: week of {monday.isoformat()} holds no session "
                    f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
     # Everything is rendered before anything is written: a failure leaves no half plan.
-    parts = render_ics_files(result.plan, alarm_minutes=alarm, with_runs=with_runs,
-                             max_events=render_ics.MAX_EVENTS_PER_FILE,
-                             max_bytes=render_ics.MAX_BYTES_PER_FILE)
+    old_paths = _existing_parts(ics_path)
+    calendar = calendar_files(result.plan, old_paths, alarm_minutes=alarm, with_runs=with_runs,
+                              cancel_dropped=cancel_dropped,
+                              max_events=render_ics.MAX_EVENTS_PER_FILE,
+                              max_bytes=render_ics.MAX_BYTES_PER_FILE)
+    parts = calendar.parts
     json_bytes = render_json(result.plan) if json_path else None
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
     for path, data in zip(ics_paths, parts, strict=True):
@@ -236,8 +249,22 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     if stale.exists():
         click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
                    err=True)
+    if calendar.note and not quiet:
+        click.echo(calendar.note)
     written = ", ".join(str(p) for p in (*ics_paths, json_path) if p)
     click.echo(f"Wrote {written}.")
+
+
+def _existing_parts(ics_path: Path) -> list[Path]:
+    """plan.ics, plan-2.ics, … as far as they exist: the calendar a re-plan replaces."""
+    found = []
+    number = 1
+    while True:
+        path = ics_path if number == 1 else _part_path(ics_path, number)
+        if not path.is_file():
+            return found
+        found.append(path)
+        number += 1
 
 
 def _part_path(ics_path: Path, number: int) -> Path:

@@ -24,6 +24,7 @@ file it replaces (`update_calendar`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -221,6 +222,7 @@ class WrittenEvent:
     athlete: str  # X-RUNSTRONG-ATHLETE as written ("" in files older than that property)
     day: date  # local start date
     cancelled: bool
+    has_last_modified: bool
     state: EventState
     lines: tuple[str, ...]  # the VEVENT's unfolded content lines, BEGIN to END
 
@@ -284,7 +286,9 @@ def _written(uid: str, block: list[str]) -> WrittenEvent:
     status = str(event.get("STATUS", "")).upper()
     state = EventState(max(sequence, 0), format_stamp(max(stamps)), event_digest(block))
     return WrittenEvent(uid=uid, athlete=str(event.get(ATHLETE_PROPERTY, "")), day=day,
-                        cancelled=status == "CANCELLED", state=state, lines=tuple(block))
+                        cancelled=status == "CANCELLED",
+                        has_last_modified="LAST-MODIFIED" in event, state=state,
+                        lines=tuple(block))
 
 
 def state_from_ics(raw: bytes | str) -> FeedState:
@@ -325,6 +329,12 @@ def update_calendar(plan: Plan, old: Sequence[bytes], now: datetime, *,
     previous = {event.uid: event.state for event in mine if not event.cancelled}
     revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
                                with_runs=with_runs)
+    # An unchanged event stays exactly as the old file had it (no LAST-MODIFIED added to
+    # a file written without history), so re-running an unchanged plan changes no byte.
+    bare = {event.uid for event in mine if not event.has_last_modified}
+    for uid, entry in state.items():
+        if uid in bare and previous.get(uid) == entry:
+            revisions[uid] = dataclasses.replace(revisions[uid], last_modified=False)
     extra: list[ExtraEvent] = []
     newly_cancelled = 0
     if cancel_dropped and plan.weeks:

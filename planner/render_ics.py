@@ -86,6 +86,7 @@ class Revision:
 
     sequence: int
     stamp: datetime  # aware; written in UTC, whole seconds
+    last_modified: bool = True  # also write the stamp as LAST-MODIFIED
 
     def __post_init__(self) -> None:
         if isinstance(self.sequence, bool) or not isinstance(self.sequence, int) \
@@ -272,7 +273,7 @@ def _entries(plan: Plan, tz: ZoneInfo, alarm_minutes: int | None, with_runs: boo
 
     def revision(uid: str) -> tuple[Revision, bool]:
         found = revisions.get(uid)
-        return (found, True) if found is not None else (fixed, False)
+        return (found, found.last_modified) if found is not None else (fixed, False)
 
     entries = []
     for week, session in _sessions_in_order(plan):
