@@ -52,6 +52,9 @@ _DIGEST_RE = re.compile(r"[0-9a-f]{64}")
 # Lines that record when and how often an event changed, not what it is.
 _REVISION_PROPERTIES = ("SEQUENCE", "DTSTAMP", "LAST-MODIFIED")
 STATE_VERSION = 1
+# Asked of subscribers (REFRESH-INTERVAL, X-PUBLISHED-TTL): Apple and Outlook take it as a
+# hint, Google polls on its own schedule whatever the feed says.
+FEED_REFRESH = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def render_feed(plan: Plan, previous: FeedState | None, now: datetime, *,
     revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
                                with_runs=with_runs)
     raw = render_ics(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
-                     revisions=revisions)
+                     revisions=revisions, refresh=FEED_REFRESH)
     return raw, state
 
 

@@ -41,6 +41,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event
+from icalendar.prop import vDuration
 
 from planner.domain import (
     KEY_RUNS,
@@ -110,18 +111,20 @@ Revisions = Mapping[str, Revision]
 
 def render_ics(plan: Plan, *, alarm_minutes: int | None = None,
                with_runs: bool = False, revisions: Revisions | None = None,
-               extra: Sequence[ExtraEvent] = ()) -> bytes:
+               extra: Sequence[ExtraEvent] = (),
+               refresh: timedelta | None = None) -> bytes:
     """Return the plan's strength sessions as a UTF-8, CRLF, folded .ics file.
 
     `alarm_minutes` adds a display reminder that many minutes before each session.
     `with_runs` adds the plan's runs as their own events (CATEGORIES Run, free time), so
     the file holds the runner's whole week. `revisions` sets SEQUENCE, DTSTAMP and
     LAST-MODIFIED per UID (planner.feed keeps that history); `extra` adds events such as
-    cancellations.
+    cancellations. `refresh` (for a subscription feed) tells subscribers how often to
+    re-read it: REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (Outlook, Apple).
     """
     _check_alarm(alarm_minutes)
     entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs, revisions, extra)
-    return _calendar_bytes(plan, entries, with_runs=with_runs)
+    return _calendar_bytes(plan, entries, with_runs=with_runs, refresh=refresh)
 
 
 def plan_events(plan: Plan, *, alarm_minutes: int | None = None,
@@ -237,7 +240,8 @@ def _runstrong_version() -> str:
 
 
 def _new_calendar(plan: Plan, *, with_runs: bool = False,
-                  part: tuple[int, int] | None = None) -> Calendar:
+                  part: tuple[int, int] | None = None,
+                  refresh: timedelta | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", f"-//runstrong//runstrong {_runstrong_version()}//EN")
@@ -252,6 +256,9 @@ def _new_calendar(plan: Plan, *, with_runs: bool = False,
         name += f" (part {part[0]} of {part[1]})"
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", plan.tz)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
     return calendar
 
 
@@ -334,8 +341,9 @@ def _indexed_runs(plan: Plan) -> list[tuple[int, Run]]:
 
 
 def _calendar_bytes(plan: Plan, entries: list[_Entry], *, with_runs: bool,
-                    part: tuple[int, int] | None = None) -> bytes:
-    calendar = _new_calendar(plan, with_runs=with_runs, part=part)
+                    part: tuple[int, int] | None = None,
+                    refresh: timedelta | None = None) -> bytes:
+    calendar = _new_calendar(plan, with_runs=with_runs, part=part, refresh=refresh)
     for entry in entries:
         calendar.add_component(entry.event)
     _add_timezones(calendar, [entry.day for entry in entries])

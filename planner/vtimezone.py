@@ -18,8 +18,9 @@ UNTIL is written in UTC as RFC 5545 requires, one day after the rule's last chan
 readers (dateutil, so vobject and Radicale) compare it with local times, and a day's
 margin gives the same set of changes either way.
 
-Deterministic: only the zone's data decides the output (tzdata is a dependency; a system
-zoneinfo of another release can differ in a zone that changed its rules).
+Deterministic: only the zone's data decides the output — the data `zoneinfo` reads, the
+system's zone files, else the tzdata package (a dependency). Two machines with different
+tz database releases can differ in a zone that changed its rules, as their events would.
 """
 
 from __future__ import annotations
