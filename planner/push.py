@@ -106,9 +106,9 @@ def push_plan(plan: Plan, url: str, *, username: str | None, password: str | Non
     for number, change in enumerate(changes):
         try:
             _apply(client, change)
-        except PushError as exc:
+        except (PushError, PushRefused) as exc:
             left = len(changes) - number
-            raise PushError(f"{exc} — {_made(done)} before that, {left} change(s) not made; "
+            raise type(exc)(f"{exc} — {_made(done)} before that, {left} change(s) not made; "
                             "push again to finish") from exc
         {"create": done.created, "update": done.updated,
          "delete": done.deleted}[change.kind].append(change.uid)

@@ -312,3 +312,45 @@ def test_cleartext_password_warning() -> None:
     assert not push_module.sends_password_in_clear("https://dav.example.com/cal/")
     assert not push_module.sends_password_in_clear("http://127.0.0.1:5232/cal/")
     assert not push_module.sends_password_in_clear("http://localhost:5232/cal/")
+
+
+@dataclass
+class _Answer:
+    status: int
+    reason: str = ""
+
+
+class _FakeClient:
+    """Answers every PUT/DELETE with one status: what a server can say back."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.calls: list[tuple[str, str, dict[str, str]]] = []
+
+    def put(self, url: str, body: str, headers: dict[str, str]) -> _Answer:
+        self.calls.append(("PUT", url, headers))
+        return _Answer(self.status, "Reason")
+
+    def delete(self, url: str, headers: dict[str, str]) -> _Answer:
+        self.calls.append(("DELETE", url, headers))
+        return _Answer(self.status, "Reason")
+
+
+@pytest.mark.parametrize(("status", "error", "text"), [
+    (412, push_module.PushError, "changed on the server while pushing"),
+    (403, push_module.PushRefused, "refused to let update"),
+    (507, push_module.PushError, "HTTP 507 Reason"),
+])
+def test_refusals_of_single_changes(status: int, error: type, text: str) -> None:
+    change = push_module._Change("update", "x@runstrong", "http://h/c/x.ics", b"BODY", '"e1"')
+    client = _FakeClient(status)
+    with pytest.raises(error, match=text):
+        push_module._apply(client, change)
+    assert client.calls == [("PUT", "http://h/c/x.ics",
+                             {"Content-Type": "text/calendar; charset=utf-8",
+                              "If-Match": '"e1"'})]
+    # A delete that finds the event already gone is fine; a create never overwrites.
+    push_module._apply(_FakeClient(404), push_module._Change("delete", "x@runstrong", "u"))
+    creating = _FakeClient(201)
+    push_module._apply(creating, push_module._Change("create", "x@runstrong", "u", b"B"))
+    assert creating.calls[0][2]["If-None-Match"] == "*"
