@@ -19,7 +19,16 @@ runstrong wrote (`state_from_ics`).
 Pure: no web, no clock (the caller passes `now`), no files. The web app stores the state
 with `feed_state_to_json`/`feed_state_from_json` next to the athlete's plan, serves the
 bytes with `feed_etag` for conditional GET, and `plan --ics` rebuilds the state from the
-file it replaces (`update_calendar`).
+file it replaces (`update_calendar`). A server would do::
+
+    previous = feed_state_from_json(row.state) if row.state else None
+    ics, state = render_feed(plan_from_json(row.plan), previous, datetime.now(timezone.utc))
+    if state != previous:
+        row.state = feed_state_to_json(state)  # keep it, or changed events re-stamp
+    etag = feed_etag(ics)                      # 304 when If-None-Match has it
+
+Rendering again with the state it returned gives the same bytes whatever `now` is, so
+the ETag only moves when the plan does.
 """
 
 from __future__ import annotations
