@@ -243,3 +243,17 @@ def test_feed_of_an_empty_plan() -> None:
     raw, state = render_feed(plan, None, T0)
     assert state == {}
     assert icalendar.Calendar.from_ical(raw).walk("VEVENT") == []
+
+
+def test_the_api_the_web_app_codes_against() -> None:
+    """Names, parameters and keyword-only markers the web app relies on."""
+    import inspect
+
+    parameters = inspect.signature(render_feed).parameters
+    assert list(parameters)[:3] == ["plan", "previous", "now"]
+    assert parameters["alarm_minutes"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["alarm_minutes"].default is None
+    assert [field.name for field in dataclasses.fields(EventState)] == \
+        ["sequence", "stamp", "digest"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        EventState(0, "20250101T000000Z", "0" * 64).sequence = 1  # type: ignore[misc]

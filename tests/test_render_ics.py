@@ -347,6 +347,9 @@ def test_event_properties() -> None:
         assert str(event["STATUS"]) == "CONFIRMED"
         assert str(event["TRANSP"]) == "OPAQUE"
         assert [str(c) for c in event["CATEGORIES"].cats] == ["Strength", "runstrong"]
+        # Whose plan it is: a shared (coach's) calendar can hold several athletes.
+        assert str(event["X-RUNSTRONG-ATHLETE"]) == ATHLETE
+        assert "LAST-MODIFIED" not in event  # no history without planner.feed
 
 
 def test_events_in_date_order_with_summaries() -> None:
