@@ -29,9 +29,10 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from planner.domain import Plan, Session
 from planner.errors import RunstrongError
@@ -163,7 +164,7 @@ def _resource_name(uid: str) -> str:
     return quote(uid, safe="@-_.") + ".ics"
 
 
-def _resource(parsed: Calendar, event: Event, zones: dict) -> bytes:
+def _resource(parsed: Calendar, event: Event, zones: dict[str, Timezone]) -> bytes:
     """One event as its own calendar object: no METHOD (RFC 4791 §4.1), its VTIMEZONEs."""
     single = Calendar()
     for name in ("VERSION", "PRODID", "CALSCALE"):
@@ -180,7 +181,8 @@ def _resource(parsed: Calendar, event: Event, zones: dict) -> bytes:
 # --- the server --------------------------------------------------------------------------
 
 
-def _client(url: str, username: str | None, password: str | None, timeout: int):
+def _client(url: str, username: str | None, password: str | None,
+            timeout: int) -> Any:  # caldav.DAVClient, imported only when pushing
     import caldav
 
     parts = urlsplit(url)
@@ -204,7 +206,7 @@ def sends_password_in_clear(url: str) -> bool:
         return True
 
 
-def _remote_events(client, calendar_url: str, plan: Plan) -> dict[str, _Remote]:
+def _remote_events(client: Any, calendar_url: str, plan: Plan) -> dict[str, _Remote]:
     """This athlete's runstrong events on the server, by UID."""
     calendar = client.calendar(url=calendar_url)
     try:
@@ -244,7 +246,7 @@ def _is_mine(written: WrittenEvent, me: str, athlete: str) -> bool:
     return session_uid(athlete, probe) == written.uid
 
 
-def _apply(client, change: _Change) -> None:
+def _apply(client: Any, change: _Change) -> None:
     headers: dict[str, str] = {}
     try:
         if change.kind == "delete":
