@@ -19,11 +19,21 @@ runstrong wrote (`state_from_ics`).
 Pure: no web, no clock (the caller passes `now`), no files. The web app stores the state
 with `feed_state_to_json`/`feed_state_from_json` next to the athlete's plan, serves the
 bytes with `feed_etag` for conditional GET, and `plan --ics` rebuilds the state from the
-file it replaces (`update_calendar`).
+file it replaces (`update_calendar`). A server would do::
+
+    previous = feed_state_from_json(row.state) if row.state else None
+    ics, state = render_feed(plan_from_json(row.plan), previous, datetime.now(timezone.utc))
+    if state != previous:
+        row.state = feed_state_to_json(state)  # keep it, or changed events re-stamp
+    etag = feed_etag(ics)                      # 304 when If-None-Match has it
+
+Rendering again with the state it returned gives the same bytes whatever `now` is, so
+the ETag only moves when the plan does.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -51,6 +61,9 @@ _DIGEST_RE = re.compile(r"[0-9a-f]{64}")
 # Lines that record when and how often an event changed, not what it is.
 _REVISION_PROPERTIES = ("SEQUENCE", "DTSTAMP", "LAST-MODIFIED")
 STATE_VERSION = 1
+# Asked of subscribers (REFRESH-INTERVAL, X-PUBLISHED-TTL): Apple and Outlook take it as a
+# hint, Google polls on its own schedule whatever the feed says.
+FEED_REFRESH = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -87,10 +100,10 @@ def render_feed(plan: Plan, previous: FeedState | None, now: datetime, *,
     old SEQUENCE and stamps. A changed event's stamp is also at least one second after its
     previous one, so a clock that went back cannot make a change look older.
     """
-    revisions, state = _revise(plan, previous, now, alarm_minutes=alarm_minutes,
+    revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
                                with_runs=with_runs)
     raw = render_ics(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
-                     revisions=revisions)
+                     revisions=revisions, refresh=FEED_REFRESH)
     return raw, state
 
 
@@ -185,9 +198,10 @@ def _event_digest(event: Event) -> str:
     return event_digest(unfolded_lines(event.to_ical()))
 
 
-def _revise(plan: Plan, previous: FeedState | None, now: datetime, *,
-            alarm_minutes: int | None,
-            with_runs: bool) -> tuple[dict[str, Revision], FeedState]:
+def revise(plan: Plan, previous: FeedState | None, now: datetime, *,
+           alarm_minutes: int | None,
+           with_runs: bool) -> tuple[dict[str, Revision], FeedState]:
+    """Each event's revision (for the renderer) and the new state, given `previous`."""
     stamp_now = format_stamp(now)
     previous = previous or {}
     revisions: dict[str, Revision] = {}
@@ -220,6 +234,7 @@ class WrittenEvent:
     athlete: str  # X-RUNSTRONG-ATHLETE as written ("" in files older than that property)
     day: date  # local start date
     cancelled: bool
+    has_last_modified: bool
     state: EventState
     lines: tuple[str, ...]  # the VEVENT's unfolded content lines, BEGIN to END
 
@@ -283,7 +298,9 @@ def _written(uid: str, block: list[str]) -> WrittenEvent:
     status = str(event.get("STATUS", "")).upper()
     state = EventState(max(sequence, 0), format_stamp(max(stamps)), event_digest(block))
     return WrittenEvent(uid=uid, athlete=str(event.get(ATHLETE_PROPERTY, "")), day=day,
-                        cancelled=status == "CANCELLED", state=state, lines=tuple(block))
+                        cancelled=status == "CANCELLED",
+                        has_last_modified="LAST-MODIFIED" in event, state=state,
+                        lines=tuple(block))
 
 
 def state_from_ics(raw: bytes | str) -> FeedState:
@@ -322,8 +339,14 @@ def update_calendar(plan: Plan, old: Sequence[bytes], now: datetime, *,
     me = athlete_key(plan.athlete)
     mine = [event for event in written if event.athlete == "" or athlete_key(event.athlete) == me]
     previous = {event.uid: event.state for event in mine if not event.cancelled}
-    revisions, state = _revise(plan, previous, now, alarm_minutes=alarm_minutes,
+    revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
                                with_runs=with_runs)
+    # An unchanged event stays exactly as the old file had it (no LAST-MODIFIED added to
+    # a file written without history), so re-running an unchanged plan changes no byte.
+    bare = {event.uid for event in mine if not event.has_last_modified}
+    for uid, entry in state.items():
+        if uid in bare and previous.get(uid) == entry:
+            revisions[uid] = dataclasses.replace(revisions[uid], last_modified=False)
     extra: list[ExtraEvent] = []
     newly_cancelled = 0
     if cancel_dropped and plan.weeks:

@@ -11,15 +11,15 @@ Findings about icalendar 7.3 that this module relies on (tests pin them down):
   "·", "–", "×", "é" or emoji are never split; it also avoids breaking a TEXT
   backslash escape such as ``\\n``. Lines end with CRLF. No folding of our own needed.
 * Time zones: an aware `datetime` with a `zoneinfo.ZoneInfo` is written as
-  ``DTSTART;TZID=<key>:<local time>`` and `Calendar.add_missing_timezones()` builds a
-  VTIMEZONE whose TZID is the same zoneinfo key, placed before the events.
+  ``DTSTART;TZID=<key>:<local time>``; `_add_timezones` puts a VTIMEZONE whose TZID is
+  the same zoneinfo key before the events (built by planner.vtimezone).
   UTC-equivalent zones ("UTC", "Etc/UTC", "GMT", ...) are written as ``...Z`` times
   and get no VTIMEZONE (see `_add_timezones`).
 * vobject (and so Radicale, which parses with it) keeps the first VTIMEZONE it meets for
-  a TZID for the whole process. Ours cover the plan's years only, so a long-running
-  Radicale sent plans of different years places the later ones an hour off in its
-  time-range queries (tests/test_caldav.py pins this as an expected failure). The files
-  themselves are correct; open-ended VTIMEZONE rules would avoid it but change the bytes.
+  a TZID for the whole process. icalendar's `add_missing_timezones` cuts the VTIMEZONE
+  to a date range, so a long-running Radicale sent plans of different years placed the
+  later ones an hour off in its time-range queries. Ours are whole-zone VTIMEZONEs (every
+  change since 1970, open-ended current rules; planner.vtimezone), right for any year.
 
 With `with_runs` the runs are events too: CATEGORIES "Run,runstrong-runs", TRANSP
 TRANSPARENT, UIDs ``run-<32 hex>@runstrong`` (see `run_uid`), timed when the run's start
@@ -41,6 +41,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event
+from icalendar.prop import vDuration
 
 from planner.domain import (
     KEY_RUNS,
@@ -53,6 +54,7 @@ from planner.domain import (
     WeekPlan,
 )
 from planner.errors import InputError
+from planner.vtimezone import vtimezone
 
 UID_DOMAIN = "runstrong"
 # Fixed tag in the UID seed: one strength session per athlete per day. If another
@@ -85,6 +87,7 @@ class Revision:
 
     sequence: int
     stamp: datetime  # aware; written in UTC, whole seconds
+    last_modified: bool = True  # also write the stamp as LAST-MODIFIED
 
     def __post_init__(self) -> None:
         if isinstance(self.sequence, bool) or not isinstance(self.sequence, int) \
@@ -108,18 +111,20 @@ Revisions = Mapping[str, Revision]
 
 def render_ics(plan: Plan, *, alarm_minutes: int | None = None,
                with_runs: bool = False, revisions: Revisions | None = None,
-               extra: Sequence[ExtraEvent] = ()) -> bytes:
+               extra: Sequence[ExtraEvent] = (),
+               refresh: timedelta | None = None) -> bytes:
     """Return the plan's strength sessions as a UTF-8, CRLF, folded .ics file.
 
     `alarm_minutes` adds a display reminder that many minutes before each session.
     `with_runs` adds the plan's runs as their own events (CATEGORIES Run, free time), so
     the file holds the runner's whole week. `revisions` sets SEQUENCE, DTSTAMP and
     LAST-MODIFIED per UID (planner.feed keeps that history); `extra` adds events such as
-    cancellations.
+    cancellations. `refresh` (for a subscription feed) tells subscribers how often to
+    re-read it: REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (Outlook, Apple).
     """
     _check_alarm(alarm_minutes)
     entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs, revisions, extra)
-    return _calendar_bytes(plan, entries, with_runs=with_runs)
+    return _calendar_bytes(plan, entries, with_runs=with_runs, refresh=refresh)
 
 
 def plan_events(plan: Plan, *, alarm_minutes: int | None = None,
@@ -235,7 +240,8 @@ def _runstrong_version() -> str:
 
 
 def _new_calendar(plan: Plan, *, with_runs: bool = False,
-                  part: tuple[int, int] | None = None) -> Calendar:
+                  part: tuple[int, int] | None = None,
+                  refresh: timedelta | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", f"-//runstrong//runstrong {_runstrong_version()}//EN")
@@ -250,6 +256,9 @@ def _new_calendar(plan: Plan, *, with_runs: bool = False,
         name += f" (part {part[0]} of {part[1]})"
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", plan.tz)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
     return calendar
 
 
@@ -271,7 +280,7 @@ def _entries(plan: Plan, tz: ZoneInfo, alarm_minutes: int | None, with_runs: boo
 
     def revision(uid: str) -> tuple[Revision, bool]:
         found = revisions.get(uid)
-        return (found, True) if found is not None else (fixed, False)
+        return (found, found.last_modified) if found is not None else (fixed, False)
 
     entries = []
     for week, session in _sessions_in_order(plan):
@@ -332,8 +341,9 @@ def _indexed_runs(plan: Plan) -> list[tuple[int, Run]]:
 
 
 def _calendar_bytes(plan: Plan, entries: list[_Entry], *, with_runs: bool,
-                    part: tuple[int, int] | None = None) -> bytes:
-    calendar = _new_calendar(plan, with_runs=with_runs, part=part)
+                    part: tuple[int, int] | None = None,
+                    refresh: timedelta | None = None) -> bytes:
+    calendar = _new_calendar(plan, with_runs=with_runs, part=part, refresh=refresh)
     for entry in entries:
         calendar.add_component(entry.event)
     _add_timezones(calendar, [entry.day for entry in entries])
@@ -418,22 +428,26 @@ def _dtstamp(plan: Plan) -> datetime:
 
 
 def _add_timezones(calendar: Calendar, days: list[date]) -> None:
-    """Add a VTIMEZONE for each TZID the events use.
+    """Add a whole-zone VTIMEZONE (planner.vtimezone) for each TZID the events use.
 
-    The range is cut to the plan's years (from 1 January of the first year to
-    1 January two years after the last), which keeps the VTIMEZONE to a few
-    lines instead of 1970..2038 RDATE lists; it is derived from the plan, so still
-    deterministic. For UTC zones icalendar writes `...Z` times and adds nothing:
-    RFC 5545 "form #2" UTC times need no VTIMEZONE, every importer (Google, Outlook,
-    Apple) reads them, whereas a custom "TZID=UTC" VTIMEZONE is not an IANA reference
-    for all of them. The wall time is unchanged, so nothing is converted.
+    It is right for every date from 1970 on, with open-ended rules, not only the plan's
+    years: a CalDAV server (vobject) keeps the first VTIMEZONE it sees for a TZID, so
+    one cut to this plan's years would misplace the runner's other years. It depends on
+    the zone only, so output stays deterministic. For UTC zones icalendar writes `...Z`
+    times and adds nothing: RFC 5545 "form #2" UTC times need no VTIMEZONE, every
+    importer (Google, Outlook, Apple) reads them, whereas a custom "TZID=UTC" VTIMEZONE
+    is not an IANA reference for all of them. The wall time is unchanged, so nothing is
+    converted.
     """
     if not days:
         return
-    calendar.add_missing_timezones(
-        first_date=date(min(days).year, 1, 1),
-        last_date=date(max(days).year + 2, 1, 1),
-    )
+    zones = []
+    for tzid in sorted(calendar.get_missing_tzids()):
+        try:
+            zones.append(vtimezone(tzid))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue  # not a zoneinfo key (an old event's own zone): nothing to add
+    calendar.subcomponents[0:0] = zones
 
 
 # --- events ------------------------------------------------------------------------

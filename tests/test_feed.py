@@ -81,6 +81,11 @@ def test_first_feed_stamps_everything_now() -> None:
         assert uid in state
     with ics_py_safely():
         assert {e.uid for e in ics.Calendar(raw.decode()).events} == set(uids)
+    # Subscribers are asked to re-read it hourly (a hint: Google polls on its own).
+    lines = unfold(raw).split(b"\r\n")
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
+    assert b"X-PUBLISHED-TTL:PT1H" in lines
+    assert vobject.readOne(raw.decode()).contents["x-published-ttl"][0].value == "PT1H"
 
 
 def test_the_feed_is_the_file_plus_history() -> None:
@@ -90,7 +95,8 @@ def test_the_feed_is_the_file_plus_history() -> None:
 
     def strip(data: bytes) -> list[bytes]:
         return [line for line in unfold(data).split(b"\r\n")
-                if not line.startswith((b"DTSTAMP", b"LAST-MODIFIED", b"SEQUENCE"))]
+                if not line.startswith((b"DTSTAMP", b"LAST-MODIFIED", b"SEQUENCE",
+                                        b"REFRESH-INTERVAL", b"X-PUBLISHED-TTL"))]
 
     assert strip(raw) == strip(render_ics(plan, alarm_minutes=10, with_runs=True))
     assert len(by_uid_icalendar(raw)) == 3 + 8
@@ -237,3 +243,17 @@ def test_feed_of_an_empty_plan() -> None:
     raw, state = render_feed(plan, None, T0)
     assert state == {}
     assert icalendar.Calendar.from_ical(raw).walk("VEVENT") == []
+
+
+def test_the_api_the_web_app_codes_against() -> None:
+    """Names, parameters and keyword-only markers the web app relies on."""
+    import inspect
+
+    parameters = inspect.signature(render_feed).parameters
+    assert list(parameters)[:3] == ["plan", "previous", "now"]
+    assert parameters["alarm_minutes"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["alarm_minutes"].default is None
+    assert [field.name for field in dataclasses.fields(EventState)] == \
+        ["sequence", "stamp", "digest"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        EventState(0, "20250101T000000Z", "0" * 64).sequence = 1  # type: ignore[misc]
