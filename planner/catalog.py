@@ -22,7 +22,8 @@ from planner.errors import InputError
 COLUMNS: tuple[str, ...] = (
     "id", "family_no", "family", "name", "level", "patterns", "primary_muscles",
     "secondary_muscles", "equipment", "loaded", "plyometric", "sessions", "role",
-    "sets_min", "sets_max", "reps_min", "reps_max", "reps_unit", "rest_min_s", "rest_max_s",
+    "sets_min", "sets_max", "main_sets", "reps_min", "reps_max", "reps_unit", "rest_min_s",
+    "rest_max_s",
     "easier", "harder", "cue", "how_to", "mistakes", "tip",
 )
 # Bodyweight rows need no equipment, ladder ends have no neighbour, and some exercises
@@ -182,6 +183,7 @@ def _parse_row(row: _Row) -> Exercise:
         how_to=_parse_how_to(row),
         mistakes=row.text("mistakes"),
         tip=row.text("tip"),
+        main_sets=_parse_int(row, "main_sets", 1),
     )
     _check_row_consistency(row, exercise)
     return exercise
@@ -283,6 +285,9 @@ def _parse_how_to(row: _Row) -> tuple[str, ...]:
 
 
 def _check_row_consistency(row: _Row, exercise: Exercise) -> None:
+    if not exercise.sets_min <= exercise.main_sets <= exercise.sets_max:
+        raise row.error("main_sets", f"main_sets {exercise.main_sets} is outside sets_min.."
+                                     f"sets_max ({exercise.sets_min}..{exercise.sets_max})")
     # The planner's H6/H7 rules key on the flag while coverage keys on the pattern;
     # letting them disagree would let a jump slip past the plyometric rules.
     if exercise.plyometric != ("plyometric" in exercise.patterns):

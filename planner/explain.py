@@ -113,7 +113,8 @@ def describe_conflict(inst: WeekInstance, conflict: tuple[str, ...]) -> tuple[st
             lines.append(f"B2: {_days(eves) or 'no day'} — the day before a race, no session; "
                          "light only in the 7 days before and 2 days after")
         elif rule == "H12":
-            lines.append(f"H12: {inst.profile.minutes} minutes must hold a {WARMUP_MINUTES}-minute "
+            lines.append(f"H12: {inst.profile.minutes} minutes must hold a "
+                         f"{WARMUP_MINUTES['light']}–{WARMUP_MINUTES['heavy']}-minute "
                          "warm-up and at least 4 exercises")
         elif rule == "H5":
             kit = ", ".join(sorted(inst.profile.equipment)) or "none"

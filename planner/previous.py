@@ -6,7 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.domain import LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, Dose, Exercise
+from planner.domain import (
+    LEGACY_LOAD_LABELS,
+    LOAD_LABELS,
+    RANGE_LABELS,
+    TEMPO_LABELS,
+    Dose,
+    Exercise,
+)
 from planner.errors import InputError
 from planner.instance import PROMOTION_WEEKS, Carry, FamilyKey
 from planner.render_json import load_plan_json
@@ -88,7 +95,8 @@ def _dose(item: dict[str, Any], name: str, where: str) -> Dose:
         variation=item["variation"],
         sets=item["sets"],
         reps=item["reps"],
-        load=_index(LOAD_LABELS, item["load"], name, f"{where}.load"),
+        load=LEGACY_LOAD_LABELS.get(item["load"]) or _index(LOAD_LABELS, item["load"], name,
+                                                            f"{where}.load"),
         tempo=_index(TEMPO_LABELS, item["tempo"], name, f"{where}.tempo"),
         range=_index(RANGE_LABELS, item["range"], name, f"{where}.range"),
     )

@@ -42,6 +42,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "reps_unit": ex.reps_unit,
         "rest_s": item.rest_s,
         "load": item.load_label,
+        "weight_kg": item.weight_kg,
         "tempo": item.tempo_label,
         "range": item.range_label,
         "variation": dose.variation,
@@ -82,6 +83,7 @@ def week_to_dict(week: WeekPlan) -> dict[str, Any]:
     return {
         "start": week.start.isoformat(),
         "deload": week.deload,
+        "taper": week.taper,
         "target_sessions": week.target_sessions,
         "runs": [run_to_dict(run) for run in week.runs],
         "sessions": [session_to_dict(s) for s in week.sessions],

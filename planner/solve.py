@@ -17,7 +17,7 @@ from planner.domain import Dose, Penalty, PlannedExercise, Run, Session
 from planner.explain import exercise_why, session_why
 from planner.instance import Carry, FamilyKey, WeekInstance
 from planner.model import WeekModel, build_week_model
-from planner.progression import WARMUP_MINUTES, Candidate
+from planner.progression import WARMUP_MINUTES, Candidate, named_weight, session_minutes
 
 SEED = 20240611
 DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
@@ -95,14 +95,16 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
             PlannedExercise(
                 exercise=c.exercise, dose=c.dose, rest_s=c.rest_s, minutes=c.minutes,
                 why=exercise_why(inst, c, intensity),
-                equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment))
+                equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment),
+                weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
+                seconds=c.seconds)
             for c in sorted(picked, key=session_order))
-        minutes = WARMUP_MINUTES + sum(item.minutes for item in items)
+        minutes = session_minutes(intensity, sum(item.seconds for item in items))
         day = inst.date_of(d)
         sessions.append(Session(
             date=day, start=session_start(inst.runs, day, inst.profile.start_time, minutes),
             minutes=minutes, intensity=intensity, exercises=items,
-            why=session_why(inst, d, intensity), warmup_minutes=WARMUP_MINUTES))
+            why=session_why(inst, d, intensity), warmup_minutes=WARMUP_MINUTES[intensity]))
     return tuple(sessions), doses
 
 

@@ -367,7 +367,7 @@ def test_description_content() -> None:
     assert lines[0] == sunday.why
     assert any(line.startswith("Warm-up (12 min): 5–8 minutes of easy movement") for line in lines)
     assert (
-        "1. Goblet squat — 3 × 10 reps · rest 90 s · load: moderate · tempo: controlled"
+        "1. Goblet squat — 3 × 10 reps · rest 90 s · load: light +1 step · tempo: controlled"
         " · full range" in lines
     )
     assert "   Cue: Elbows inside knees, chest tall." in lines

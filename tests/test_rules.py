@@ -242,7 +242,7 @@ def test_h11_race_day_and_long_run_day(catalog) -> None:
 
 
 def test_h12_session_fits_the_minutes(catalog) -> None:
-    short = make_week(catalog, EASY_WEEK, level="beginner", minutes=20)
+    short = make_week(catalog, EASY_WEEK, level="beginner", minutes=10)
     assert sessions_of(short) == {}
     assert sessions_of(short, disabled=frozenset({"H12"}))
     roomy = make_week(catalog, EASY_WEEK, level="beginner", minutes=45)
