@@ -37,7 +37,11 @@ TRUE_HINGE_FAMILIES = frozenset({6, 7})  # single-leg and two-leg Romanian deadl
 LUNGE_FAMILIES = frozenset({2, 3, 4})  # reverse, walking and split-squat lunges
 REVERSE_LUNGE_FAMILY = 2
 STEP_UP_FAMILY = 5
-SINGLE_LEG_FAMILIES = LUNGE_FAMILIES | {STEP_UP_FAMILY}
+# "a step-up or single-leg move": step-ups and (Bulgarian) split squats, as in the article's
+# sample workout and its intermediate strength session; the reverse and walking lunges fill
+# the lunge slot, the single-leg RDL the hinge.
+SINGLE_LEG_FAMILIES = frozenset({4, STEP_UP_FAMILY})
+ROMANIAN_DEADLIFT_FAMILY = 7
 BRIDGE_FAMILY = 8  # hip thrust or glute bridge
 BAND_WALK_FAMILY = 11
 
@@ -51,16 +55,17 @@ def owns_weights(profile: Profile) -> bool:
 
 
 def slot_tests(profile: Profile) -> dict[str, SlotTest]:
-    """Which exercises fill each slot for this runner. The hinge is loaded (Romanian
-    deadlift or loaded single-leg RDL) when an intermediate or advanced runner owns weights,
-    and a runner who owns a band does the article's lateral band walk for hip stability."""
+    """Which exercises fill each slot for this runner. The hinge is the sample workout's
+    loaded Romanian deadlift when an intermediate or advanced runner owns weights (the
+    single-leg RDL is then the light session's single-leg control), and a runner who owns a
+    band does the article's lateral band walk for hip stability."""
     loaded_hinge = owns_weights(profile) and profile.level != "beginner"
     has_band = "band" in profile.equipment
     return {
         "squat": lambda ex: "squat" in ex.patterns and not ex.plyometric,
         "lunge": lambda ex: ex.family_no in LUNGE_FAMILIES,
-        "hinge": lambda ex: ex.family_no in TRUE_HINGE_FAMILIES
-        and (ex.loaded or not loaded_hinge),
+        "hinge": lambda ex: ex.family_no == ROMANIAN_DEADLIFT_FAMILY and ex.loaded
+        if loaded_hinge else ex.family_no in TRUE_HINGE_FAMILIES,
         # "a step-up or single-leg move" beside the hinge, not a second hinge
         "single-leg": lambda ex: ex.family_no in SINGLE_LEG_FAMILIES,
         "step-up": lambda ex: ex.family_no == STEP_UP_FAMILY,
@@ -77,7 +82,10 @@ def slot_tests(profile: Profile) -> dict[str, SlotTest]:
 def session_slots(profile: Profile, intensity: str) -> tuple[str, ...]:
     if intensity == "light":
         return LIGHT_SLOTS
-    return BEGINNER_MAIN_SLOTS if profile.level == "beginner" else MAIN_SLOTS
+    if profile.level != "beginner":
+        return MAIN_SLOTS
+    # A beginner who owns a band adds the balanced session's hip-stability drill.
+    return BEGINNER_MAIN_SLOTS + (("hip stability",) if "band" in profile.equipment else ())
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,10 @@ def main() -> None:
 @click.option("--equipment", default="none", show_default=True, metavar="LIST",
               help="Comma list of dumbbell, kettlebell, barbell, bench, box, band, machine; "
                    "or none. Floor, wall, a step and a chair are assumed.")
+@click.option("--weights", multiple=True, metavar="ITEM:KG,…",
+              help="The weights you own, so the plan names them, e.g. "
+                   "--weights dumbbell:4,6,8,10,12.5 (repeatable; implies owning the item). "
+                   "Without it loads read 'light', 'light +1 step' (the next dumbbell up).")
 @click.option("--sessions", type=click.IntRange(0, 7), default=None,
               help="Most strength sessions per week you want (default: by level).")
 @click.option("--minutes", type=click.IntRange(5, 240), default=45, show_default=True,
@@ -118,7 +122,8 @@ def main() -> None:
               default=None, help="Use another exercise catalog CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @friendly_errors
-def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions: int | None,
+def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
+         weights: tuple[str, ...], sessions: int | None,
          minutes: int, start_time: str, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
@@ -168,6 +173,7 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         parse_equipment,
         parse_level,
         parse_timezone,
+        parse_weights,
     )
     from planner.previous import carry_from_plan
     from planner.render_ics import render_ics_files
@@ -185,9 +191,11 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
                          field="--start")
     if tz is None and from_calendar:
         tz = calendar_timezone(runs)  # Google's X-WR-TIMEZONE; else this machine's zone
+    owned_weights = parse_weights(weights)
     profile = Profile(
         athlete=athlete, level=parse_level(level), new_to_strength=new_to_strength,
-        equipment=parse_equipment(equipment), sessions=sessions, minutes=minutes,
+        equipment=parse_equipment(equipment) | {item for item, _ in owned_weights},
+        weights=owned_weights, sessions=sessions, minutes=minutes,
         start_time=parse_clock(start_time, field="--time"), tz=parse_timezone(tz),
         prefer_days=parse_days(prefer, field="--prefer"),
         avoid_days=parse_days(avoid, field="--avoid"), deload_every=deload_every)

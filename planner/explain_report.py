@@ -29,7 +29,9 @@ def _profile(data: dict[str, Any]) -> Profile:
         start_time=time.fromisoformat(clock), tz=str(data.get("tz") or "UTC"),
         prefer_days=frozenset(WEEKDAYS.index(d) for d in raw.get("prefer_days") or ()),
         avoid_days=frozenset(WEEKDAYS.index(d) for d in raw.get("avoid_days") or ()),
-        deload_every=int(raw.get("deload_every", 4)))
+        deload_every=int(raw.get("deload_every", 4)),
+        weights=tuple((str(item), tuple(sorted(float(kg) for kg in kgs)))
+                      for item, kgs in sorted(dict(raw.get("weights") or {}).items())))
 
 
 def _runs(data: dict[str, Any]) -> list[Run]:

@@ -23,7 +23,15 @@ from typing import Any
 
 import pandas as pd
 
-from planner.domain import ASSUMED_EQUIPMENT, EQUIPMENT, LEVELS, RUN_TYPES, WEEKDAYS, Run
+from planner.domain import (
+    ASSUMED_EQUIPMENT,
+    EQUIPMENT,
+    LEVELS,
+    LOADED_EQUIPMENT,
+    RUN_TYPES,
+    WEEKDAYS,
+    Run,
+)
 from planner.errors import InputError
 
 MAX_WEEKS = 104  # two years of training is the longest horizon we plan in one go
@@ -731,3 +739,39 @@ def parse_bool(text: str, *, field: str, file: str | None = None,
         return False
     raise InputError(f"bad yes/no value {_show(text)}: use true/false, yes/no, y/n or 1/0",
                      file=file, row=row, field=field)
+
+
+MAX_WEIGHT_KG = 500.0
+
+
+def parse_weights(texts: tuple[str, ...] | list[str], *, field: str = "--weights",
+                  file: str | None = None, row: int | None = None
+                  ) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """'dumbbell:4,6,8,10,12.5' (repeatable, or ';'-separated) -> (('dumbbell', (4.0, …)),):
+    the weights the runner owns, in kg, so the plan names them."""
+    found: dict[str, set[float]] = {}
+    for text in texts:
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            item, sep, numbers = part.partition(":")
+            key = item.strip().lower().rstrip("s")
+            key = EQUIPMENT_SYNONYMS.get(key, key)
+            if not sep or key not in LOADED_EQUIPMENT:
+                raise InputError(
+                    f"bad weights {_show(part)}: write ITEM:KG,KG,… with ITEM one of "
+                    f"{', '.join(LOADED_EQUIPMENT)}, e.g. dumbbell:4,6,8,10,12.5",
+                    file=file, row=row, field=field)
+            kgs = found.setdefault(key, set())
+            for number in numbers.split(","):
+                try:
+                    kg = float(number.strip().lower().removesuffix("kg"))
+                except ValueError:
+                    raise InputError(f"bad weight {_show(number)} in {_show(part)}: "
+                                     "expected kilograms like 8 or 12.5",
+                                     file=file, row=row, field=field) from None
+                if not 0 < kg <= MAX_WEIGHT_KG or kg != kg:
+                    raise InputError(f"weight {_show(number)} is not between 0 and "
+                                     f"{MAX_WEIGHT_KG:g} kg", file=file, row=row, field=field)
+                kgs.add(kg)
+    return tuple((item, tuple(sorted(kgs))) for item, kgs in sorted(found.items()))

@@ -22,6 +22,7 @@ SETUP_SECONDS = 30  # one short set-up per exercise: pick up the weight, find th
 SECONDS_PER_REP = (3, 5)  # by tempo index: controlled, slow 3-s lowering
 SECONDS_PER_SIDESTEP = 2  # a lateral band-walk step
 TWO_SIDED_UNITS = frozenset({"reps/side", "steps/side", "steps/direction"})
+LOWERING_UNITS = frozenset({"reps", "reps/side", "steps/side"})
 MAX_LOAD = len(LOAD_LABELS) - 1
 
 
@@ -184,11 +185,18 @@ def _harder_steps(exercise: Exercise, dose: Dose, ceiling: int) -> list[Dose]:
     if exercise.loaded and dose.load < ceiling:
         return [replace(dose, load=dose.load + 1, reps=start_reps(exercise))]
     steps = []
-    if dose.tempo == 0:
-        steps.append(replace(dose, tempo=1))
-    if dose.range == 0:
-        steps.append(replace(dose, range=1))
+    if has_lowering_phase(exercise):
+        if dose.tempo == 0:
+            steps.append(replace(dose, tempo=1))
+        if dose.range == 0:
+            steps.append(replace(dose, range=1))
     return steps
+
+
+def has_lowering_phase(exercise: Exercise) -> bool:
+    """Tempo and range progress only lifts that lower a load or the body: not band-walk
+    steps, timed hops or jumps ("Quality matters more than height")."""
+    return not exercise.plyometric and exercise.reps_unit in LOWERING_UNITS
 
 
 def _raw_steps(exercise: Exercise, dose: Dose) -> list[Dose]:

@@ -34,7 +34,10 @@ def _labelled(run: Run) -> str:
 
 def _exercise_line(item) -> str:
     unit = item.exercise.reps_unit
-    load = "" if item.dose.load == 0 else f" @{item.load_label}"
+    if item.weight_kg is not None:
+        load = f" @{item.weight_kg:g} kg"
+    else:
+        load = "" if item.dose.load == 0 else f" @{item.load_label}"
     return f"{item.exercise.name} {item.dose.sets}×{item.dose.reps} {unit}{load}"
 
 
