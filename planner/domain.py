@@ -76,6 +76,8 @@ class Exercise:
     how_to: tuple[str, ...]
     mistakes: str
     tip: str
+    # The article's "Best for:" line of the family: what the exercise does for a runner.
+    best_for: str = ""
 
 
 @dataclass(frozen=True)

@@ -114,12 +114,10 @@ def session_order(cand: Candidate) -> tuple[int, int]:
 def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[str]
                    ) -> tuple[str, ...]:
     """The item that meets each requirement: the runner's own kit first, else what every home
-    has (floor, wall, step, chair)."""
-    used = []
-    for options in requirements:
-        mine = [item for item in options if item in owned]
-        used.append(mine[0] if mine else options[0])
-    return tuple(used)
+    has (floor, wall, step, chair), in the catalog's order of alternatives."""
+    from planner.wording import equipment_choice
+
+    return tuple(equipment_choice(options, owned) for options in requirements)
 
 
 def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: int) -> time:
