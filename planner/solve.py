@@ -85,10 +85,9 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
             chosen[key] = cand
             doses[key] = cand.dose
     sessions = []
-    for d in inst.days:
-        if not solver.boolean_value(wm.session[d]):
-            continue
-        intensity = "heavy" if solver.boolean_value(wm.heavy[d]) else "light"
+    week = tuple((d, "heavy" if solver.boolean_value(wm.heavy[d]) else "light")
+                 for d in inst.days if solver.boolean_value(wm.session[d]))
+    for d, intensity in week:
         picked = [chosen[(f, intensity)] for f in inst.families
                   if solver.boolean_value(wm.inc[(d, f, intensity)])]
         items = tuple(
@@ -99,10 +98,11 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
             for c in sorted(picked, key=session_order))
         minutes = WARMUP_MINUTES + sum(item.minutes for item in items)
         day = inst.date_of(d)
+        start = session_start(inst.runs, day, inst.profile.start_time, minutes)
         sessions.append(Session(
-            date=day, start=session_start(inst.runs, day, inst.profile.start_time, minutes),
-            minutes=minutes, intensity=intensity, exercises=items,
-            why=session_why(inst, d, intensity), warmup_minutes=WARMUP_MINUTES))
+            date=day, start=start, minutes=minutes, intensity=intensity, exercises=items,
+            why=session_why(inst, d, intensity, start=start, week=week),
+            warmup_minutes=WARMUP_MINUTES))
     return tuple(sessions), doses
 
 
