@@ -21,10 +21,11 @@ if TYPE_CHECKING:
     from planner.progression import Candidate
 
 # The most demanding run of a double day says what kind of day it is.
-DAY_ORDER = ("speed", "hill", "tempo", "easy", "recovery")
+DAY_ORDER = ("race", "long", "speed", "hill", "tempo", "easy", "recovery", "cross")
 KEY_DAY_WORDS = {
     "tempo": "on a moderately hard tempo day", "hill": "on a hill-session day",
-    "speed": "on a speed-session day",
+    "speed": "on a speed-session day", "long": "on a long-run day", "race": "on a race day",
+    "cross": "on a cross-training day",
 }
 
 
@@ -56,6 +57,7 @@ def _day_reason(inst: WeekInstance, day: int, start: time | None) -> str:
         if not kinds:
             return "a rest day, the best room left this week"
         return f"{with_article('/'.join(sorted(kinds)))} day"
+    # Easy and recovery days read by clock time alone; other days say what they are first.
     runs = sorted((r for r in inst.runs if r.date == inst.date_of(day) and r.kind == kind),
                   key=lambda r: (r.time is None, r.time or time(0)))
     if kind in KEY_DAY_WORDS:

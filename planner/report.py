@@ -97,8 +97,18 @@ def gave_up_line(week: WeekPlan) -> str:
     shown = [p for p in week.penalties if _applies(p.text, week)]
     if not shown:
         return "Gave up: nothing — every soft objective met."
-    parts = [f"{runner_text(p.text)} ({p.rule})" for p in shown]
+    parts = [f"{_kit_names(runner_text(p.text), week)} ({p.rule})" for p in shown]
     return "Gave up: " + "; ".join(parts)
+
+
+def _kit_names(text: str, week: WeekPlan) -> str:
+    """Exercise names in a penalty as the table shows them, with the runner's own kit."""
+    for session in week.sessions:
+        for item in session.exercises:
+            name = item.exercise.name
+            if name in text:
+                text = text.replace(name, shown_name(item.exercise, item.equipment_used))
+    return text
 
 
 def _applies(text: str, week: WeekPlan) -> bool:

@@ -316,3 +316,11 @@ def test_table_shows_tempo_and_a_variation_change(catalog) -> None:
     assert "Goblet squat 3×10 reps @light, slow 3-s lowering" in table
     assert "Lateral step-up 3×10 reps/side (harder variation, was Low step-up)" in table
 
+
+
+def test_long_run_day_says_what_it_is(catalog) -> None:
+    inst = _week(catalog, ["easy", "easy", "easy", "easy", "easy", "easy", "long"],
+                 times=[time(8, 0)] * 7)
+    why = session_why(inst, 6, "light", start=time(18, 0))
+    assert why.startswith("Sun: on a long-run day, after the 08:00 long run (S2)")
+    assert "a long day" not in why
