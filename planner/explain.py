@@ -200,8 +200,9 @@ def describe_conflict(inst: WeekInstance, conflict: tuple[str, ...]) -> tuple[st
             lines.append(f"B2: {_days(eves) or 'no day'} — the day before a race, no session; "
                          "light only in the 7 days before and 2 days after")
         elif rule == "H12":
-            lines.append(f"H12: {inst.profile.minutes} minutes must hold a {WARMUP_MINUTES}-minute "
-                         "warm-up and at least 4 exercises")
+            lines.append(f"H12: {inst.profile.minutes} minutes must hold "
+                         f"{with_article(f'{WARMUP_MINUTES}-minute')} warm-up and at least 4 "
+                         "exercises")
         elif rule == "H5":
             kit = ", ".join(sorted(inst.profile.equipment)) or "none"
             lines.append(f"H5: only exercises your equipment allows (equipment: {kit})")

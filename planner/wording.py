@@ -47,6 +47,10 @@ _VOWEL_SOUND = re.compile(r"(?:hour|honest|honou?r)", re.IGNORECASE)
 
 def a_an(word: str) -> str:
     """The indefinite article for `word`: "an intermediate", "a beginner", "a unilateral"."""
+    number = re.match(r"\d+", word)
+    if number:  # "an 8-minute", "an 11-minute", "a 5-minute"
+        digits = number.group(0)
+        return "an" if digits[0] == "8" or digits in ("11", "18") else "a"
     if _VOWEL_SOUND.match(word):
         return "an"
     if word[:1].lower() in "aeiou" and not _CONSONANT_SOUND.match(word):
@@ -63,7 +67,7 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-_ARTICLE_RE = re.compile(r"\b([Aa]n?) ([A-Za-z][\w-]*)")
+_ARTICLE_RE = re.compile(r"\b([Aa]n?) ([A-Za-z0-9][\w-]*)")
 
 
 def fix_articles(text: str) -> str:
@@ -174,7 +178,8 @@ def warmup_text(equipment: Iterable[str] = (), *, loaded: bool = True) -> str:
 
 RUN_NAMES = {
     "easy": "easy run", "recovery": "recovery run", "long": "long run", "tempo": "tempo run",
-    "speed": "speed session", "hill": "hill session", "race": "race", "cross": "cross-training",
+    "speed": "speed session", "hill": "hill session", "race": "race",
+    "cross": "cross-training session",
 }
 
 

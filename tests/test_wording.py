@@ -226,6 +226,17 @@ def test_a_an_grammar() -> None:
     assert gave_up_line(week) == "Gave up: Goblet squat: an intermediate variation (S7)"
     assert runner_text("Goblet squat (heavy) held at last week's dose") == \
         "Goblet squat (main) held at last week's dose"
+    assert a_an("8-minute") == "an" and a_an("5-minute") == "a"
+
+
+def test_conflict_lines_use_right_article_and_main(catalog) -> None:
+    from planner.explain import describe_conflict
+    from planner.progression import WARMUP_MINUTES
+
+    inst = make_week(catalog, ["easy"] * 7)
+    h12, h8 = describe_conflict(inst, ("H12", "H8"))
+    assert f"{a_an(str(WARMUP_MINUTES))} {WARMUP_MINUTES}-minute warm-up" in h12
+    assert "a main session needs" in h8
 
 
 def test_eve_and_eves_agree(catalog) -> None:
