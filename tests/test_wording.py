@@ -103,6 +103,10 @@ def test_plan_report_and_explain_say_main(catalog) -> None:
     assert not re.search(r"\bheavy\b", report)
     data = plan_to_dict(plan)
     assert {s["intensity"] for w in data["weeks"] for s in w["sessions"]} == {"heavy"}
+    assert {s["label"] for w in data["weeks"] for s in w["sessions"]} == {"main"}
+    names = {e["display_name"] for w in data["weeks"] for s in w["sessions"]
+             for e in s["exercises"]}
+    assert not any(BOX_OR_BENCH.search(name) for name in names)
     explained = explain_plan(data, what_if=False)
     assert " · main · " in explained and " · heavy · " not in explained
 
