@@ -29,8 +29,20 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
         core = family.role == "core"
         shown = by_id[dose.variation].name if dose.variation in by_id else family.family
         kind = "a core lift" if core else "an exercise that can still progress"
-        wm.penalize("S4", S4_CORE_WEIGHT if core else S4_ACCESSORY_WEIGHT, ~wm.use[key],
+        # Only a week that holds a session of this intensity can leave the exercise out.
+        wm.penalize("S4", S4_CORE_WEIGHT if core else S4_ACCESSORY_WEIGHT, _left_out(wm, key),
                     f"{shown} left out of the {key[1]} session although it is {kind}")
+
+
+def _left_out(wm: WeekModel, key: tuple[int, str]):
+    """True exactly when the week has a session of key's intensity without the family."""
+    m = wm.model
+    held = m.new_bool_var(f"s4_holds_{key[0]}_{key[1]}")
+    m.add_max_equality(held, [wm.intensity(d, key[1]) for d in wm.inst.days])
+    left_out = m.new_bool_var(f"s4_left_out_{key[0]}_{key[1]}")
+    m.add_bool_and([held, ~wm.use[key]]).only_enforce_if(left_out)
+    m.add_bool_or([~held, wm.use[key], left_out])
+    return left_out
 
 
 def add_s4_no_new_exercises_in_deload(wm: WeekModel) -> None:

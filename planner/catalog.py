@@ -23,8 +23,7 @@ COLUMNS: tuple[str, ...] = (
     "id", "family_no", "family", "name", "level", "patterns", "primary_muscles",
     "secondary_muscles", "equipment", "loaded", "plyometric", "sessions", "role",
     "sets_min", "sets_max", "main_sets", "reps_min", "reps_max", "reps_unit", "rest_min_s",
-    "rest_max_s",
-    "easier", "harder", "cue", "how_to", "mistakes", "tip",
+    "rest_max_s", "easier", "harder", "cue", "how_to", "mistakes", "tip", "best_for",
 )
 # Bodyweight rows need no equipment, ladder ends have no neighbour, and some exercises
 # work nothing beyond their primary muscles.
@@ -184,6 +183,7 @@ def _parse_row(row: _Row) -> Exercise:
         mistakes=row.text("mistakes"),
         tip=row.text("tip"),
         main_sets=_parse_int(row, "main_sets", 1),
+        best_for=row.text("best_for"),
     )
     _check_row_consistency(row, exercise)
     return exercise

@@ -88,6 +88,8 @@ class Exercise:
     # Sets in an intermediate or advanced main session, from the article's sample workout
     # (3 for the big lifts and calves, 2 for step-ups and band walks); 0 = sets_min + 1.
     main_sets: int = 0
+    # The article's "Best for:" line of the family: what the exercise does for a runner.
+    best_for: str = ""
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ _MINUTES_TEXT_RE = re.compile(
 )
 # runstrong's own events (see planner.render_ics)
 _OWN_STRENGTH_UID_RE = re.compile(r"[0-9a-f]{32}@runstrong", re.IGNORECASE)
-_OWN_STRENGTH_SUMMARY_RE = re.compile(r"Leg strength · (?:heavy|light)\b")
+_OWN_STRENGTH_SUMMARY_RE = re.compile(r"Leg strength · (?:main|heavy|light)\b")
 _OWN_RUN_UID_RE = re.compile(r"run-[0-9a-f]{32}@runstrong", re.IGNORECASE)
 _OWN_RUN_SUMMARY_RE = re.compile(
     rf"(?P<title>.*?)\s·\s(?P<kind>{'|'.join(RUN_TYPES)})(?:\s·\s(?P<minutes>\d+)\smin)?",

@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
 from planner.errors import InputError
+from planner.wording import session_word, shown_name
 
 SCHEMA_VERSION = 1
 
@@ -33,6 +34,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "family": ex.family,
         "family_no": ex.family_no,
         "name": ex.name,
+        "display_name": shown_name(ex, item.equipment_used),  # with the runner's own kit
         "patterns": list(ex.patterns),
         "muscles": list(ex.primary) + [m for m in ex.secondary if m not in ex.primary],
         "primary": list(ex.primary),
@@ -63,6 +65,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "minutes": session.minutes,
         "warmup_minutes": session.warmup_minutes,
         "intensity": session.intensity,
+        "label": session_word(session.intensity),  # what the runner reads: main / light
         "why": session.why,
         "exercises": [exercise_to_dict(item) for item in session.exercises],
         "done": None,  # true when completed, false when skipped (see --previous)

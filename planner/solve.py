@@ -85,10 +85,9 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
             chosen[key] = cand
             doses[key] = cand.dose
     sessions = []
-    for d in inst.days:
-        if not solver.boolean_value(wm.session[d]):
-            continue
-        intensity = "heavy" if solver.boolean_value(wm.heavy[d]) else "light"
+    week = tuple((d, "heavy" if solver.boolean_value(wm.heavy[d]) else "light")
+                 for d in inst.days if solver.boolean_value(wm.session[d]))
+    for d, intensity in week:
         picked = [chosen[(f, intensity)] for f in inst.families
                   if solver.boolean_value(wm.inc[(d, f, intensity)])]
         items = tuple(
@@ -101,10 +100,11 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
             for c in sorted(picked, key=session_order))
         minutes = session_minutes(intensity, sum(item.seconds for item in items))
         day = inst.date_of(d)
+        start = session_start(inst.runs, day, inst.profile.start_time, minutes)
         sessions.append(Session(
-            date=day, start=session_start(inst.runs, day, inst.profile.start_time, minutes),
-            minutes=minutes, intensity=intensity, exercises=items,
-            why=session_why(inst, d, intensity), warmup_minutes=WARMUP_MINUTES[intensity]))
+            date=day, start=start, minutes=minutes, intensity=intensity, exercises=items,
+            why=session_why(inst, d, intensity, start=start, week=week),
+            warmup_minutes=WARMUP_MINUTES[intensity]))
     return tuple(sessions), doses
 
 
@@ -116,12 +116,10 @@ def session_order(cand: Candidate) -> tuple[int, int]:
 def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[str]
                    ) -> tuple[str, ...]:
     """The item that meets each requirement: the runner's own kit first, else what every home
-    has (floor, wall, step, chair)."""
-    used = []
-    for options in requirements:
-        mine = [item for item in options if item in owned]
-        used.append(mine[0] if mine else options[0])
-    return tuple(used)
+    has (floor, wall, step, chair), in the catalog's order of alternatives."""
+    from planner.wording import equipment_choice
+
+    return tuple(equipment_choice(options, owned) for options in requirements)
 
 
 def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: int) -> time:
