@@ -76,6 +76,10 @@ class Exercise:
     how_to: tuple[str, ...]
     mistakes: str
     tip: str
+    # The Garmin FIT profile's exercise_category and exercise_name enum names for this
+    # variation (e.g. "squat", "goblet_squat"), written into FIT workout files; "" = none.
+    fit_category: str = ""
+    fit_name: str = ""
 
 
 @dataclass(frozen=True)
