@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -229,9 +229,7 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     json_bytes = render_json(result.plan) if json_path else None
     fit_files = render_fit_files(result.plan) if fit_dir is not None else []
     if fit_dir is not None:
-        make_output_dir(fit_dir, "--fit")
-        for name, data in fit_files:
-            write_atomic(fit_dir / name, data)
+        _write_fit_folder(fit_dir, fit_files)
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
     for path, data in zip(ics_paths, parts, strict=True):
         write_atomic(path, data)
@@ -246,13 +244,25 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     if stale.exists():
         click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
                    err=True)
-    if fit_dir is not None:
-        _warn_stale_fit(fit_dir, {name for name, _ in fit_files})
     written = [str(p) for p in (*ics_paths, json_path) if p]
     if fit_dir is not None:
         count = len(fit_files)
         written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
     click.echo(f"Wrote {', '.join(written)}.")
+
+
+def _write_fit_folder(folder: Path, files: Sequence[tuple[str, bytes]],
+                      option: str = "--fit") -> int:
+    """Write one athlete's FIT workouts into `folder` (made if missing); warn about an earlier
+    plan's files there. Returns how many were written."""
+    from planner.atomic import write_atomic
+
+    check_output_dir(folder, option)
+    make_output_dir(folder, option)
+    for name, data in files:
+        write_atomic(folder / name, data)
+    _warn_stale_fit(folder, {name for name, _ in files})
+    return len(files)
 
 
 def check_output_dir(folder: Path, option: str) -> None:
@@ -355,10 +365,17 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
             else:
                 write_atomic(out_dir / f"{stem}.ics", outcome.ics or b"")
                 write_atomic(out_dir / f"{stem}.json", outcome.json or b"")
-                for name, data in outcome.fit_files:
-                    write_atomic(out_dir / f"{stem}-fit" / name, data)
-                fit_count += len(outcome.fit_files)
                 outcome.summary["file"] = f"{stem}.ics"
+                try:
+                    if outcome.fit_files:
+                        fit_count += _write_fit_folder(out_dir / f"{stem}-fit",
+                                                       outcome.fit_files)
+                except InputError as err:
+                    failed += 1
+                    click.echo(f"error: {outcome.name}: {err}", err=True)
+                    outcome.summary["warnings"] = " | ".join(
+                        w for w in (outcome.summary.get("warnings", ""),
+                                    f"FIT files not written: {err}") if w)
             rows.append(outcome.summary)
     write_atomic(out_dir / "summary.csv", summary_csv(rows))
     click.echo(f"Planned {len(entries) - failed} of {len(entries)} athletes into {out_dir}/ "

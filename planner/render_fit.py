@@ -47,7 +47,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from garmin_fit_sdk import Encoder, Profile
 
-from planner.domain import REPS_IN_RESERVE, SAFETY_LINE, Plan, PlannedExercise, Session
+from planner.domain import (
+    REPS_IN_RESERVE,
+    SAFETY_LINE,
+    WEEKDAYS,
+    Plan,
+    PlannedExercise,
+    Session,
+)
 from planner.fit_profile import fit_exercise_numbers
 
 KIND_WORDS: dict[str, str] = {"heavy": "main", "light": "light"}
@@ -64,6 +71,7 @@ WARMUP_STEP_NAME = "Warm-up"
 WARMUP_NOTES = ("5-8 min easy movement (walk, jog, bike, mobility), then drills: squats, "
                 "hinges, bridges, calf raises, band walks; 1-2 light practice sets.")
 REST_STEP_NAME = "Rest"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MANUFACTURER = "development"  # not a registered FIT manufacturer; Garmin's value for tools
 PRODUCT = 0
 
@@ -234,10 +242,11 @@ def step_notes(planned: PlannedExercise) -> str:
 
 
 def workout_name(session: Session) -> str:
-    """`Legs main Tue 2 Mar`: kind first and the day, so a watch's list tells them apart."""
+    """`Legs main Tue 2 Mar`: kind first and the day, so a watch's list tells them apart.
+    English day and month names whatever the machine's locale (strftime's are not)."""
     day = session.date
-    return _shorten(f"Legs {session_kind(session)} {day:%a} {day.day} {day:%b}",
-                    WORKOUT_NAME_MAX)
+    return _shorten(f"Legs {session_kind(session)} {WEEKDAYS[day.weekday()]} {day.day} "
+                    f"{_MONTHS[day.month - 1]}", WORKOUT_NAME_MAX)
 
 
 def time_created(session: Session, tz: str) -> datetime:

@@ -209,8 +209,8 @@ def test_an_earlier_plans_files_are_kept_and_reported(tmp_path: Path) -> None:
     assert re.search(r"\d+ FIT workouts? in ", out)
 
 
-def test_batch_fit_writes_each_athletes_workouts_in_their_folder(tmp_path: Path) -> None:
-    roster, runs, out = tmp_path / "roster.csv", tmp_path / "runs.csv", tmp_path / "plans"
+def write_squad(tmp_path: Path) -> tuple[Path, Path]:
+    roster, runs = tmp_path / "roster.csv", tmp_path / "runs.csv"
     roster.write_text("athlete,level,equipment,tz\nZoë Müller,intermediate,dumbbell;band,"
                       "Europe/Berlin\nSam Lee,beginner,,UTC\n", encoding="utf-8")
     week = ["easy", "speed", "rest", "tempo", "easy", "rest", "long"]
@@ -218,9 +218,21 @@ def test_batch_fit_writes_each_athletes_workouts_in_their_folder(tmp_path: Path)
         f"{name},2027-01-{4 + n:02d},{week[n]},40" for name in ("Zoë Müller", "Sam Lee")
         for n in range(7)]
     runs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return roster, runs
+
+
+def batch_fit(roster: Path, runs: Path, out: Path) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["batch", str(roster), str(runs), "--out", str(out),
                                        "--jobs", "1", "--fit"])
-    assert result.exit_code == 0, result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_batch_fit_writes_each_athletes_workouts_in_their_folder(tmp_path: Path) -> None:
+    roster, runs = write_squad(tmp_path)
+    out = tmp_path / "plans"
+    code, stdout, stderr = batch_fit(roster, runs, out)
+    assert code == 0, stderr
+    assert "FIT workouts in" in stdout
     catalog = load_catalog().by_id()
     for stem in ("Zoë-Müller", "Sam-Lee"):
         plan = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
@@ -229,6 +241,19 @@ def test_batch_fit_writes_each_athletes_workouts_in_their_folder(tmp_path: Path)
         assert [p.name[:10] for p in files] == sorted(sessions)
         for path in files:
             check_file_against_json(path.read_bytes(), sessions[path.name[:10]], plan, catalog)
+
+
+def test_batch_fit_folder_taken_by_a_file_fails_that_athlete_only(tmp_path: Path) -> None:
+    roster, runs = write_squad(tmp_path)
+    out = tmp_path / "plans"
+    out.mkdir()
+    (out / "Sam-Lee-fit").write_text("mine")
+    code, _, stderr = batch_fit(roster, runs, out)
+    assert code == 4
+    assert "Sam Lee" in stderr and str(out / "Sam-Lee-fit") in stderr
+    assert "Traceback" not in stderr
+    assert (out / "Sam-Lee-fit").read_text() == "mine"
+    assert any((out / "Zoë-Müller-fit").iterdir())
 
 
 # --- the catalog's FIT names ----------------------------------------------------------------
@@ -296,6 +321,7 @@ def test_one_set_no_rest_no_warmup_and_timed_holds(catalog_by_id: dict[str, Any]
         ("time", 15, 60, 3), ("reps", 10, 0, 1)]
     notes = exercises[1]["notes"]
     assert notes.isascii() and "Knees out - chest up x calm" in notes
+    assert messages["workout_mesgs"][0]["wkt_name"] == "Legs light Thu 4 Mar"
     assert messages["file_id_mesgs"][0]["time_created"] == datetime(2027, 3, 4, 6, 30,
                                                                      tzinfo=timezone.utc)
 
