@@ -72,7 +72,7 @@ WARMUP_NOTES = ("5-8 min easy movement (walk, jog, bike, mobility), then drills:
                 "hinges, bridges, calf raises, band walks; 1-2 light practice sets.")
 REST_STEP_NAME = "Rest"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MANUFACTURER = "development"  # not a registered FIT manufacturer; Garmin's value for tools
+MANUFACTURER = "development"  # 255: the profile's value for makers without a registered id
 PRODUCT = 0
 
 # Words shortened (case-insensitively, in this order) so a step name fits a watch screen.
@@ -100,7 +100,7 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
 )
 _ASCII_REPLACEMENTS = {"–": "-", "—": "-", "×": "x", "·": "-", "’": "'", "…": "..."}
 
-# Message numbers and field names from the SDK's profile, checked once at import.
+# Global message numbers, looked up by name in the SDK's profile.
 _MESG_NUM = {name: number for number, name in Profile["types"]["mesg_num"].items()}
 FILE_ID, WORKOUT, WORKOUT_STEP = (_MESG_NUM[n] for n in ("file_id", "workout", "workout_step"))
 

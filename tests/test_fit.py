@@ -9,6 +9,7 @@ shows and counts the workout: there is no watch on this machine.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import replace
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import fitdecode
 import garmin_fit_sdk
 import pytest
 from click.testing import CliRunner
@@ -62,6 +64,24 @@ def decode(data: bytes) -> dict[str, list[dict[str, Any]]]:
     assert Decoder(Stream.from_byte_array(data)).check_integrity()  # header and file CRC
     messages, errors = Decoder(Stream.from_byte_array(data)).read(enable_crc_check=True)
     assert errors == []
+    return messages
+
+
+# The fields a watch runs a step by, as both decoders name them.
+CROSS_CHECKED = ("message_index", "wkt_step_name", "duration_type", "duration_time",
+                 "duration_reps", "duration_step", "repeat_steps", "target_type", "intensity",
+                 "exercise_category", "exercise_name", "notes")
+
+
+def decode_independently(data: bytes) -> dict[str, list[dict[str, Any]]]:
+    """The same file through fitdecode, another implementation of the FIT protocol, with
+    its own CRC check; messages by name, fields without a value left out."""
+    messages: dict[str, list[dict[str, Any]]] = {}
+    with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE) as fit:
+        for frame in fit:
+            if isinstance(frame, fitdecode.FitDataMessage):
+                fields = {f.name: f.value for f in frame.fields if f.value is not None}
+                messages.setdefault(frame.name, []).append(fields)
     return messages
 
 
@@ -119,6 +139,14 @@ def check_file_against_json(data: bytes, session: dict[str, Any], plan: dict[str
     assert workout["sub_sport"] == "strength_training"
     assert workout["num_valid_steps"] == len(steps)
     assert kind in workout["wkt_name"]
+
+    other = decode_independently(data)
+    assert list(other) == ["file_id", "workout", "workout_step"]
+    assert other["file_id"][0]["time_created"] == file_id["time_created"]
+    assert other["workout"][0]["wkt_name"] == workout["wkt_name"]
+    for theirs, ours in zip(other["workout_step"], steps, strict=True):
+        for key in CROSS_CHECKED:
+            assert theirs.get(key) == ours.get(key), (key, ours)
 
     warmup, exercises = read_steps(steps)
     assert warmup is not None
