@@ -47,6 +47,7 @@ class AthleteJob:
     runs_source: str
     first_row: int
     catalog_path: str | None
+    fit: bool = False  # also render each session as a FIT workout file
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class AthleteOutcome:
     json: bytes | None
     summary: dict[str, str]
     errors: tuple[str, ...] = field(default=())
+    fit_files: tuple[tuple[str, bytes], ...] = ()  # (file name, bytes) with --fit
 
     @property
     def failed(self) -> bool:
@@ -165,6 +167,7 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     """Plan one athlete from start to bytes; any input or planning problem is captured."""
     from planner.block import plan_block
     from planner.inputs import runs_from_frame
+    from planner.render_fit import render_fit_files
     from planner.render_ics import render_ics
     from planner.render_json import render_json
 
@@ -183,8 +186,9 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
             return _failure(entry.name, "no plan",
                             f"no plan satisfies the hard rules ({', '.join(rules)})")
         plan = result.plan
+        fit_files = tuple(render_fit_files(plan)) if job.fit else ()
         return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
-                              _summary(entry.name, plan), ())
+                              _summary(entry.name, plan), (), fit_files)
     except InputError as err:
         return _failure(entry.name, "bad runs", str(err))
 
@@ -221,17 +225,17 @@ def _summary(name: str, plan: Plan) -> dict[str, str]:
 
 
 def jobs_for(roster: list[RosterEntry], runs_path: str | Path,
-             catalog_path: str | None) -> Iterator[AthleteJob]:
+             catalog_path: str | None, fit: bool = False) -> Iterator[AthleteJob]:
     source, first_row, groups = split_runs_by_athlete(runs_path)
     for entry in roster:
         frame = groups.get(entry.name.strip().casefold())
-        yield AthleteJob(entry, frame, source, first_row, catalog_path)
+        yield AthleteJob(entry, frame, source, first_row, catalog_path, fit)
 
 
 def run_batch(roster: list[RosterEntry], runs_path: str | Path, *, jobs: int,
-              catalog_path: str | None = None) -> Iterator[AthleteOutcome]:
+              catalog_path: str | None = None, fit: bool = False) -> Iterator[AthleteOutcome]:
     """Outcomes in roster order, streamed: only a few plans are in memory at once."""
-    work = jobs_for(roster, runs_path, catalog_path)
+    work = jobs_for(roster, runs_path, catalog_path, fit)
     if jobs <= 1:
         yield from map(plan_athlete, work)
         return

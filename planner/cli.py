@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -114,6 +114,10 @@ def main() -> None:
               default=Path("plan.ics"), show_default=True, help="Calendar file to write.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Also write the plan as JSON (for coaches, tools and --previous).")
+@click.option("--fit", "fit_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Also write each session as a Garmin FIT workout file into DIR "
+                   "(2027-03-02-main.fit, …), for the watch.")
 @click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
               help="Add a reminder MIN minutes before each session (Google's import drops it).")
 @click.option("--with-runs", is_flag=True,
@@ -127,8 +131,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
          minutes: int, start_time: str, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
-         ics_path: Path, json_path: Path | None, alarm: int | None, with_runs: bool,
-         catalog_path: Path | None, quiet: bool) -> None:
+         ics_path: Path, json_path: Path | None, fit_dir: Path | None, alarm: int | None,
+         with_runs: bool, catalog_path: Path | None, quiet: bool) -> None:
     """Plan strength sessions around the runs in RUNS and write a calendar.
 
     RUNS is a CSV, or a calendar file (.ics) exported from Google Calendar, Apple,
@@ -176,10 +180,13 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         parse_weights,
     )
     from planner.previous import carry_from_plan
+    from planner.render_fit import render_fit_files
     from planner.render_ics import render_ics_files
     from planner.render_json import render_json
     from planner.report import plan_report
 
+    if fit_dir is not None:
+        check_output_dir(fit_dir, "--fit")
     from_calendar = is_calendar_file(runs)
     if not from_calendar:
         for given, option in ((date_range, "--range"), (keyword_maps, "--map")):
@@ -228,6 +235,9 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
                              max_events=render_ics.MAX_EVENTS_PER_FILE,
                              max_bytes=render_ics.MAX_BYTES_PER_FILE)
     json_bytes = render_json(result.plan) if json_path else None
+    fit_files = render_fit_files(result.plan) if fit_dir is not None else []
+    if fit_dir is not None:
+        _write_fit_folder(fit_dir, fit_files)
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
     for path, data in zip(ics_paths, parts, strict=True):
         write_atomic(path, data)
@@ -242,8 +252,59 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     if stale.exists():
         click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
                    err=True)
-    written = ", ".join(str(p) for p in (*ics_paths, json_path) if p)
-    click.echo(f"Wrote {written}.")
+    written = [str(p) for p in (*ics_paths, json_path) if p]
+    if fit_dir is not None:
+        count = len(fit_files)
+        written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
+    click.echo(f"Wrote {', '.join(written)}.")
+
+
+def _write_fit_folder(folder: Path, files: Sequence[tuple[str, bytes]],
+                      option: str = "--fit") -> int:
+    """Write one athlete's FIT workouts into `folder` (made if missing); warn about an earlier
+    plan's files there. Returns how many were written."""
+    from planner.atomic import write_atomic
+
+    check_output_dir(folder, option)
+    make_output_dir(folder, option)
+    for name, data in files:
+        write_atomic(folder / name, data)
+    _warn_stale_fit(folder, {name for name, _ in files})
+    return len(files)
+
+
+def check_output_dir(folder: Path, option: str) -> None:
+    """Exit 2 before any work when `folder` cannot be a folder we write into: it, or the
+    nearest part of its path that exists, is a file, or that part is not writable."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        where = "is a file" if existing == folder else f"cannot be made: {existing} is a file"
+        raise InputError(f"{folder} {where}, not a folder", field=option)
+    if existing.exists() and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{folder}: cannot write into {existing} (permission denied)",
+                         field=option)
+
+
+def make_output_dir(folder: Path, option: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot make the folder ({exc.strerror or exc})",
+                         field=option) from None
+
+
+def _warn_stale_fit(folder: Path, written: set[str]) -> None:
+    """Workout files of an earlier plan in the same folder would go onto the watch too."""
+    from planner.render_fit import FIT_FILE_PATTERN
+
+    stale = sorted(p.name for p in folder.glob("*.fit")
+                   if FIT_FILE_PATTERN.fullmatch(p.name) and p.name not in written)
+    if stale:
+        shown = ", ".join(stale[:3]) + (f" +{len(stale) - 3} more" if len(stale) > 3 else "")
+        click.echo(f"warning: {folder} also holds {len(stale)} workout file(s) this plan did "
+                   f"not write ({shown}); copy only this plan's files to the watch", err=True)
 
 
 def _part_path(ics_path: Path, number: int) -> Path:
@@ -270,16 +331,20 @@ def _no_plan_message(impossible) -> str:
               help="Athletes planned in parallel (default: the machine's cores).")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Use another exercise catalog CSV.")
+@click.option("--fit", "fit", is_flag=True,
+              help="Also write each athlete's sessions as Garmin FIT workout files, in "
+                   "OUT/<athlete>-fit/ (2027-03-02-main.fit, …).")
 @friendly_errors
 def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
-          catalog_path: Path | None) -> None:
+          catalog_path: Path | None, fit: bool) -> None:
     """Plan a training block for every athlete of a ROSTER from one RUNS file.
 
     ROSTER columns: athlete, level, and optionally equipment (`;`-separated), sessions,
     minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every. RUNS is the
     runs CSV of `runstrong plan` with an extra `athlete` column.
 
-    Writes OUT/<athlete>.ics, OUT/<athlete>.json and OUT/summary.csv. An athlete with bad
+    Writes OUT/<athlete>.ics, OUT/<athlete>.json and OUT/summary.csv, and with --fit
+    the athlete's FIT workouts in OUT/<athlete>-fit/. An athlete with bad
     rows or an impossible block is reported in summary.csv and on stderr; the others are
     still planned, and the exit code is 4.
 
@@ -290,12 +355,14 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
     from planner.atomic import write_atomic
     from planner.batch import load_roster, run_batch, safe_file_stem, summary_csv
 
+    if fit:
+        check_output_dir(out_dir, "--out")
     entries = load_roster(roster)
     workers = jobs or max(1, min(os.cpu_count() or 1, len(entries)))
     outcomes = run_batch(entries, runs, jobs=workers,
-                         catalog_path=str(catalog_path) if catalog_path else None)
+                         catalog_path=str(catalog_path) if catalog_path else None, fit=fit)
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
-    rows, failed, taken = [], 0, set()
+    rows, failed, taken, fit_count = [], 0, set(), 0
     with click.progressbar(outcomes, length=len(entries), label="Planning athletes",
                            file=sys.stderr if show_bar else _Null()) as bar:
         for outcome in bar:
@@ -307,10 +374,22 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
                 write_atomic(out_dir / f"{stem}.ics", outcome.ics or b"")
                 write_atomic(out_dir / f"{stem}.json", outcome.json or b"")
                 outcome.summary["file"] = f"{stem}.ics"
+                try:
+                    if outcome.fit_files:
+                        fit_count += _write_fit_folder(out_dir / f"{stem}-fit",
+                                                       outcome.fit_files)
+                except InputError as err:
+                    failed += 1
+                    click.echo(f"error: {outcome.name}: {err}", err=True)
+                    outcome.summary["warnings"] = " | ".join(
+                        w for w in (outcome.summary.get("warnings", ""),
+                                    f"FIT files not written: {err}") if w)
             rows.append(outcome.summary)
     write_atomic(out_dir / "summary.csv", summary_csv(rows))
     click.echo(f"Planned {len(entries) - failed} of {len(entries)} athletes into {out_dir}/ "
                f"(summary.csv).")
+    if fit:
+        click.echo(f"Wrote {fit_count} FIT workouts in {out_dir}/<athlete>-fit/.")
     if failed:
         sys.exit(EXIT_SOME_FAILED)
 

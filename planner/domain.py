@@ -90,6 +90,10 @@ class Exercise:
     main_sets: int = 0
     # The article's "Best for:" line of the family: what the exercise does for a runner.
     best_for: str = ""
+    # The Garmin FIT profile's exercise_category and exercise_name enum names for this
+    # variation (e.g. "squat", "goblet_squat"), written into FIT workout files; "" = none.
+    fit_category: str = ""
+    fit_name: str = ""
 
 
 @dataclass(frozen=True)
