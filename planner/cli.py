@@ -1,8 +1,10 @@
 """`runstrong`: plan leg-strength sessions around your runs and put them in your calendar.
 
 Exit codes: 0 done; 1 `check` found rule violations; 2 bad input or options (nothing
-written); 3 no plan satisfies the hard rules (the rules in conflict and what to change
-are printed; nothing written); 4 `batch`: some athletes failed (the others are written).
+written; for `push` also a refused password or a URL with no calendar); 3 no plan
+satisfies the hard rules (the rules in conflict and what to change are printed; nothing
+written); 4 `batch`: some athletes failed (the others are written); 5 `push`: the
+calendar server could not be reached or failed part-way (what was done is reported).
 """
 
 from __future__ import annotations
@@ -122,6 +124,9 @@ def main() -> None:
               help="Add a reminder MIN minutes before each session (Google's import drops it).")
 @click.option("--with-runs", is_flag=True,
               help="Also put the runs in the calendar, as their own events (category Run).")
+@click.option("--cancel-dropped", is_flag=True,
+              help="When --ics replaces a calendar runstrong wrote, also write the sessions "
+                   "this plan dropped as cancelled (STATUS:CANCELLED) events.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Use another exercise catalog CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
@@ -132,7 +137,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
          ics_path: Path, json_path: Path | None, fit_dir: Path | None, alarm: int | None,
-         with_runs: bool, catalog_path: Path | None, quiet: bool) -> None:
+         with_runs: bool, cancel_dropped: bool, catalog_path: Path | None,
+         quiet: bool) -> None:
     """Plan strength sessions around the runs in RUNS and write a calendar.
 
     RUNS is a CSV, or a calendar file (.ics) exported from Google Calendar, Apple,
@@ -157,10 +163,15 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
 
     A plan over 900 events or 900 kB is written as several files (plan.ics,
     plan-2.ics, …): Google Calendar rejects larger imports.
+
+    When --ics replaces a calendar runstrong wrote before, changed sessions keep their
+    UID with a raised SEQUENCE and unchanged ones stay as they were, so calendar apps that
+    honour SEQUENCE update in place (see the README for which do).
     """
     from planner import render_ics
     from planner.atomic import write_atomic
     from planner.block import plan_block
+    from planner.calendar_files import calendar_files, machine_zone_note
     from planner.catalog import load_catalog
     from planner.domain import Profile
     from planner.ics_input import (
@@ -181,7 +192,6 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     )
     from planner.previous import carry_from_plan
     from planner.render_fit import render_fit_files
-    from planner.render_ics import render_ics_files
     from planner.render_json import render_json
     from planner.report import plan_report
 
@@ -206,6 +216,9 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         start_time=parse_clock(start_time, field="--time"), tz=parse_timezone(tz),
         prefer_days=parse_days(prefer, field="--prefer"),
         avoid_days=parse_days(avoid, field="--avoid"), deload_every=deload_every)
+    zone_note = machine_zone_note(profile.tz) if tz is None else None
+    if zone_note:
+        click.echo(zone_note, err=True)
     catalog = load_catalog(catalog_path)
     if from_calendar:
         runs_input = load_runs_ics(runs, range_=parse_range(date_range),
@@ -231,9 +244,12 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         click.echo(f"warning: week of {monday.isoformat()} holds no session "
                    f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
     # Everything is rendered before anything is written: a failure leaves no half plan.
-    parts = render_ics_files(result.plan, alarm_minutes=alarm, with_runs=with_runs,
-                             max_events=render_ics.MAX_EVENTS_PER_FILE,
-                             max_bytes=render_ics.MAX_BYTES_PER_FILE)
+    old_paths = _existing_parts(ics_path)
+    calendar = calendar_files(result.plan, old_paths, alarm_minutes=alarm, with_runs=with_runs,
+                              cancel_dropped=cancel_dropped,
+                              max_events=render_ics.MAX_EVENTS_PER_FILE,
+                              max_bytes=render_ics.MAX_BYTES_PER_FILE)
+    parts = calendar.parts
     json_bytes = render_json(result.plan) if json_path else None
     fit_files = render_fit_files(result.plan) if fit_dir is not None else []
     if fit_dir is not None:
@@ -252,6 +268,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     if stale.exists():
         click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
                    err=True)
+    if calendar.note and not quiet:
+        click.echo(calendar.note)
     written = [str(p) for p in (*ics_paths, json_path) if p]
     if fit_dir is not None:
         count = len(fit_files)
@@ -305,6 +323,18 @@ def _warn_stale_fit(folder: Path, written: set[str]) -> None:
         shown = ", ".join(stale[:3]) + (f" +{len(stale) - 3} more" if len(stale) > 3 else "")
         click.echo(f"warning: {folder} also holds {len(stale)} workout file(s) this plan did "
                    f"not write ({shown}); copy only this plan's files to the watch", err=True)
+
+
+def _existing_parts(ics_path: Path) -> list[Path]:
+    """plan.ics, plan-2.ics, … as far as they exist: the calendar a re-plan replaces."""
+    found = []
+    number = 1
+    while True:
+        path = ics_path if number == 1 else _part_path(ics_path, number)
+        if not path.is_file():
+            return found
+        found.append(path)
+        number += 1
 
 
 def _part_path(ics_path: Path, number: int) -> Path:
@@ -489,6 +519,60 @@ def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path 
         click.echo(f"{len(violations)} violation(s) in {sessions} sessions.")
         sys.exit(EXIT_VIOLATIONS)
     click.echo(f"OK: {sessions} sessions in {len(data['weeks'])} week(s) break no hard rule.")
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--caldav", "caldav_url", required=True, metavar="URL",
+              help="The CalDAV calendar's own URL, e.g. "
+                   "https://dav.example.com/calendars/me/runstrong/.")
+@click.option("--user", default=None, metavar="NAME",
+              help="User name on the server; the password is read from the environment "
+                   "variable RUNSTRONG_CALDAV_PASSWORD, never from the command line.")
+@click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
+              help="Add a reminder MIN minutes before each session.")
+@click.option("--with-runs", is_flag=True,
+              help="Also put the plan's runs in the calendar, as their own events.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@friendly_errors
+def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
+         with_runs: bool, quiet: bool) -> None:
+    """Write PLAN_JSON's sessions into a CalDAV calendar, and keep them in step.
+
+    Creates new sessions, updates changed ones (SEQUENCE raised), deletes the sessions
+    runstrong put there for this athlete from the plan's first week on that the plan no
+    longer has, and never touches any other event. Pushing the same plan twice changes
+    nothing. Exit 2: refused (user name, password, URL); 5: server unreachable or failed
+    part-way (what was done is reported; push again to finish).
+
+    \b
+    Example:
+      RUNSTRONG_CALDAV_PASSWORD=... runstrong push plan.json \\
+          --caldav https://dav.example.com/calendars/anna/runstrong/ --user anna
+    """
+    from datetime import datetime, timezone
+
+    from planner.plan_json import plan_from_json
+    from planner.push import PASSWORD_ENV, PushRefused, push_plan, sends_password_in_clear
+    from planner.render_json import load_plan_json
+
+    plan_data = plan_from_json(load_plan_json(plan_json), file=str(plan_json))
+    password = os.environ.get(PASSWORD_ENV) or None
+    if user is not None and password is None:
+        raise PushRefused(f"--user {user} needs the password in the environment variable "
+                          f"{PASSWORD_ENV}")
+    if password is not None and sends_password_in_clear(caldav_url):
+        click.echo(f"warning: {caldav_url} is plain http to another machine: the password "
+                   "crosses the network unencrypted; use https", err=True)
+
+    def progress(kind: str, uid: str) -> None:
+        if not quiet:
+            click.echo(f"{kind}d {uid}")  # created, updated, deleted
+
+    result = push_plan(plan_data, caldav_url, username=user, password=password,
+                       now=datetime.now(timezone.utc), alarm_minutes=alarm,
+                       with_runs=with_runs, on_change=progress)
+    click.echo(f"Pushed {plan_json} to {caldav_url}: {result.summary()}.")
 
 
 @main.command()

@@ -11,15 +11,15 @@ Findings about icalendar 7.3 that this module relies on (tests pin them down):
   "·", "–", "×", "é" or emoji are never split; it also avoids breaking a TEXT
   backslash escape such as ``\\n``. Lines end with CRLF. No folding of our own needed.
 * Time zones: an aware `datetime` with a `zoneinfo.ZoneInfo` is written as
-  ``DTSTART;TZID=<key>:<local time>`` and `Calendar.add_missing_timezones()` builds a
-  VTIMEZONE whose TZID is the same zoneinfo key, placed before the events.
+  ``DTSTART;TZID=<key>:<local time>``; `_add_timezones` puts a VTIMEZONE whose TZID is
+  the same zoneinfo key before the events (built by planner.vtimezone).
   UTC-equivalent zones ("UTC", "Etc/UTC", "GMT", ...) are written as ``...Z`` times
   and get no VTIMEZONE (see `_add_timezones`).
 * vobject (and so Radicale, which parses with it) keeps the first VTIMEZONE it meets for
-  a TZID for the whole process. Ours cover the plan's years only, so a long-running
-  Radicale sent plans of different years places the later ones an hour off in its
-  time-range queries (tests/test_caldav.py pins this as an expected failure). The files
-  themselves are correct; open-ended VTIMEZONE rules would avoid it but change the bytes.
+  a TZID for the whole process. icalendar's `add_missing_timezones` cuts the VTIMEZONE
+  to a date range, so a long-running Radicale sent plans of different years placed the
+  later ones an hour off in its time-range queries. Ours are whole-zone VTIMEZONEs (every
+  change since 1970, open-ended current rules; planner.vtimezone), right for any year.
 
 With `with_runs` the runs are events too: CATEGORIES "Run,runstrong-runs", TRANSP
 TRANSPARENT, UIDs ``run-<32 hex>@runstrong`` (see `run_uid`), timed when the run's start
@@ -35,12 +35,13 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event
+from icalendar.prop import vDuration
 
 from planner.domain import (
     KEY_RUNS,
@@ -53,6 +54,7 @@ from planner.domain import (
     WeekPlan,
 )
 from planner.errors import InputError
+from planner.vtimezone import vtimezone
 from planner.wording import session_word, shown_cue, shown_name, warmup_text
 
 UID_DOMAIN = "runstrong"
@@ -64,6 +66,9 @@ CATEGORIES: tuple[str, ...] = ("Strength", "runstrong")
 # (or runstrong reading the file back) never mistakes them for strength sessions.
 RUN_UID_TAG = "run"
 RUN_CATEGORIES: tuple[str, ...] = ("Run", "runstrong-runs")
+# Every event says whose plan it belongs to, so a calendar shared by several athletes
+# (a coach's) can be updated for one of them without touching the others'.
+ATHLETE_PROPERTY = "X-RUNSTRONG-ATHLETE"
 RUN_DEFAULT_MINUTES = 60  # calendar length of a timed run whose length is not known
 # Google Calendar rejects imports over about 1 MB or 1,000 events; stay under both.
 MAX_EVENTS_PER_FILE = 900
@@ -72,22 +77,68 @@ MAX_BYTES_PER_FILE = 900_000
 WARMUP_TEXT = warmup_text({"band"})
 
 
+@dataclass(frozen=True)
+class Revision:
+    """Where one event (by UID) stands in its history: written as SEQUENCE, DTSTAMP and
+    LAST-MODIFIED. Without one an event is SEQUENCE 0 with the plan's fixed DTSTAMP and
+    no LAST-MODIFIED (see `_dtstamp`)."""
+
+    sequence: int
+    stamp: datetime  # aware; written in UTC, whole seconds
+    last_modified: bool = True  # also write the stamp as LAST-MODIFIED
+
+    def __post_init__(self) -> None:
+        if isinstance(self.sequence, bool) or not isinstance(self.sequence, int) \
+                or self.sequence < 0:
+            raise ValueError("sequence must be an int >= 0")
+        if self.stamp.tzinfo is None:
+            raise ValueError("stamp must be an aware datetime")
+
+
+@dataclass(frozen=True)
+class ExtraEvent:
+    """An event the plan itself does not make (a cancellation of a dropped session), placed
+    in date order among the plan's events. `day` is its local date."""
+
+    day: date
+    event: Event
+
+
+Revisions = Mapping[str, Revision]
+
+
 def render_ics(plan: Plan, *, alarm_minutes: int | None = None,
-               with_runs: bool = False) -> bytes:
+               with_runs: bool = False, revisions: Revisions | None = None,
+               extra: Sequence[ExtraEvent] = (),
+               refresh: timedelta | None = None) -> bytes:
     """Return the plan's strength sessions as a UTF-8, CRLF, folded .ics file.
 
     `alarm_minutes` adds a display reminder that many minutes before each session.
     `with_runs` adds the plan's runs as their own events (CATEGORIES Run, free time), so
-    the file holds the runner's whole week.
+    the file holds the runner's whole week. `revisions` sets SEQUENCE, DTSTAMP and
+    LAST-MODIFIED per UID (planner.feed keeps that history); `extra` adds events such as
+    cancellations. `refresh` (for a subscription feed) tells subscribers how often to
+    re-read it: REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (Outlook, Apple).
     """
     _check_alarm(alarm_minutes)
-    entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs)
-    return _calendar_bytes(plan, entries, with_runs=with_runs)
+    entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs, revisions, extra)
+    return _calendar_bytes(plan, entries, with_runs=with_runs, refresh=refresh)
+
+
+def plan_events(plan: Plan, *, alarm_minutes: int | None = None,
+                with_runs: bool = False) -> list[tuple[str, date, Event]]:
+    """(UID, local day, event) of every event `render_ics` writes, in file order, each
+    with SEQUENCE 0 and the plan's fixed DTSTAMP."""
+    _check_alarm(alarm_minutes)
+    return [(str(entry.event["UID"]), entry.day, entry.event)
+            for entry in _entries(plan, _zone(plan.tz), alarm_minutes, with_runs)]
 
 
 def render_ics_files(plan: Plan, *, alarm_minutes: int | None = None, with_runs: bool = False,
                      max_events: int = MAX_EVENTS_PER_FILE,
-                     max_bytes: int = MAX_BYTES_PER_FILE) -> list[bytes]:
+                     max_bytes: int = MAX_BYTES_PER_FILE,
+                     revisions: Revisions | None = None,
+                     extra: Sequence[ExtraEvent] = ()) -> list[bytes]:
     """The plan as one .ics file, or several when it is over `max_events` or `max_bytes`.
 
     Parts hold whole weeks, in date order; each is a complete VCALENDAR with the
@@ -99,7 +150,7 @@ def render_ics_files(plan: Plan, *, alarm_minutes: int | None = None, with_runs:
     for name, limit in (("max_events", max_events), ("max_bytes", max_bytes)):
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ValueError(f"{name} must be a positive int")
-    entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs)
+    entries = _entries(plan, _zone(plan.tz), alarm_minutes, with_runs, revisions, extra)
     whole = _calendar_bytes(plan, entries, with_runs=with_runs)
     if len(entries) <= max_events and len(whole) <= max_bytes:
         return [whole]
@@ -156,6 +207,11 @@ def run_description(run: Run) -> str:
     return "\n".join(lines)
 
 
+def athlete_key(athlete: str) -> str:
+    """The athlete name as UIDs see it: NFC, trimmed, case-folded."""
+    return unicodedata.normalize("NFC", athlete).strip().casefold()
+
+
 def session_uid(athlete: str, session: Session) -> str:
     """UID from who and which day only, never from content.
 
@@ -182,7 +238,8 @@ def _runstrong_version() -> str:
 
 
 def _new_calendar(plan: Plan, *, with_runs: bool = False,
-                  part: tuple[int, int] | None = None) -> Calendar:
+                  part: tuple[int, int] | None = None,
+                  refresh: timedelta | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", f"-//runstrong//runstrong {_runstrong_version()}//EN")
@@ -197,6 +254,9 @@ def _new_calendar(plan: Plan, *, with_runs: bool = False,
         name += f" (part {part[0]} of {part[1]})"
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", plan.tz)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
     return calendar
 
 
@@ -210,25 +270,54 @@ class _Entry:
     event: Event
 
 
-def _entries(plan: Plan, tz: ZoneInfo, alarm_minutes: int | None,
-             with_runs: bool) -> list[_Entry]:
-    dtstamp = _dtstamp(plan)
-    entries = [
-        _Entry(key=(session.date, 1, session.start, 1), week=_monday(session.date),
-               day=session.date,
-               event=_event(plan.athlete, week, session, tz, dtstamp, alarm_minutes))
-        for week, session in _sessions_in_order(plan)
-    ]
+def _entries(plan: Plan, tz: ZoneInfo, alarm_minutes: int | None, with_runs: bool,
+             revisions: Revisions | None = None,
+             extra: Sequence[ExtraEvent] = ()) -> list[_Entry]:
+    revisions = revisions or {}
+    fixed = Revision(0, _dtstamp(plan))
+
+    def revision(uid: str) -> tuple[Revision, bool]:
+        found = revisions.get(uid)
+        return (found, found.last_modified) if found is not None else (fixed, False)
+
+    entries = []
+    for week, session in _sessions_in_order(plan):
+        uid = session_uid(plan.athlete, session)
+        entries.append(_Entry(
+            key=(session.date, 1, session.start, 1), week=_monday(session.date),
+            day=session.date,
+            event=_event(plan.athlete, week, session, tz, *revision(uid), alarm_minutes,
+                         plan.profile.equipment)))
     if with_runs:
         for index, run in _indexed_runs(plan):
+            uid = run_uid(plan.athlete, run, index)
             entries.append(_Entry(
                 key=(run.date, 0 if run.time is None else 1, run.time or time(0), 0, index),
                 week=_monday(run.date), day=run.date,
-                event=_run_event(plan.athlete, run, index, tz, dtstamp),
+                event=_run_event(plan.athlete, run, index, tz, *revision(uid)),
             ))
+    taken = {str(entry.event["UID"]) for entry in entries}
+    for added in extra:
+        uid = str(added.event.get("UID", ""))
+        if uid in taken:
+            raise ValueError(f"event {uid} is both in the plan and added to it")
+        taken.add(uid)
+        start = added.event.get("DTSTART")
+        clock = start.dt.time() if start is not None and isinstance(start.dt, datetime) \
+            else time(0)
+        entries.append(_Entry(key=(added.day, 2, clock, 2, uid), week=_monday(added.day),
+                              day=added.day, event=added.event))
     # Sessions alone keep the order of _sessions_in_order (their keys tie on nothing).
     entries.sort(key=lambda entry: entry.key)
     return entries
+
+
+def _add_revision(event: Event, revision: Revision, revised: bool) -> None:
+    """DTSTAMP (and LAST-MODIFIED when the event has a history) in UTC, whole seconds."""
+    stamp = revision.stamp.astimezone(timezone.utc).replace(microsecond=0)
+    event.add("dtstamp", stamp)
+    if revised:
+        event.add("last-modified", stamp)
 
 
 def _monday(day: date) -> date:
@@ -251,8 +340,9 @@ def _indexed_runs(plan: Plan) -> list[tuple[int, Run]]:
 
 
 def _calendar_bytes(plan: Plan, entries: list[_Entry], *, with_runs: bool,
-                    part: tuple[int, int] | None = None) -> bytes:
-    calendar = _new_calendar(plan, with_runs=with_runs, part=part)
+                    part: tuple[int, int] | None = None,
+                    refresh: timedelta | None = None) -> bytes:
+    calendar = _new_calendar(plan, with_runs=with_runs, part=part, refresh=refresh)
     for entry in entries:
         calendar.add_component(entry.event)
     _add_timezones(calendar, [entry.day for entry in entries])
@@ -337,22 +427,26 @@ def _dtstamp(plan: Plan) -> datetime:
 
 
 def _add_timezones(calendar: Calendar, days: list[date]) -> None:
-    """Add a VTIMEZONE for each TZID the events use.
+    """Add a whole-zone VTIMEZONE (planner.vtimezone) for each TZID the events use.
 
-    The range is cut to the plan's years (from 1 January of the first year to
-    1 January two years after the last), which keeps the VTIMEZONE to a few
-    lines instead of 1970..2038 RDATE lists; it is derived from the plan, so still
-    deterministic. For UTC zones icalendar writes `...Z` times and adds nothing:
-    RFC 5545 "form #2" UTC times need no VTIMEZONE, every importer (Google, Outlook,
-    Apple) reads them, whereas a custom "TZID=UTC" VTIMEZONE is not an IANA reference
-    for all of them. The wall time is unchanged, so nothing is converted.
+    It is right for every date from 1970 on, with open-ended rules, not only the plan's
+    years: a CalDAV server (vobject) keeps the first VTIMEZONE it sees for a TZID, so
+    one cut to this plan's years would misplace the runner's other years. It depends on
+    the zone only, so output stays deterministic. For UTC zones icalendar writes `...Z`
+    times and adds nothing: RFC 5545 "form #2" UTC times need no VTIMEZONE, every
+    importer (Google, Outlook, Apple) reads them, whereas a custom "TZID=UTC" VTIMEZONE
+    is not an IANA reference for all of them. The wall time is unchanged, so nothing is
+    converted.
     """
     if not days:
         return
-    calendar.add_missing_timezones(
-        first_date=date(min(days).year, 1, 1),
-        last_date=date(max(days).year + 2, 1, 1),
-    )
+    zones = []
+    for tzid in sorted(calendar.get_missing_tzids()):
+        try:
+            zones.append(vtimezone(tzid))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue  # not a zoneinfo key (an old event's own zone): nothing to add
+    calendar.subcomponents[0:0] = zones
 
 
 # --- events ------------------------------------------------------------------------
@@ -363,35 +457,38 @@ def _event(
     week: WeekPlan,
     session: Session,
     tz: ZoneInfo,
-    dtstamp: datetime,
+    revision: Revision,
+    revised: bool,
     alarm_minutes: int | None,
+    equipment: frozenset[str] = frozenset(),
 ) -> Event:
     start, end = _start_end(session, tz)
     summary = session_summary(session, deload=week.deload)
     event = Event()
     event.add("uid", session_uid(athlete, session))
-    event.add("dtstamp", dtstamp)
+    _add_revision(event, revision, revised)
     event.add("dtstart", start)
     event.add("dtend", end)
-    # SEQUENCE stays 0: the UID alone identifies the day and the content is rebuilt
-    # from the plan each time, so there is no revision history to count.
-    event.add("sequence", 0)
+    # SEQUENCE is 0 unless planner.feed knows the event's history (a changed event
+    # counts up, so clients that honour SEQUENCE replace their copy).
+    event.add("sequence", revision.sequence)
     event.add("summary", summary)
-    event.add("description", session_description(session))
+    event.add("description", session_description(session, equipment=equipment))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("categories", list(CATEGORIES))
+    event.add(ATHLETE_PROPERTY, athlete)
     if alarm_minutes is not None:
         event.add_component(_alarm(summary, alarm_minutes))
     return event
 
 
-def _run_event(athlete: str, run: Run, index: int, tz: ZoneInfo,
-               dtstamp: datetime) -> Event:
+def _run_event(athlete: str, run: Run, index: int, tz: ZoneInfo, revision: Revision,
+               revised: bool) -> Event:
     """A run as a calendar event: timed when its start is known, else all-day."""
     event = Event()
     event.add("uid", run_uid(athlete, run, index))
-    event.add("dtstamp", dtstamp)
+    _add_revision(event, revision, revised)
     if run.time is None:
         # All-day: DTSTART;VALUE=DATE and an exclusive DTEND, the next day (RFC 5545).
         event.add("dtstart", run.date)
@@ -402,13 +499,14 @@ def _run_event(athlete: str, run: Run, index: int, tz: ZoneInfo,
             minutes=run.minutes or RUN_DEFAULT_MINUTES)
         event.add("dtstart", start)
         event.add("dtend", elapsed.astimezone(tz))
-    event.add("sequence", 0)
+    event.add("sequence", revision.sequence)
     event.add("summary", run_summary(run))
     event.add("description", run_description(run))
     event.add("status", "CONFIRMED")
     # TRANSPARENT: a run on the calendar does not make the runner "busy" for others.
     event.add("transp", "TRANSPARENT")
     event.add("categories", list(RUN_CATEGORIES))
+    event.add(ATHLETE_PROPERTY, athlete)
     return event
 
 

@@ -52,6 +52,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "plyometric": ex.plyometric,
         "minutes": item.minutes,
         "cue": ex.cue,
+        "best_for": ex.best_for,
         "why": item.why,
         "done": None,  # for the athlete or coach: true, false (skipped) or "too hard"
     }

@@ -10,11 +10,11 @@ instants, which it can only do by reading our VTIMEZONE.
 
 Why a subprocess and not Radicale's WSGI app in this process: Radicale parses with
 vobject, and vobject keeps one process-wide TZID -> tzinfo map where the first VTIMEZONE
-seen for a TZID wins. Our VTIMEZONEs only cover the plan's years (see planner.render_ics),
-so after an in-process server had read a 2027 plan, vobject in the same process read a
-2025 America/New_York time one hour off (a test of test_render_ics failed that way), and
-the reverse order would break this test. A long-running Radicale that is sent plans from
-different years can meet the same thing; here each test gets a fresh server.
+seen for a TZID wins. Our VTIMEZONEs used to cover only the plan's years, so a
+long-running Radicale sent plans of different years placed one of them an hour off.
+They are whole-zone now (planner.vtimezone) and
+`test_plans_of_different_years_in_one_server` pins that; a server of its own per test
+still keeps the tests independent of each other.
 """
 
 from __future__ import annotations
@@ -80,14 +80,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_radicale(folder: Path, log: Path) -> tuple[subprocess.Popen[bytes], int] | None:
-    """`python -m radicale` on a free port; None if the port was taken meanwhile."""
-    port = _free_port()
+def _start_radicale(folder: Path, log: Path, *, htpasswd: Path | None = None,
+                    port: int | None = None) -> tuple[subprocess.Popen[bytes], int] | None:
+    """`python -m radicale` on a free port (or `port`); None if the port was taken meanwhile.
+
+    With `htpasswd` (lines "user:password") it asks for HTTP Basic authentication and
+    each user may only use their own collections (/user/...)."""
+    port = port or _free_port()
+    auth = (["--auth-type", "htpasswd", "--auth-htpasswd-filename", str(htpasswd),
+             "--auth-htpasswd-encryption", "plain", "--auth-delay", "0.05",
+             "--rights-type", "owner_only"]
+            if htpasswd else ["--auth-type", "none", "--rights-type", "authenticated"])
     command = [
         sys.executable, "-m", "radicale", "--config", "",  # no system or user config
         "--server-hosts", f"127.0.0.1:{port}",
         "--storage-filesystem-folder", str(folder),
-        "--auth-type", "none", "--rights-type", "authenticated",
+        *auth,
         "--logging-level", "error",
     ]
     with log.open("ab") as sink:
@@ -270,12 +278,6 @@ def test_server_rejects_a_broken_event(radicale_server: Server) -> None:
     assert status >= 400
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "planner.render_ics cuts each VTIMEZONE to the plan's years, and Radicale's vobject "
-    "keeps the first VTIMEZONE it sees per TZID for the whole process: a plan of another "
-    "year, PUT later, is placed one hour off in the server's time-range queries. "
-    "Open-ended VTIMEZONE rules (as Google writes them) would fix it; that changes the "
-    "bytes of every plan, so it is left to a decision."))
 def test_plans_of_different_years_in_one_server(radicale_server: Server) -> None:
     server = radicale_server
     assert server.request("MKCOL", "/runner/")[0] == 201
@@ -287,7 +289,12 @@ def test_plans_of_different_years_in_one_server(radicale_server: Server) -> None
             status, _ = server.request("PUT", path_of(uid), body,
                                        {"Content-Type": "text/calendar"})
             assert status == 201
-    # Bob's Thursday session: 3 July 2025, 18:00 in New York (EDT) = 22:00 UTC.
+    # Bob's Thursday session: 3 July 2025, 18:00 in New York (EDT) = 22:00 UTC, read by a
+    # server whose vobject first met the VTIMEZONE of Anna's 2027 plan.
     found = hrefs_between(server, datetime(2025, 7, 3, 21, 50, tzinfo=timezone.utc),
                           datetime(2025, 7, 3, 22, 10, tzinfo=timezone.utc))
+    assert len(found) == 1
+    # And Anna's Thursday session: 1 July 2027, 18:00 EDT = 22:00 UTC.
+    found = hrefs_between(server, datetime(2027, 7, 1, 21, 50, tzinfo=timezone.utc),
+                          datetime(2027, 7, 1, 22, 10, tzinfo=timezone.utc))
     assert len(found) == 1

@@ -166,8 +166,8 @@ def test_run_uids_are_stable_and_distinct() -> None:
 
 
 def test_three_parsers_read_run_events() -> None:
-    # A zone no other vobject test uses: vobject keeps the first VTIMEZONE it sees per
-    # TZID for the whole process (see test_caldav), and ours cover the plan's years only.
+    # vobject keeps the first VTIMEZONE it sees per TZID for the whole process (see
+    # test_caldav); ours are whole-zone, so which test came first does not matter.
     raw = render_ics(plan_with_runs("America/Chicago"), with_runs=True)
     text = raw.decode()
     vevents = vobject.readOne(text).vevent_list

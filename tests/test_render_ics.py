@@ -306,19 +306,21 @@ def test_vtimezone_matches_dtstart_tzid(tz: str, monday: date) -> None:
         assert event["DTSTART"].dt.tzinfo is not None  # never floating
 
 
-def test_vtimezone_covers_every_session() -> None:
-    # The VTIMEZONE range is cut to the plan's years; a plan over New Year still fits.
+def test_vtimezone_is_the_whole_zone() -> None:
+    # Not cut to the plan's years (planner.vtimezone): from 1970, open-ended current rules.
     plan = make_plan("Europe/Berlin", date(2025, 12, 22))
-    week2 = plan.weeks[1]
-    friday = dataclasses.replace(week2.sessions[0], date=date(2026, 1, 2))
-    plan = dataclasses.replace(
-        plan, weeks=(plan.weeks[0], dataclasses.replace(week2, sessions=(friday,)))
-    )
     cal = icalendar.Calendar.from_ical(render_ics(plan))
-    comment = str(cal.walk("VTIMEZONE")[0]["COMMENT"])
-    assert "2025-01-01" in comment
-    assert "2028-01-01" in comment
+    (vtz,) = cal.walk("VTIMEZONE")
+    assert "COMMENT" not in vtz
+    assert min(sub["DTSTART"].dt for sub in vtz.subcomponents) == datetime(1970, 1, 1)
+    open_ended = [str(sub["RRULE"].to_ical(), "ascii") for sub in vtz.subcomponents
+                  if "RRULE" in sub and "UNTIL" not in sub["RRULE"]]
+    assert sorted(open_ended) == ["FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+                                  "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"]
     assert cal.get_missing_tzids() == set()
+    # The same zone, the same VTIMEZONE, whatever the plan's years.
+    other = render_ics(make_plan("Europe/Berlin", date(2031, 6, 2)))
+    assert icalendar.Calendar.from_ical(other).walk("VTIMEZONE")[0].to_ical() == vtz.to_ical()
 
 
 def test_calendar_header() -> None:
@@ -345,6 +347,9 @@ def test_event_properties() -> None:
         assert str(event["STATUS"]) == "CONFIRMED"
         assert str(event["TRANSP"]) == "OPAQUE"
         assert [str(c) for c in event["CATEGORIES"].cats] == ["Strength", "runstrong"]
+        # Whose plan it is: a shared (coach's) calendar can hold several athletes.
+        assert str(event["X-RUNSTRONG-ATHLETE"]) == ATHLETE
+        assert "LAST-MODIFIED" not in event  # no history without planner.feed
 
 
 def test_events_in_date_order_with_summaries() -> None:
@@ -595,7 +600,7 @@ def test_renderer_does_not_import_the_solver() -> None:
     code = (
         "import sys, planner.render_ics; "
         "ok = {'planner', 'planner.domain', 'planner.errors', 'planner.render_ics', "
-        "'planner.wording'}; "
+        "'planner.wording', 'planner.vtimezone'}; "
         "bad = [m for m in sys.modules if m.startswith(('ortools', 'constraints')) "
         "or (m.startswith('planner') and m not in ok)]; "
         "assert not bad, bad"

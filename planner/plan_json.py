@@ -1,0 +1,177 @@
+"""A `Plan` back from its JSON (planner.render_json), for the calendar writers.
+
+`plan_from_json(load_plan_json(path))` rebuilds everything the calendar shows: sessions
+(day, start, length, intensity, why, warm-up, exercises with dose, rest, labels, cue),
+deload weeks and runs. Catalog facts the JSON does not carry (muscles the calendar does
+not print, ladders, how-to) get neutral values, so the result is for rendering, not for
+planning. A run's `source_label` ("Written as: intervals" in a run event's notes) is not
+in the JSON either, so run events rebuilt from JSON lack that one line.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from planner.domain import (
+    LEGACY_LOAD_LABELS,
+    LOAD_LABELS,
+    RANGE_LABELS,
+    RUN_TYPES,
+    TEMPO_LABELS,
+    WEEKDAYS,
+    Dose,
+    Exercise,
+    Plan,
+    PlannedExercise,
+    Profile,
+    Run,
+    Session,
+    WeekPlan,
+)
+from planner.errors import InputError
+
+
+def plan_from_json(data: dict[str, Any], *, file: str | None = None) -> Plan:
+    """The plan a `load_plan_json` dict describes; InputError naming the key otherwise."""
+    reader = _Reader(file)
+    tz = reader.text(data, "tz", "the plan", default="UTC")
+    profile_data = data.get("profile") if isinstance(data.get("profile"), dict) else {}
+    profile = Profile(
+        athlete=reader.text(data, "athlete", "the plan"),
+        level=reader.text(data, "level", "the plan"),
+        tz=tz,
+        start_time=reader.clock(profile_data, "time", "profile", default=time(18, 0)),
+        minutes=reader.integer(profile_data, "minutes", "profile", default=45),
+        equipment=frozenset(str(item) for item in profile_data.get("equipment") or ()),
+        prefer_days=reader.days(profile_data, "prefer_days"),
+        avoid_days=reader.days(profile_data, "avoid_days"),
+    )
+    weeks = tuple(reader.week(week, f"weeks[{number}]")
+                  for number, week in enumerate(data["weeks"], start=1))
+    return Plan(athlete=profile.athlete, level=profile.level,
+                status=reader.text(data, "status", "the plan", default="optimal"), tz=tz,
+                weeks=weeks, profile=profile,
+                beginner_promoted=bool(profile_data.get("beginner_promoted", False)))
+
+
+class _Reader:
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+
+    def error(self, message: str, field: str) -> InputError:
+        return InputError(message, file=self.file, field=field)
+
+    def value(self, obj: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...],
+              default: Any) -> Any:
+        if key not in obj or obj[key] is None:
+            if default is _REQUIRED:
+                raise self.error(f"missing key '{key}' in {where}", key)
+            return default
+        value = obj[key]
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            raise self.error(f"'{key}' in {where} has the wrong type ({type(value).__name__})",
+                             key)
+        return value
+
+    def text(self, obj: dict[str, Any], key: str, where: str, default: Any = None) -> str:
+        return self.value(obj, key, where, str, _REQUIRED if default is None else default)
+
+    def integer(self, obj: dict[str, Any], key: str, where: str, default: Any = None) -> int:
+        return self.value(obj, key, where, int, _REQUIRED if default is None else default)
+
+    def clock(self, obj: dict[str, Any], key: str, where: str, default: Any = None) -> time:
+        text = self.value(obj, key, where, str, _REQUIRED if default is None else None)
+        if text is None:
+            return default
+        try:
+            hours, minutes = (int(part) for part in text.split(":"))
+            return time(hours, minutes)
+        except ValueError:
+            raise self.error(f"'{text}' in {where} is not a time (HH:MM)", key) from None
+
+    def date(self, obj: dict[str, Any], key: str, where: str) -> date:
+        text = self.text(obj, key, where)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise self.error(f"'{text}' in {where} is not a date (YYYY-MM-DD)", key) from None
+
+    def days(self, obj: dict[str, Any], key: str) -> frozenset[int]:
+        names = obj.get(key) or ()
+        return frozenset(WEEKDAYS.index(name) for name in names if name in WEEKDAYS)
+
+    def label(self, obj: dict[str, Any], key: str, where: str, labels: tuple[str, ...]) -> int:
+        text = self.text(obj, key, where)
+        if text not in labels:
+            raise self.error(f"'{text}' in {where} is not one of: {', '.join(labels)}", key)
+        return labels.index(text)
+
+    def week(self, data: dict[str, Any], where: str) -> WeekPlan:
+        runs = tuple(self.run(run, f"{where}.runs[{number}]")
+                     for number, run in enumerate(data.get("runs") or (), start=1))
+        sessions = tuple(self.session(session, f"{where}.sessions[{number}]")
+                         for number, session in enumerate(data["sessions"], start=1))
+        return WeekPlan(start=self.date(data, "start", where), runs=runs, sessions=sessions,
+                        deload=bool(data.get("deload", False)),
+                        taper=bool(data.get("taper", False)),
+                        target_sessions=self.integer(data, "target_sessions", where, default=0),
+                        notes=tuple(str(note) for note in data.get("notes") or ()))
+
+    def run(self, data: dict[str, Any], where: str) -> Run:
+        if not isinstance(data, dict):
+            raise self.error(f"{where} is not an object", where)
+        kind = self.text(data, "run", where)
+        if kind not in RUN_TYPES:
+            raise self.error(f"'{kind}' in {where} is not one of: {', '.join(RUN_TYPES)}", "run")
+        start = self.clock(data, "time", where, default=time(0)) if data.get("time") else None
+        return Run(date=self.date(data, "date", where), kind=kind,
+                   minutes=self.value(data, "minutes", where, int, None), time=start,
+                   title=self.text(data, "title", where, default=""))
+
+    def session(self, data: dict[str, Any], where: str) -> Session:
+        exercises = tuple(self.exercise(item, f"{where}.exercises[{number}]")
+                          for number, item in enumerate(data["exercises"], start=1))
+        return Session(
+            date=self.date(data, "date", where),
+            start=self.clock(data, "start", where),
+            minutes=self.integer(data, "minutes", where),
+            intensity=self.text(data, "intensity", where),
+            exercises=exercises,
+            why=self.text(data, "why", where, default=""),
+            warmup_minutes=self.integer(data, "warmup_minutes", where, default=10),
+        )
+
+    def exercise(self, data: dict[str, Any], where: str) -> PlannedExercise:
+        variation = self.text(data, "variation", where)
+        name = self.text(data, "name", where)
+        dose = Dose(variation=variation, sets=self.integer(data, "sets", where),
+                    reps=self.integer(data, "reps", where),
+                    load=LEGACY_LOAD_LABELS.get(str(data.get("load")))
+                    or self.label(data, "load", where, LOAD_LABELS),
+                    tempo=self.label(data, "tempo", where, TEMPO_LABELS),
+                    range=self.label(data, "range", where, RANGE_LABELS))
+        primary = tuple(str(m) for m in data.get("primary") or ())
+        exercise = Exercise(
+            id=variation, family=self.text(data, "family", where, default=name),
+            family_no=self.integer(data, "family_no", where, default=0), name=name,
+            level=self.text(data, "level", where, default=""),
+            patterns=tuple(str(p) for p in data.get("patterns") or ()),
+            primary=primary,
+            secondary=tuple(str(m) for m in data.get("muscles") or () if m not in primary),
+            equipment=(), loaded=dose.load > 0,
+            plyometric=bool(data.get("plyometric", False)), sessions=(), role="",
+            sets_min=dose.sets, sets_max=dose.sets, reps_min=dose.reps, reps_max=dose.reps,
+            reps_unit=self.text(data, "reps_unit", where, default="reps"),
+            rest_min_s=0, rest_max_s=0, easier="", harder="",
+            cue=self.text(data, "cue", where, default=""), how_to=(), mistakes="", tip="",
+            best_for=self.text(data, "best_for", where, default=""))
+        return PlannedExercise(
+            exercise=exercise, dose=dose, rest_s=self.integer(data, "rest_s", where),
+            minutes=self.integer(data, "minutes", where, default=0),
+            why=self.text(data, "why", where, default=""),
+            equipment_used=tuple(str(e) for e in data.get("equipment") or ()),
+            weight_kg=self.value(data, "weight_kg", where, (int, float), None))
+
+
+_REQUIRED = object()
