@@ -65,7 +65,8 @@ def week_table(week: WeekPlan, *, show_labels: bool = False) -> list[str]:
     """The week as a table. `show_labels` adds each run's own words (a calendar event's
     summary) after its type, and widens the Run column to fit them. A day with more runs
     than fit the column (a double day) wraps onto the next lines; nothing is cut off."""
-    title = f"Week of {week.start.isoformat()}" + ("  (deload week)" if week.deload else "")
+    marker = "  (taper week)" if week.taper else "  (deload week)" if week.deload else ""
+    title = f"Week of {week.start.isoformat()}{marker}"
     parts = [_run_parts(week, d, show_labels) for d in range(7)]
     if show_labels:
         width = max(RUN_WIDTH, *(len(" + ".join(p)) for p in parts))

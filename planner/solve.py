@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from ortools.sat.python import cp_model
 
 from constraints import HARD_RULES
-from planner.domain import Dose, Penalty, PlannedExercise, Run, Session
+from planner.domain import KEY_RUNS, Dose, Penalty, PlannedExercise, Run, Session
 from planner.explain import exercise_why, session_why
 from planner.instance import Carry, FamilyKey, WeekInstance
 from planner.model import WeekModel, build_week_model
@@ -123,10 +123,17 @@ def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[s
 
 
 def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: int) -> time:
-    """At the runner's strength time, or straight after that day's run when they would overlap."""
+    """At the runner's strength time, or straight after that day's run when they would overlap.
+    On a key-run day strength never comes first: "Avoid heavy leg work right before speed
+    training, hill repeats, racing, or long runs", so it starts when the key run is over."""
     start = datetime_on(day, preferred)
+    timed = sorted((r for r in runs if r.date == day and r.time), key=lambda r: r.time)
+    key_ends = [datetime_on(day, r.time) + timedelta(minutes=r.minutes or DEFAULT_RUN_MINUTES)
+                for r in timed if r.kind in KEY_RUNS]
+    if key_ends and start < max(key_ends):
+        start = max(key_ends)
     end = start + timedelta(minutes=minutes)
-    for run in sorted((r for r in runs if r.date == day and r.time), key=lambda r: r.time):
+    for run in timed:
         run_start = datetime_on(day, run.time)
         run_end = run_start + timedelta(minutes=run.minutes or DEFAULT_RUN_MINUTES)
         if run_start < end and start < run_end:

@@ -381,3 +381,18 @@ def test_json_names_the_runners_own_weights(catalog: Catalog) -> None:
     assert loaded and all(item["weight_kg"] in (4.0, 6.0, 8.0, 10.0, 12.5) for item in loaded)
     assert json.loads(json.dumps(plan))["profile"]["weights"] == {
         "dumbbell": [4.0, 6.0, 8.0, 10.0, 12.5]}
+
+
+def test_strength_never_comes_right_before_a_key_run() -> None:
+    """"Avoid heavy leg work right before speed training, hill repeats, racing, or long
+    runs": on a key-run day the session starts when the run is over, even when the runner's
+    usual strength time would fit before it."""
+    from planner.solve import session_start
+
+    day = date(2027, 4, 8)
+    tempo = Run(day, "tempo", 35, time(18, 30))
+    assert session_start((tempo,), day, time(18, 0), 18) == time(19, 5)
+    easy = Run(day, "easy", 35, time(18, 30))
+    assert session_start((easy,), day, time(18, 0), 18) == time(18, 0)
+    morning = Run(day, "speed", 60, time(7, 0))
+    assert session_start((morning,), day, time(18, 0), 40) == time(18, 0)
