@@ -71,6 +71,17 @@ def main() -> None:
     """
 
 
+class OutputPath(click.Path):
+    """A file to write: ``-`` is standard output; an empty name is refused (click would
+    otherwise read it as ".")."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the file name is empty", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @main.command()
 @click.argument("runs", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--level", default="intermediate", show_default=True,
@@ -106,10 +117,13 @@ def main() -> None:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last plan's JSON, so this one progresses from where it ended (H9).")
 @click.option("--athlete", default="runner", show_default=True, help="Name shown in the calendar.")
-@click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("plan.ics"), show_default=True, help="Calendar file to write.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write the plan as JSON (for coaches, tools and --previous).")
+@click.option("--ics", "ics_path", type=OutputPath(dir_okay=False, path_type=Path),
+              default=Path("plan.ics"), show_default=True,
+              help="Calendar file to write; - writes it to standard output (the table then "
+                   "goes to stderr).")
+@click.option("--json", "json_path", type=OutputPath(dir_okay=False, path_type=Path),
+              default=None, help="Also write the plan as JSON (for coaches, tools and --previous); "
+                                 "- for standard output.")
 @click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
               help="Add a reminder MIN minutes before each session (Google's import drops it).")
 @click.option("--with-runs", is_flag=True,
@@ -150,7 +164,6 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     plan-2.ics, …): Google Calendar rejects larger imports.
     """
     from planner import render_ics
-    from planner.atomic import write_atomic
     from planner.block import plan_block
     from planner.catalog import load_catalog
     from planner.domain import Profile
@@ -169,11 +182,16 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         parse_level,
         parse_timezone,
     )
+    from planner.outputs import Output, check_outputs, is_stdout, write_outputs
     from planner.previous import carry_from_plan
     from planner.render_ics import render_ics_files
     from planner.render_json import render_json
     from planner.report import plan_report
 
+    to_stdout = is_stdout(ics_path) or is_stdout(json_path)
+    inputs = (runs, previous, catalog_path)
+    check_outputs([(ics_path, "--ics"), *([(json_path, "--json")] if json_path else [])],
+                  inputs)
     from_calendar = is_calendar_file(runs)
     if not from_calendar:
         for given, option in ((date_range, "--range"), (keyword_maps, "--map")):
@@ -215,27 +233,31 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     for monday, diagnosis in result.impossible:
         click.echo(f"warning: week of {monday.isoformat()} holds no session "
                    f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
-    # Everything is rendered before anything is written: a failure leaves no half plan.
+    # Everything is rendered before anything is written, and everything is written
+    # together or not at all (planner.outputs).
+    whole = is_stdout(ics_path)  # one calendar on standard output, never split
     parts = render_ics_files(result.plan, alarm_minutes=alarm, with_runs=with_runs,
-                             max_events=render_ics.MAX_EVENTS_PER_FILE,
-                             max_bytes=render_ics.MAX_BYTES_PER_FILE)
-    json_bytes = render_json(result.plan) if json_path else None
+                             max_events=(2**62 if whole else render_ics.MAX_EVENTS_PER_FILE),
+                             max_bytes=(2**62 if whole else render_ics.MAX_BYTES_PER_FILE))
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
-    for path, data in zip(ics_paths, parts, strict=True):
-        write_atomic(path, data)
-    if json_path and json_bytes is not None:
-        write_atomic(json_path, json_bytes)
+    outputs = [Output(path, data, "--ics") for path, data in zip(ics_paths, parts, strict=True)]
+    if json_path:
+        outputs.append(Output(json_path, render_json(result.plan), "--json"))
+    write_outputs(outputs, inputs)
+    # With an output on standard output, everything else goes to stderr.
     if not quiet:
-        click.echo(plan_report(result.plan, show_labels=from_calendar))
+        click.echo(plan_report(result.plan, show_labels=from_calendar), err=to_stdout)
     if len(parts) > 1:
         click.echo(f"The calendar is split into {len(parts)} files (Google Calendar rejects "
-                   "imports over about 1 MB or 1,000 events): import each of them.")
-    stale = _part_path(ics_path, len(parts) + 1)
-    if stale.exists():
+                   "imports over about 1 MB or 1,000 events): import each of them.",
+                   err=to_stdout)
+    stale = None if whole else _part_path(ics_path, len(parts) + 1)
+    if stale is not None and stale.exists():
         click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
                    err=True)
-    written = ", ".join(str(p) for p in (*ics_paths, json_path) if p)
-    click.echo(f"Wrote {written}.")
+    written = ", ".join("standard output" if is_stdout(p) else str(p)
+                        for p in (*ics_paths, json_path) if p)
+    click.echo(f"Wrote {written}.", err=to_stdout)
 
 
 def _part_path(ics_path: Path, number: int) -> Path:
