@@ -47,10 +47,13 @@ def friendly_errors(func: F) -> F:
 def _date(value: str | None, field: str) -> date | None:
     if value is None:
         return None
+    from planner.inputs import check_date_bounds
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field=field) from None
+    return check_date_bounds(day, field=field)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -282,10 +285,12 @@ def _no_plan_message(impossible) -> str:
               default=Path("plans"), show_default=True, help="Folder for the calendars.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Athletes planned in parallel (default: the machine's cores).")
+@click.option("--start", default=None, metavar="YYYY-MM-DD",
+              help="The Monday of week 1, when the runs file has a 'day' column.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Use another exercise catalog CSV.")
 @friendly_errors
-def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
+def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str | None,
           catalog_path: Path | None) -> None:
     """Plan a training block for every athlete of a ROSTER from one RUNS file.
 
@@ -294,37 +299,94 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
     runs CSV of `runstrong plan` with an extra `athlete` column.
 
     Writes OUT/<athlete>.ics, OUT/<athlete>.json and OUT/summary.csv. An athlete with bad
-    rows or an impossible block is reported in summary.csv and on stderr; the others are
-    still planned, and the exit code is 4.
+    rows, an impossible block or any other failure is a row of summary.csv and a line on
+    stderr; the others are still planned, and the exit code is 4. OUT is replaced as a
+    whole when the batch ends, so it never mixes plans of two runs; files in OUT that
+    runstrong did not write are kept. Interrupted (Ctrl-C), the athletes planned so far
+    are written with a summary.csv marked incomplete (into OUT.incomplete when OUT already
+    holds plans, which are then left as they were).
 
     \b
     Example:
       runstrong batch examples/coach/roster.csv examples/coach/runs.csv --out plans/
     """
-    from planner.atomic import write_atomic
-    from planner.batch import load_roster, run_batch, safe_file_stem, summary_csv
+    from planner.batch import (
+        SUMMARY_COLUMNS,
+        load_roster,
+        name_warnings,
+        run_batch,
+        safe_file_stem,
+        split_runs_by_athlete,
+        summary_csv,
+    )
+    from planner.outputs import FolderGeneration, OutputError, check_outputs
 
+    inputs = (roster, runs, catalog_path)
+    check_outputs([(out_dir / "summary.csv", "summary.csv")], inputs)
+    monday = _date(start, "--start")
     entries = load_roster(roster)
+    taken: set[str] = set()
+    stems = [safe_file_stem(entry.name, taken) for entry in entries]
+    names = ["summary.csv", *(f"{stem}{suffix}" for stem in stems for suffix in (".ics", ".json"))]
+    check_outputs([(out_dir / name, name) for name in names], inputs)
+    split = split_runs_by_athlete(runs)
+    for warning in name_warnings(entries, split):
+        click.echo(f"warning: {warning}", err=True)
+    generation = FolderGeneration(out_dir, inputs)
     workers = jobs or max(1, min(os.cpu_count() or 1, len(entries)))
-    outcomes = run_batch(entries, runs, jobs=workers,
-                         catalog_path=str(catalog_path) if catalog_path else None)
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
-    rows, failed, taken = [], 0, set()
-    with click.progressbar(outcomes, length=len(entries), label="Planning athletes",
-                           file=sys.stderr if show_bar else _Null()) as bar:
-        for outcome in bar:
-            stem = safe_file_stem(outcome.name, taken)
-            if outcome.failed:
-                failed += 1
-                click.echo(f"error: {outcome.name}: {outcome.errors[0]}", err=True)
-            else:
-                write_atomic(out_dir / f"{stem}.ics", outcome.ics or b"")
-                write_atomic(out_dir / f"{stem}.json", outcome.json or b"")
-                outcome.summary["file"] = f"{stem}.ics"
-            rows.append(outcome.summary)
-    write_atomic(out_dir / "summary.csv", summary_csv(rows))
-    click.echo(f"Planned {len(entries) - failed} of {len(entries)} athletes into {out_dir}/ "
-               f"(summary.csv).")
+    rows: list[dict[str, str]] = []
+    failed = 0
+    interrupted = False
+    try:
+        outcomes = run_batch(entries, split, jobs=workers, start=monday,
+                             catalog_path=str(catalog_path) if catalog_path else None)
+        with click.progressbar(outcomes, length=len(entries), label="Planning athletes",
+                               file=sys.stderr if show_bar else _Null()) as bar:
+            for outcome, stem in zip(bar, stems, strict=False):
+                summary = dict(outcome.summary)
+                if not outcome.failed:
+                    try:
+                        generation.add(f"{stem}.ics", outcome.ics or b"")
+                        generation.add(f"{stem}.json", outcome.json or b"")
+                        summary["file"] = f"{stem}.ics"
+                    except OutputError as err:
+                        summary.update(status="failed: cannot write", warnings=str(err))
+                if summary["status"].startswith("failed"):
+                    failed += 1
+                    click.echo(f"error: {outcome.name}: {summary['warnings']}", err=True)
+                rows.append(summary)
+    except KeyboardInterrupt:
+        interrupted = True
+        for entry in entries[len(rows):]:
+            row = dict.fromkeys(SUMMARY_COLUMNS, "")
+            row.update(athlete=entry.name, status="not planned: interrupted",
+                       warnings="the batch was interrupted (Ctrl-C) before this athlete")
+            rows.append(row)
+    except BaseException:
+        generation.discard()
+        raise
+    try:
+        generation.add("summary.csv", summary_csv(rows))
+        target = None
+        if interrupted and generation.folder.is_dir() and any(generation.folder.iterdir()):
+            target = generation.folder.with_name(generation.folder.name + ".incomplete")
+        written = generation.commit(target)
+    except BaseException:
+        generation.discard()
+        raise
+    if generation.carried:
+        shown = ", ".join(generation.carried[:5])
+        more = f" and {len(generation.carried) - 5} more" if len(generation.carried) > 5 else ""
+        click.echo(f"note: kept {shown}{more} in {written}/: not written by this batch",
+                   err=True)
+    planned = sum(1 for row in rows if row["file"])
+    if interrupted:
+        click.echo(f"Interrupted: planned {planned} of {len(entries)} athletes into {written}/ "
+                   "(summary.csv marks the rest)"
+                   + (f"; {generation.folder}/ is unchanged" if target else "") + ".", err=True)
+        sys.exit(130)
+    click.echo(f"Planned {planned} of {len(entries)} athletes into {written}/ (summary.csv).")
     if failed:
         sys.exit(EXIT_SOME_FAILED)
 

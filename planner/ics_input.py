@@ -36,6 +36,7 @@ event gives no time; its minutes come from the summary when it says so ("Long ru
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,10 +46,26 @@ from pathlib import Path
 
 from planner.domain import RUN_TYPES, Run
 from planner.errors import InputError
-from planner.inputs import MAX_MINUTES, MAX_WEEKS, RunsInput, classify_run, monday_of
+from planner.inputs import (
+    MAX_MINUTES,
+    MAX_WEEKS,
+    RunsInput,
+    check_date_bounds,
+    classify_run,
+    monday_of,
+)
 
 CALENDAR_EXTENSIONS: tuple[str, ...] = (".ics", ".ical", ".icalendar", ".ifb")
 DEFAULT_WEEKS = 16  # how far recurring runs are expanded when nothing else bounds them
+# Recurrence is bounded before anything is expanded (a 1 MB calendar plans or fails in
+# seconds): runs repeat at most daily (finer FREQ, or several BYHOUR/BYMINUTE/BYSECOND
+# values, are read as once a day, with a note); the occurrences inside the range, and
+# the recurrence steps from each series' first date to the range's end (the expansion
+# library walks them all), are capped. A real calendar is far below both caps.
+MAX_OCCURRENCES = 20_000
+MAX_EXPANSION_STEPS = 1_000_000
+_FINER_THAN_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}
 IGNORE = "ignore"  # a --map type that drops matching events
 # When one event names two types, the more demanding one is planned around (it is the
 # one that must not be preceded by heavy legs). Types not listed rank below.
@@ -210,6 +227,8 @@ def parse_range(text: str | None, *, field: str = "--range") -> tuple[date, date
                          "e.g. 2027-03-01..2027-03-28", field=field)
     if last < first:
         raise InputError(f"range {text!r} ends before it starts", field=field)
+    for day in (first, last):
+        check_date_bounds(day, field=field)
     weeks = (monday_of(last) - monday_of(first)).days // 7 + 1
     if weeks > MAX_WEEKS:
         raise InputError(f"range {text!r} spans {weeks} weeks; at most {MAX_WEEKS} fit in "
@@ -295,11 +314,20 @@ def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
     for calendar in calendars:
         _drop_bad_x_wr_timezone(calendar, warnings)
         warnings.extend(_unknown_tzids(calendar, zone))
+        warnings.extend(_drop_backwards_ends(calendar, zone))
+        warnings.extend(_bound_recurrence(calendar))
 
     if range_ is None:
         first, last = _default_range(calendars, source, zone, keyword_map, warnings)
+        weeks = (monday_of(last) - monday_of(first)).days // 7 + 1
+        if weeks > MAX_WEEKS:
+            raise InputError(
+                f"runs span {weeks} weeks ({first.isoformat()} to {last.isoformat()}); at "
+                f"most {MAX_WEEKS} fit in one plan: pick the weeks with --range START..END",
+                file=source)
     else:
         first, last = range_
+    _check_expansion(calendars, source, zone, first, last)
     occurrences = [
         occurrence
         for calendar in calendars
@@ -383,6 +411,132 @@ def _unknown_tzids(calendar, zone: tzinfo) -> list[str]:
             f"{getattr(floating, 'key', floating)} time" for name, summary in unknown.items()]
 
 
+def _drop_backwards_ends(calendar, zone: tzinfo) -> list[str]:
+    """An event whose DTEND is before its DTSTART is read by its DTSTART alone (the
+    expansion library would otherwise swap them and move the run to the earlier day)."""
+    lines = []
+    floating = _floating_zone(calendar, zone)
+    for event in calendar.walk("VEVENT"):
+        try:
+            start, end = event["DTSTART"].dt, event["DTEND"].dt
+            backwards = _comparable(end, floating) < _comparable(start, floating)
+        except Exception:  # no DTEND, or one that is reported when the event is read
+            continue
+        if backwards:
+            del event["DTEND"]
+            lines.append(f"{_quote(_text(event, 'SUMMARY'))} ends before it starts (DTEND "
+                         "before DTSTART): read on the day it starts")
+    return lines
+
+
+def _rrules(event) -> list:
+    """The event's RRULEs; none when unreadable (the expansion then names the event)."""
+    try:
+        value = event.get("RRULE")
+        if value is None:
+            return []
+        rules = list(value) if isinstance(value, list) else [value]
+        return [rule for rule in rules if isinstance(rule, dict)]
+    except Exception:
+        return []
+
+
+def _bound_recurrence(calendar) -> list[str]:
+    """Runs recur at most daily: FREQ=SECONDLY/MINUTELY/HOURLY becomes DAILY, and only
+    the first BYHOUR/BYMINUTE/BYSECOND value is kept. One note per event changed."""
+    lines = []
+    for event in calendar.walk("VEVENT"):
+        changed = []
+        for rule in _rrules(event):
+            try:
+                freq = str((rule.get("FREQ") or [""])[0]).upper()
+            except (AttributeError, TypeError):
+                continue  # unreadable: the expansion reports it with the event's name
+            if freq in _FINER_THAN_DAILY:
+                rule["FREQ"] = ["DAILY"]
+                changed.append(f"FREQ={freq}")
+            for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                values = rule.get(part)
+                if isinstance(values, list) and len(values) > 1:
+                    rule[part] = values[:1]
+                    changed.append(part)
+        if changed:
+            lines.append(f"{_quote(_text(event, 'SUMMARY'))} repeats more than once a day "
+                         f"({', '.join(changed)}): read as once a day")
+    return lines
+
+
+def _check_expansion(calendars: list, source: str, zone: tzinfo, first: date,
+                     last: date) -> None:
+    """Refuse, before expanding, a calendar whose recurrences would take too long or
+    produce too many occurrences (see MAX_OCCURRENCES and MAX_EXPANSION_STEPS)."""
+    occurrences = steps = 0
+    worst: tuple[int, str] = (0, "")
+    days = (last - first).days + 4
+    for calendar in calendars:
+        floating = _floating_zone(calendar, zone)
+        for event in calendar.walk("VEVENT"):
+            count, work = _event_cost(event, floating, first, last, days)
+            occurrences += count
+            steps += work
+            worst = max(worst, (work, _event_field(event)))
+    if occurrences > MAX_OCCURRENCES or steps > MAX_EXPANSION_STEPS:
+        raise InputError(
+            f"too many repeating events to expand between {first.isoformat()} and "
+            f"{last.isoformat()} (about {occurrences:,} occurrences, {steps:,} steps; at most "
+            f"{MAX_OCCURRENCES:,} and {MAX_EXPANSION_STEPS:,}); the largest series is "
+            f"{worst[1]}: pick fewer weeks with --range, or export a shorter period",
+            file=source)
+
+
+def _event_cost(event, floating: tzinfo, first: date, last: date,
+                days: int) -> tuple[int, int]:
+    """(most occurrences inside the range, recurrence steps to reach its end)."""
+    count = work = 1
+    try:
+        rdates = event.get("RDATE")
+        for value in (rdates if isinstance(rdates, list) else [rdates] if rdates else []):
+            extra = len(getattr(value, "dts", ()) or ())
+            count += extra
+            work += extra
+    except Exception:  # unreadable RDATE: reported with the event when it is expanded
+        pass
+    try:
+        start = _comparable(event["DTSTART"].dt, floating).date()
+    except Exception:
+        return count, work
+    for rule in _rrules(event):
+        try:
+            freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+            interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
+            limit = rule.get("COUNT")
+            until = rule.get("UNTIL")
+        except (AttributeError, TypeError, ValueError):
+            continue
+        period = _PERIOD_DAYS.get(freq, 1) * interval
+        spread = 1
+        for part, most in (("BYDAY", 7), ("BYMONTHDAY", 31), ("BYYEARDAY", 366),
+                           ("BYWEEKNO", 53), ("BYMONTH", 12), ("BYSETPOS", 1)):
+            values = rule.get(part)
+            if isinstance(values, list) and values and most > 1:
+                spread *= min(len(values), most) * (5 if part == "BYDAY" and period > 7 else 1)
+        end = last
+        if until:
+            with contextlib.suppress(Exception):
+                end = min(end, _comparable(until[0], floating).date())
+        steps = max(0, (end - start).days) // period + 1
+        steps = min(steps * spread, (int(limit[0]) if limit else steps * spread))
+        work += steps
+        count += min(days, steps, (days // period + 2) * spread)
+    return count, work
+
+
+def _comparable(value: date | datetime, floating: tzinfo) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0), tzinfo=floating)
+    return value if value.tzinfo is not None else value.replace(tzinfo=floating)
+
+
 def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
@@ -406,6 +560,7 @@ def _default_range(calendars: list, source: str, zone: tzinfo, keyword_map: Mapp
                 continue
             if _event_run(event, keyword_map) is None:
                 continue
+            check_date_bounds(day, file=source, field=_event_field(event))
             (series if ("RRULE" in event or "RDATE" in event) else one_off).append(day)
     if one_off:
         return monday_of(min(one_off)), monday_of(max(one_off)) + timedelta(days=6)
@@ -509,6 +664,7 @@ def _occurrence(event, source: str, zone: tzinfo, floating: tzinfo,
                          field=_event_field(event)) from err
     if _is_own_strength(event):
         return _Occurrence(summary, day, None, Classification(None), own_strength=True)
+    check_date_bounds(day, file=source, field=_event_field(event))
 
     own = _own_run(event)
     if own is not None:

@@ -28,6 +28,10 @@ from planner.errors import InputError
 
 MAX_WEEKS = 104  # two years of training is the longest horizon we plan in one go
 MAX_MINUTES = 600  # ten hours: longer than any single run we expect, so likely a typo
+# Dates runstrong plans in: anything outside is a typo (and near year 1 or 9999 the
+# calendar arithmetic of the planner and the .ics writer would overflow).
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2200, 12, 31)
 
 # Columns of the runs CSV, in the order the help text lists them.
 RUN_COLUMNS: tuple[str, ...] = ("date", "day", "run", "minutes", "time", "title", "week", "athlete")
@@ -318,7 +322,10 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
         raise InputError("no runs in file: there is a header but no data rows",
                          file=source, row=first_row)
     _check_single_athlete(records, source)
-    monday = monday_of(start) if start is not None else None
+    try:
+        monday = monday_of(start) if start is not None else None
+    except OverflowError:
+        raise InputError(f"{start} is outside the dates runstrong plans", field="--start") from None
 
     parsed: list[tuple[int, Run]] = []
     mapped: dict[tuple[str, str], list[int]] = {}
@@ -469,10 +476,12 @@ def _row_date(cells: dict[str, str], row: int, source: str,
                          "(the Monday of week 1)", file=source, row=row, field="day")
     week = _parse_week_cell(cells["week"], source, row) if "week" in cells else 1
     try:
-        return monday + timedelta(days=7 * (week - 1) + weekday), "week" in cells
+        day = monday + timedelta(days=7 * (week - 1) + weekday)
     except OverflowError as err:
         raise InputError("this week falls after the year 9999: check --start",
                          file=source, row=row, field="week") from err
+    return check_date_bounds(day, field="week" if "week" in cells else "day", file=source,
+                             row=row), "week" in cells
 
 
 def _row_run(cells: dict[str, str], row: int, source: str, run_date: date) -> Run:
@@ -495,12 +504,26 @@ def _row_run(cells: dict[str, str], row: int, source: str, run_date: date) -> Ru
     )
 
 
+def check_date_bounds(day: date, *, field: str | None = None, file: str | None = None,
+                      row: int | None = None) -> date:
+    """`day` when it lies in DATE_MIN..DATE_MAX, else an InputError naming where it came."""
+    if isinstance(day, datetime):
+        day = day.date()
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise InputError(f"{day.isoformat()} is outside the dates runstrong plans "
+                         f"({DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}): a typo in the year?",
+                         file=file, row=row, field=field)
+    return day
+
+
 def _parse_date_cell(text: str, source: str, row: int) -> date:
     if _DATE_RE.fullmatch(text):
         try:
-            return date.fromisoformat(text)
+            parsed = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return check_date_bounds(parsed, field="date", file=source, row=row)
     raise InputError(f"bad date {_show(text)}: expected YYYY-MM-DD, e.g. 2025-03-17",
                      file=source, row=row, field="date")
 

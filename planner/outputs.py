@@ -278,3 +278,182 @@ def _write_stdout(output: Output, stream: object | None) -> None:
         raise OutputError(f"{output.label or 'output'} -: cannot write to standard output "
                           f"({err})") from None
 
+
+
+MANIFEST = ".runstrong-files"  # the names one generation of a folder holds, one a line
+
+
+class FolderGeneration:
+    """A folder of outputs (`runstrong batch --out`) replaced as a whole, never mixed.
+
+    Files are written into a new sibling folder; `commit` then swaps it for the old one
+    with two renames, so the folder always holds one generation: a re-run that fails or
+    is interrupted never leaves half old, half new plans beside an old summary. The names
+    of a generation are listed in `.runstrong-files`; anything else in the old folder
+    (the coach's own files, even the roster) is carried over untouched (hard-linked, so
+    it is the very same file). A file of the old generation with more than one hard link
+    is rewritten in place and linked into the new folder, so its links hold.
+
+    When the folder cannot be swapped (a mount point, a parent we may not write), the
+    files are written into it all or nothing with `write_outputs`, and the old
+    generation's files this one does not write are removed.
+    """
+
+    def __init__(self, folder: Path | str, inputs: Iterable[Path | str | None] = ()) -> None:
+        self.folder = _resolve(folder, "--out")
+        self.inputs = [p for p in inputs if p is not None]
+        self.names: list[str] = []
+        self.carried: list[str] = []  # names kept from the old folder (not runstrong's)
+        where = f"--out {folder}"
+        if os.path.lexists(self.folder) and not self.folder.is_dir():
+            raise OutputError(f"{where} is not a folder")
+        parent = _existing_ancestor(self.folder)
+        if not parent.is_dir():
+            raise OutputError(f"{where}: {parent} is a file, not a folder")
+        exists = self.folder.is_dir()
+        self.swap = (os.access(self.folder.parent if exists else parent, os.W_OK | os.X_OK)
+                     and not (exists and os.path.ismount(self.folder)))
+        if not self.swap and not (exists and os.access(self.folder, os.W_OK | os.X_OK)):
+            raise OutputError(f"{where}: cannot create or write this folder (permission denied)")
+        try:
+            if self.swap:
+                self.folder.parent.mkdir(parents=True, exist_ok=True)
+                self.staging = Path(tempfile.mkdtemp(prefix=f".{self.folder.name[:40]}.new-",
+                                                     dir=self.folder.parent))
+                os.chmod(self.staging, stat.S_IMODE(os.stat(self.folder).st_mode) if exists
+                         else 0o777 & ~current_umask())
+            else:
+                self.staging = Path(tempfile.mkdtemp(prefix=".runstrong-new-", dir=self.folder))
+        except OSError as err:
+            raise OutputError(f"{where}: cannot create a folder ({err.strerror or err})") from None
+
+    def check(self, names: Iterable[str]) -> None:
+        """Refuse names that are inputs, or not regular files, before any work."""
+        check_outputs([(self.folder / name, name) for name in names], self.inputs)
+
+    def add(self, name: str, data: bytes) -> None:
+        """Write one file of the new generation (raises OutputError naming it)."""
+        path = self.staging / name
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                os.fchmod(handle.fileno(), self._mode_for(name))
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise OutputError(f"{self.folder / name}: cannot write ({err.strerror or err})"
+                              ) from None
+        self.names.append(name)
+
+    def _mode_for(self, name: str) -> int:
+        try:
+            return stat.S_IMODE(os.stat(self.folder / name).st_mode)
+        except OSError:
+            return new_file_mode()
+
+    def _old_names(self) -> set[str]:
+        """The files of the folder's current generation: its manifest, or for a folder an
+        older runstrong wrote, summary.csv and the calendars and JSON it lists."""
+        try:
+            text = (self.folder / MANIFEST).read_text(encoding="utf-8")
+            return {line for line in text.splitlines() if line and "/" not in line} | {MANIFEST}
+        except (OSError, UnicodeDecodeError):
+            pass
+        import csv
+
+        try:
+            with open(self.folder / "summary.csv", encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return set()
+        names = {"summary.csv"}
+        for row in rows:
+            stem, _, suffix = str(row.get("file") or "").rpartition(".")
+            if stem and suffix == "ics" and "/" not in stem:
+                names.update({f"{stem}.ics", f"{stem}.json"})
+        return names
+
+    def commit(self, target: Path | None = None) -> Path:
+        """Make the new generation the folder (or `target`, a sibling); returns where."""
+        self.add(MANIFEST, "".join(f"{name}\n" for name in sorted(self.names)).encode())
+        destination = _resolve(target, "--out") if target is not None else self.folder
+        try:
+            if not (self.swap and self._swap(destination)):
+                self._write_in(destination)
+        finally:
+            self.discard()
+        return destination
+
+    def _foreign(self, old: Path) -> list[os.DirEntry[str]]:
+        """Entries of the old folder that are not runstrong's: kept in the new one."""
+        previous = self._old_names()
+        inputs = [Path(p) for p in self.inputs]
+        foreign = []
+        for entry in os.scandir(old):
+            path = Path(entry.path)
+            is_input = any(_same_file(path, p) for p in inputs)
+            if (entry.name in previous and not is_input) or entry.name in self.names:
+                continue  # the new generation replaces it (an input is refused earlier)
+            foreign.append(entry)
+        self.carried = sorted(e.name for e in foreign if e.name != MANIFEST)
+        return foreign
+
+    def _swap(self, destination: Path) -> bool:
+        """Swap the folders; False when it cannot be done safely (then write in place)."""
+        if destination == self.folder and self.folder.is_dir():
+            try:
+                foreign = self._foreign(self.folder)
+                if any(e.is_dir(follow_symlinks=False) for e in foreign):
+                    return False  # folders cannot be hard-linked: keep them where they are
+                for entry in foreign:
+                    os.link(entry.path, self.staging / entry.name, follow_symlinks=False)
+                for name in self.names:
+                    old = self.folder / name
+                    if old.is_file() and not old.is_symlink() and old.stat().st_nlink > 1:
+                        self._keep_links(old)
+            except OSError:
+                return False
+        retired = None
+        try:
+            if destination.is_dir():
+                retired = Path(tempfile.mkdtemp(prefix=f".{destination.name[:40]}.old-",
+                                                dir=destination.parent))
+                os.rmdir(retired)
+                os.rename(destination, retired)
+            os.rename(self.staging, destination)
+        except OSError as err:
+            if retired is not None and retired.exists() and not destination.exists():
+                os.rename(retired, destination)
+            raise OutputError(f"--out {destination}: cannot replace the folder "
+                              f"({err.strerror or err})") from None
+        if retired is not None:
+            import shutil
+
+            shutil.rmtree(retired, ignore_errors=True)
+        return True
+
+    def _keep_links(self, old: Path) -> None:
+        """Rewrite a hard-linked old file in place and use that very file in the new
+        generation, so its other names see the new plan."""
+        new = self.staging / old.name
+        _overwrite(old, new.read_bytes())
+        new.unlink()
+        os.link(old, new)
+
+    def _write_in(self, destination: Path) -> None:
+        outputs = [Output(destination / name, (self.staging / name).read_bytes(), name)
+                   for name in self.names]
+        stale = (self._old_names() - set(self.names)) if destination == self.folder else set()
+        inputs = [Path(p) for p in self.inputs]
+        stale = {n for n in stale if not any(_same_file(destination / n, p) for p in inputs)}
+        write_outputs(outputs, self.inputs)
+        for name in stale:
+            with contextlib.suppress(OSError):
+                (destination / name).unlink()
+
+    def discard(self) -> None:
+        import shutil
+
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
