@@ -322,13 +322,13 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str 
     from planner.outputs import FolderGeneration, OutputError, check_outputs
 
     inputs = (roster, runs, catalog_path)
-    check_outputs([(out_dir / "summary.csv", "summary.csv")], inputs)
+    check_outputs([(out_dir / "summary.csv", "")], inputs)
     monday = _date(start, "--start")
     entries = load_roster(roster)
     taken: set[str] = set()
     stems = [safe_file_stem(entry.name, taken) for entry in entries]
     names = ["summary.csv", *(f"{stem}{suffix}" for stem in stems for suffix in (".ics", ".json"))]
-    check_outputs([(out_dir / name, name) for name in names], inputs)
+    check_outputs([(out_dir / name, "") for name in names], inputs)
     split = split_runs_by_athlete(runs)
     for warning in name_warnings(entries, split):
         click.echo(f"warning: {warning}", err=True)
@@ -372,21 +372,22 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str 
         if interrupted and generation.folder.is_dir() and any(generation.folder.iterdir()):
             target = generation.folder.with_name(generation.folder.name + ".incomplete")
         written = generation.commit(target)
+        shown_dir = out_dir if target is None else written
     except BaseException:
         generation.discard()
         raise
     if generation.carried:
         shown = ", ".join(generation.carried[:5])
         more = f" and {len(generation.carried) - 5} more" if len(generation.carried) > 5 else ""
-        click.echo(f"note: kept {shown}{more} in {written}/: not written by this batch",
+        click.echo(f"note: kept {shown}{more} in {shown_dir}/: not written by this batch",
                    err=True)
     planned = sum(1 for row in rows if row["file"])
     if interrupted:
-        click.echo(f"Interrupted: planned {planned} of {len(entries)} athletes into {written}/ "
+        click.echo(f"Interrupted: planned {planned} of {len(entries)} athletes into {shown_dir}/ "
                    "(summary.csv marks the rest)"
                    + (f"; {generation.folder}/ is unchanged" if target else "") + ".", err=True)
         sys.exit(130)
-    click.echo(f"Planned {planned} of {len(entries)} athletes into {written}/ (summary.csv).")
+    click.echo(f"Planned {planned} of {len(entries)} athletes into {shown_dir}/ (summary.csv).")
     if failed:
         sys.exit(EXIT_SOME_FAILED)
 

@@ -329,7 +329,7 @@ class FolderGeneration:
 
     def check(self, names: Iterable[str]) -> None:
         """Refuse names that are inputs, or not regular files, before any work."""
-        check_outputs([(self.folder / name, name) for name in names], self.inputs)
+        check_outputs([(self.folder / name, "") for name in names], self.inputs)
 
     def add(self, name: str, data: bytes) -> None:
         """Write one file of the new generation (raises OutputError naming it)."""
