@@ -220,7 +220,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     else:
         runs_input = load_runs(runs, start=_date(start, "--start"))
     carry = carry_from_plan(previous, catalog.by_id()) if previous else None
-    result = plan_block(runs_input.runs, profile, catalog.exercises, carry)
+    result = plan_block(runs_input.runs, profile, catalog.exercises, carry,
+                        window=runs_input.window)
     for warning in runs_input.warnings:
         click.echo(f"warning: {warning}", err=True)
     for label, kind, rows in runs_input.mapped:
@@ -231,6 +232,11 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         else:
             click.echo(f"note: '{label}' read as {kind} (rows {', '.join(map(str, rows))})",
                        err=True)
+    if result.empty_weeks:
+        shown = ", ".join(day.isoformat() for day in result.empty_weeks[:6])
+        more = f" +{len(result.empty_weeks) - 6} more" if len(result.empty_weeks) > 6 else ""
+        click.echo(f"warning: no runs in the week(s) of {shown}{more}: nothing planned there "
+                   "(a date typo? add the week's runs, or rest rows, to plan it)", err=True)
     if result.impossible and not any(w.sessions for w in result.plan.weeks):
         raise NoPlanError(_no_plan_message(result.impossible))
     for monday, diagnosis in result.impossible:

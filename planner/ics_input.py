@@ -47,11 +47,15 @@ from pathlib import Path
 from planner.domain import RUN_TYPES, Run
 from planner.errors import InputError
 from planner.inputs import (
+    DATE_MAX,
+    DATE_MIN,
+    MAX_EMPTY_WEEKS,
     MAX_MINUTES,
     MAX_WEEKS,
     RunsInput,
     check_date_bounds,
     classify_run,
+    empty_gaps,
     monday_of,
 )
 
@@ -327,20 +331,27 @@ def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
                 file=source)
     else:
         first, last = range_
-    _check_expansion(calendars, source, zone, first, last)
+    # Runs in the whole weeks around the range, and on the Monday after, inform the rules
+    # (H1 sees the long run the day after the range) but get no session.
+    around = (max(DATE_MIN, monday_of(first)),
+              min(DATE_MAX, monday_of(last) + timedelta(days=7)))
+    _check_expansion(calendars, source, zone, *around)
     occurrences = [
         occurrence
         for calendar in calendars
-        for occurrence in _occurrences(calendar, source, zone, first, last, keyword_map)
+        for occurrence in _occurrences(calendar, source, zone, *around, keyword_map)
     ]
-    runs = [item for item in occurrences if item.run is not None]
-    if not runs:
+    inside = [item for item in occurrences if first <= item.day <= last]
+    if not any(item.run is not None for item in inside):
         span = f"between {first.isoformat()} and {last.isoformat()}"
         raise InputError(f"no runs {span}: no event there reads as a run (use --map "
                          "'keyword=type' for your own words, or --range for other weeks)",
                          file=source)
-    _check_span(runs, source)
-    warnings.extend(_event_warnings(occurrences))
+    _check_span([item for item in inside if item.run is not None], source)
+    if range_ is None:
+        _check_gaps([item.day for item in inside if item.run is not None], source)
+    warnings.extend(_event_warnings(inside))
+    runs = [item for item in occurrences if item.run is not None]
 
     ordered = sorted(runs, key=lambda item: (item.day, item.run.time or time(0), item.summary))
     mapped: dict[tuple[str, str], list[int]] = {}
@@ -353,7 +364,17 @@ def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
         runs=tuple(item.run for item in ordered if item.run is not None),
         mapped=tuple(sorted((label, kind, tuple(rows)) for (label, kind), rows in mapped.items())),
         warnings=tuple(warnings),
+        window=(first, last),
     )
+
+
+def _check_gaps(days: list[date], source: str) -> None:
+    for before, after, weeks in empty_gaps(days):
+        if weeks > MAX_EMPTY_WEEKS:
+            raise InputError(
+                f"no runs for {weeks} weeks between {before.isoformat()} and "
+                f"{after.isoformat()}: a typo in an event's date? Pick the weeks to plan with "
+                "--range START..END", file=source)
 
 
 def _parse(source: str) -> list:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import os
 import re
 import zoneinfo
@@ -27,6 +28,10 @@ from planner.domain import ASSUMED_EQUIPMENT, EQUIPMENT, LEVELS, RUN_TYPES, WEEK
 from planner.errors import InputError
 
 MAX_WEEKS = 104  # two years of training is the longest horizon we plan in one go
+# More empty weeks than this in a row between two runs is taken for a typo in a date (a
+# mistyped year would otherwise stretch the plan over months of nothing); fewer are
+# reported and left unplanned.
+MAX_EMPTY_WEEKS = 8
 MAX_MINUTES = 600  # ten hours: longer than any single run we expect, so likely a typo
 # Dates runstrong plans in: anything outside is a typo (and near year 1 or 9999 the
 # calendar arithmetic of the planner and the .ics writer would overflow).
@@ -120,6 +125,9 @@ class RunsInput:
     # synonym, so "Easy" is not listed but "Intervals" is.
     mapped: tuple[tuple[str, str, tuple[int, ...]], ...]
     warnings: tuple[str, ...]
+    # The days sessions may go on (a calendar's --range, or the whole weeks of its runs);
+    # None: the whole weeks of the runs. Runs outside it only inform the rules.
+    window: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -339,6 +347,7 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
         parsed.append((row, run))
 
     _check_span(parsed, source, "date" if "date" in columns else "day")
+    _check_gaps(parsed, source, "date" if "date" in columns else "day")
     if week_ignored:
         warnings.append("ignored the 'week' column on rows that give a date")
     ordered = sorted(parsed, key=lambda item: (item[1].date, item[1].time or time(0), item[0]))
@@ -559,6 +568,30 @@ def _check_span(parsed: list[tuple[int, Run]], source: str, field: str) -> None:
             f"at most {MAX_WEEKS} fit in one plan: split the file",
             file=source, row=last_row, field=field,
         )
+
+
+def empty_gaps(dates: Iterable[date]) -> list[tuple[date, date, int]]:
+    """(last run before, first run after, empty weeks between) for every run of weeks
+    without a run between the first and the last run."""
+    ordered = sorted(dates)
+    mondays = sorted({monday_of(day) for day in ordered})
+    firsts: dict[date, date] = {}
+    for day in ordered:
+        firsts.setdefault(monday_of(day), day)
+    lasts = {monday_of(day): day for day in ordered}
+    return [(lasts[a], firsts[b], (b - a).days // 7 - 1)
+            for a, b in itertools.pairwise(mondays) if (b - a).days > 7]
+
+
+def _check_gaps(parsed: list[tuple[int, Run]], source: str, field: str) -> None:
+    for before, after, weeks in empty_gaps(run.date for _, run in parsed):
+        if weeks > MAX_EMPTY_WEEKS:
+            row = min(r for r, run in parsed if run.date == after)
+            raise InputError(
+                f"no runs for {weeks} weeks between {before.isoformat()} and "
+                f"{after.isoformat()}: a typo in the date? (at most {MAX_EMPTY_WEEKS} empty "
+                "weeks in a row; plan the two parts as separate files if it is meant)",
+                file=source, row=row, field=field)
 
 
 def _first_out_of_order(parsed: list[tuple[int, Run]]) -> int | None:
