@@ -265,7 +265,8 @@ def _catalog(path: str | None) -> Catalog:
 
 def _failure(name: str, status: str, message: str) -> AthleteOutcome:
     summary = {column: "" for column in SUMMARY_COLUMNS}
-    summary.update(athlete=name, status=f"failed: {status}", warnings=message)
+    summary.update(athlete=name, status=f"failed: {status}",
+                   warnings=" | ".join(line.strip() for line in message.splitlines()))
     return AthleteOutcome(name, None, None, summary, (message,))
 
 

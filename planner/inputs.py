@@ -200,12 +200,33 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    _reject_mixed_encodings(data, name)
     # Windows-1252 is what "Latin-1" files from Excel usually really are (it adds curly
     # quotes and dashes in 0x80-0x9F); true Latin-1 decodes any byte, so it comes last.
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _reject_mixed_encodings(data: bytes, name: str) -> None:
+    """A file whose lines are partly UTF-8 (with accents) and partly not (Windows-1252,
+    Latin-1) cannot be read as either without garbling some names: say which lines."""
+    utf8_line = other_line = None
+    for number, line in enumerate(re.split(rb"\r\n|\r|\n", data), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            raise InputError(
+                f"the file mixes encodings: line {utf8_line} is UTF-8 but line {other_line} "
+                "is not (Windows-1252 or Latin-1?); save the whole file as UTF-8",
+                file=name, row=other_line)
 
 
 def _reject_control_characters(text: str, name: str) -> None:
@@ -338,13 +359,26 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
     parsed: list[tuple[int, Run]] = []
     mapped: dict[tuple[str, str], list[int]] = {}
     week_ignored = False
+    errors: list[InputError] = []
     for row, cells in records:
-        run_date, used_week = _row_date(cells, row, source, monday)
-        week_ignored |= bool(cells.get("week")) and not used_week
-        run = _row_run(cells, row, source, run_date)
+        try:
+            run_date, used_week = _row_date(cells, row, source, monday)
+            week_ignored |= bool(cells.get("week")) and not used_week
+        except InputError as err:
+            errors.append(err)
+            run_date = None
+        try:
+            run = _row_run(cells, row, source, run_date or date(2000, 1, 3))
+        except InputError as err:
+            errors.append(err)
+            continue
+        if run_date is None:
+            continue
         if run.source_label:
             mapped.setdefault((run.source_label, run.kind), []).append(row)
         parsed.append((row, run))
+    if errors:
+        raise combine_errors(errors)
 
     _check_span(parsed, source, "date" if "date" in columns else "day")
     _check_gaps(parsed, source, "date" if "date" in columns else "day")
@@ -361,6 +395,35 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
         mapped=tuple(sorted((label, kind, tuple(rows)) for (label, kind), rows in mapped.items())),
         warnings=tuple(warnings),
     )
+
+
+MAX_REPORTED_ERRORS = 20  # bad rows listed in one error message
+
+
+def combine_errors(errors: Sequence[InputError]) -> InputError:
+    """One error for many bad rows: the first names file, row and field as usual; the
+    next ones (up to MAX_REPORTED_ERRORS in all) follow, one a line, so a file with
+    three typos is fixed in one go."""
+    first = errors[0]
+    if len(errors) == 1:
+        return first
+    lines = [first.message]
+    for err in errors[1:MAX_REPORTED_ERRORS]:
+        where = ", ".join(part for part in (
+            f"row {err.row}" if err.row is not None else None,
+            f"field '{err.field}'" if err.field else None) if part)
+        lines.append(f"  {where}: {err.message}" if where else f"  {err.message}")
+    if len(errors) > MAX_REPORTED_ERRORS:
+        lines.append(f"  … and {len(errors) - MAX_REPORTED_ERRORS} more bad rows")
+    else:
+        lines.append(f"  ({len(errors)} bad rows in all)")
+    return InputError("\n".join(lines), file=first.file, row=first.row, field=first.field)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean speed?' when `word` is close to one of `choices`, else ''."""
+    close = difflib.get_close_matches(word.strip().lower(), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def normalise_header(name: Any) -> str:
@@ -498,7 +561,8 @@ def _row_run(cells: dict[str, str], row: int, source: str, run_date: date) -> Ru
     kind = classify_run(label)
     if kind is None:
         what = f"unknown run type {_show(label)}" if label else "run is empty"
-        raise InputError(f"{what}: use one of {', '.join(RUN_TYPES)}",
+        hint = suggest(label, (*RUN_TYPES, *RUN_SYNONYMS)) if label else ""
+        raise InputError(f"{what}: use one of {', '.join(RUN_TYPES)}{hint}",
                          file=source, row=row, field="run")
     written = " ".join(label.split())
     return Run(
@@ -664,7 +728,8 @@ def parse_equipment(text: str | None, *, field: str = "--equipment", file: str |
         if item is None:
             raise InputError(
                 f"unknown equipment {_show(word)}: use a comma list of {', '.join(EQUIPMENT)}, "
-                "or 'none' (floor, wall, step and chair are assumed)",
+                "or 'none' (floor, wall, step and chair are assumed)"
+                f"{suggest(word, (*EQUIPMENT, *EQUIPMENT_SYNONYMS))}",
                 file=file, row=row, field=field,
             )
         found.add(item)
@@ -677,7 +742,8 @@ def parse_weekday(text: str, *, field: str, file: str | None = None,
     key = text.strip().lower().rstrip(".")
     if key not in DAY_NAMES:
         raise InputError(f"bad day {_show(text)}: expected one of {', '.join(WEEKDAYS)} "
-                         "(or the full name)", file=file, row=row, field=field)
+                         f"(or the full name){suggest(key, DAY_NAMES)}", file=file, row=row,
+                         field=field)
     return DAY_NAMES[key]
 
 
@@ -773,8 +839,8 @@ def parse_level(text: str, *, field: str = "--level", file: str | None = None,
                 row: int | None = None) -> str:
     level = text.strip().lower()
     if level not in LEVELS:
-        raise InputError(f"unknown level {_show(text)}: use one of {', '.join(LEVELS)}",
-                         file=file, row=row, field=field)
+        raise InputError(f"unknown level {_show(text)}: use one of {', '.join(LEVELS)}"
+                         f"{suggest(level, LEVELS)}", file=file, row=row, field=field)
     return level
 
 
