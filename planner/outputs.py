@@ -268,10 +268,15 @@ def _restore(done: Sequence[tuple[_Target, bytes]]) -> None:
 
 
 def _write_stdout(output: Output, stream: object | None) -> None:
-    import click
+    import sys
 
-    handle = stream if stream is not None else click.get_binary_stream("stdout")
+    handle = stream if stream is not None else getattr(sys.stdout, "buffer", None)
     try:
+        if handle is None:  # a text-only stdout (an embedding program): write text
+            sys.stdout.write(output.data.decode("utf-8"))
+            sys.stdout.flush()
+            return
+        sys.stdout.flush()  # what was printed before comes first
         handle.write(output.data)  # type: ignore[attr-defined]
         handle.flush()  # type: ignore[attr-defined]
     except (OSError, ValueError) as err:
