@@ -11,6 +11,9 @@ from planner.inputs import week_starts
 from planner.instance import Carry, WeekInstance
 from planner.solve import Diagnosis, WeekResult, diagnose_week, solve_week
 
+# Explaining a shortfall re-solves the week many times; a hostile file (a race every day
+# for two years) would take minutes. Later shortfall weeks get a short note instead.
+MAX_DIAGNOSED_WEEKS = 6
 NO_RUNS_NOTE = "no runs this week: nothing planned (only weeks with runs are planned)"
 
 
@@ -44,6 +47,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     statuses: set[str] = set()
     instances: list[WeekInstance] = []
     seconds = 0.0
+    diagnosed = 0
     mondays = (week_starts([Run(window[0], "rest"), Run(window[1], "rest")]) if window
                else week_starts(runs))
     for index, monday in enumerate(mondays):
@@ -71,7 +75,13 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             notes = (f"{placed} of {inst.target_sessions} sessions placed: only "
                      f"{7 - len(closed)} day(s) of this week are in the range",)
         elif placed < inst.target_sessions and diagnose:
-            diagnosis = diagnose_week(inst, placed)
+            diagnosed += 1
+            if diagnosed <= MAX_DIAGNOSED_WEEKS:
+                diagnosis = diagnose_week(inst, placed)
+            else:
+                diagnosis = Diagnosis(placed + 1, (), (
+                    f"not diagnosed (only the first {MAX_DIAGNOSED_WEEKS} short weeks are): "
+                    "see the weeks above",))
             notes = _shortfall_notes(inst.target_sessions, placed, diagnosis)
             if placed == 0:
                 impossible.append((monday, diagnosis))

@@ -42,6 +42,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from pathlib import Path
 
 from planner.domain import RUN_TYPES, Run
@@ -66,7 +67,12 @@ DEFAULT_WEEKS = 16  # how far recurring runs are expanded when nothing else boun
 # values, are read as once a day, with a note); the occurrences inside the range, and
 # the recurrence steps from each series' first date to the range's end (the expansion
 # library walks them all), are capped. A real calendar is far below both caps.
-MAX_OCCURRENCES = 20_000
+MAX_OCCURRENCES = 6_000
+# Parsing is the slow part of a big calendar (about 0.1 ms a line with icalendar), so the
+# size is checked on the raw bytes first: a runner's training calendar is far below both.
+MAX_CONTENT_LINES = 25_000
+MAX_EVENTS = 2_000
+_VEVENT_RE = re.compile(rb"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
 MAX_EXPANSION_STEPS = 1_000_000
 _FINER_THAN_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
 _PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}
@@ -187,6 +193,13 @@ def classify_event(summary: str, description: str = "", categories: Sequence[str
     if looks_like_run:
         return Classification("easy", via="summary" if summary_generic else "categories")
     return Classification(None, sporty=sporty)
+
+
+@lru_cache(maxsize=4096)
+def _classify_cached(summary: str, description: str, categories: tuple[str, ...],
+                     keyword_map: tuple[tuple[str, str], ...]) -> Classification:
+    """classify_event for the occurrences of one series (same texts): computed once."""
+    return classify_event(summary, description, categories, dict(keyword_map))
 
 
 def _mapped_kind(text: str, keyword_map: Mapping[str, str]) -> str | None:
@@ -392,6 +405,7 @@ def _parse(source: str) -> list:
     if not _starts_like_calendar(data):
         raise InputError("not an iCalendar file: it does not start with BEGIN:VCALENDAR "
                          "(export the calendar as .ics, or give a runs CSV)", file=source)
+    _check_size(data, source)
     try:
         calendars = Calendar.from_ical(data.lstrip(b"\xef\xbb\xbf \t\r\n"), multiple=True)
     except Exception as err:  # icalendar raises ValueError, KeyError, IndexError...
@@ -400,6 +414,17 @@ def _parse(source: str) -> list:
     if not calendars:
         raise InputError("not an iCalendar file: no VCALENDAR in it", file=source)
     return calendars
+
+
+def _check_size(data: bytes, source: str) -> None:
+    """Refuse, before parsing, a calendar too big to read in a few seconds."""
+    lines = len(re.findall(rb"(?:\r\n|\r|\n)(?![ \t])", data)) + 1  # unfolded lines
+    events = len(_VEVENT_RE.findall(data))
+    if lines > MAX_CONTENT_LINES or events > MAX_EVENTS:
+        raise InputError(
+            f"this calendar is too big to read ({events:,} events, {lines:,} lines; at most "
+            f"{MAX_EVENTS:,} events and {MAX_CONTENT_LINES:,} lines): export only your "
+            "training calendar, or a shorter period", file=source)
 
 
 def _starts_like_calendar(data: bytes) -> bool:
@@ -694,7 +719,8 @@ def _occurrence(event, source: str, zone: tzinfo, floating: tzinfo,
         classification = Classification(kind, via="runstrong")
     else:
         summary_text, description, categories = _texts(event)
-        classification = classify_event(summary_text, description, categories, keyword_map)
+        classification = _classify_cached(summary_text, description, tuple(categories),
+                                          tuple(sorted(keyword_map.items())))
         kind = classification.kind
         title = label = summary
         minutes = None
