@@ -70,8 +70,8 @@ DEFAULT_WEEKS = 16  # how far recurring runs are expanded when nothing else boun
 MAX_OCCURRENCES = 6_000
 # Parsing is the slow part of a big calendar (about 0.1 ms a line with icalendar), so the
 # size is checked on the raw bytes first: a runner's training calendar is far below both.
-MAX_CONTENT_LINES = 25_000
-MAX_EVENTS = 2_000
+MAX_CONTENT_LINES = 15_000
+MAX_EVENTS = 1_500
 _VEVENT_RE = re.compile(rb"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
 MAX_EXPANSION_STEPS = 1_000_000
 _FINER_THAN_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
