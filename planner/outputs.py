@@ -137,6 +137,14 @@ def _targets(outputs: Sequence[Output], inputs: Iterable[Path | str | None]) -> 
 
 
 def _inspect(output: Output, real: Path, where: str) -> _Target:
+    try:  # what the name leads to as the kernel sees it (/dev/stdout -> a pipe, a tty)
+        direct = os.stat(output.path)
+    except (OSError, ValueError):
+        direct = None
+    if direct is not None and not stat.S_ISREG(direct.st_mode) \
+            and not stat.S_ISDIR(direct.st_mode):
+        raise OutputError(f"{where} is not a regular file (a device, pipe or socket): "
+                          "runstrong only writes files; use - for standard output")
     try:
         info = os.stat(real)
     except FileNotFoundError:

@@ -262,3 +262,13 @@ def test_check_outputs_accepts_new_paths_and_regular_files(tmp_path: Path) -> No
     (tmp_path / "old.ics").write_text("x")
     check_outputs([(tmp_path / "old.ics", "--ics"), (tmp_path / "new" / "x.json", "--json"),
                    ("-", "--ics")], inputs=[tmp_path / "runs.csv"])
+
+
+def test_dev_stdout_on_a_pipe_is_refused(tmp_path: Path, week: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "planner", "plan", str(week), "--ics",
+                           "/dev/stdout", "-q"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
