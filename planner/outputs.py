@@ -324,8 +324,14 @@ class FolderGeneration:
         if not parent.is_dir():
             raise OutputError(f"{where}: {parent} is a file, not a folder")
         exists = self.folder.is_dir()
+        try:
+            here = Path.cwd().resolve()
+        except OSError:
+            here = None
+        # Never swap away the folder someone stands in (`--out .`): write into it instead.
+        inside = here is not None and (here == self.folder or self.folder in here.parents)
         self.swap = (os.access(self.folder.parent if exists else parent, os.W_OK | os.X_OK)
-                     and not (exists and os.path.ismount(self.folder)))
+                     and not (exists and os.path.ismount(self.folder)) and not inside)
         if not self.swap and not (exists and os.access(self.folder, os.W_OK | os.X_OK)):
             raise OutputError(f"{where}: cannot create or write this folder (permission denied)")
         try:

@@ -220,3 +220,19 @@ def test_out_that_is_a_file_is_exit_2(tmp_path: Path) -> None:
     result = run_batch(str(roster), str(runs), "--out", str(blocker / "plans"))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert blocker.read_text() == "x"
+
+
+def test_out_dot_writes_into_the_current_folder_without_moving_it(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    roster, runs = write(tmp_path, "Ana,beginner,,,45,18:00,UTC,no\n"
+                                   "Ben,beginner,,,45,18:00,UTC,no\n", runs_for("Ana", "Ben"))
+    monkeypatch.chdir(tmp_path)
+    inode = tmp_path.stat().st_ino
+    assert run_batch("roster.csv", "runs.csv", "--out", ".").exit_code == 0
+    roster.write_text(HEADER + "Ana,beginner,,,45,18:00,UTC,no\n", encoding="utf-8")
+    assert run_batch("roster.csv", "runs.csv", "--out", ".").exit_code == 0
+    assert tmp_path.stat().st_ino == inode
+    assert (tmp_path / "Ana.ics").exists() and not (tmp_path / "Ben.ics").exists()
+    assert runs.read_text(encoding="utf-8").startswith("athlete,date")
+    assert set(summary(tmp_path)) == {"Ana"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".runstrong-new")]
