@@ -2,7 +2,9 @@
 
 Exit codes: 0 done; 1 `check` found rule violations; 2 bad input or options (nothing
 written); 3 no plan satisfies the hard rules (the rules in conflict and what to change
-are printed; nothing written); 4 `batch`: some athletes failed (the others are written).
+are printed; nothing written); 4 `batch`: some athletes failed (the others are written);
+130 `batch` interrupted (the athletes planned so far are written, summary.csv marks the rest).
+Every output goes through planner.outputs: checked before any work, written all or nothing.
 """
 
 from __future__ import annotations

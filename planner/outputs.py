@@ -208,7 +208,8 @@ def write_outputs(outputs: Sequence[Output], inputs: Iterable[Path | str | None]
         for target, temp in staged:
             try:
                 os.replace(temp, target.real)
-            except OSError as err:
+            except OSError as err:  # renames in one folder do not fail once temps exist
+                _restore(restore)
                 raise OutputError(f"{_describe(target.output.label, target.output.path)}: "
                                   f"cannot write ({err.strerror or err})") from None
     finally:
