@@ -236,3 +236,21 @@ def test_out_dot_writes_into_the_current_folder_without_moving_it(tmp_path: Path
     assert runs.read_text(encoding="utf-8").startswith("athlete,date")
     assert set(summary(tmp_path)) == {"Ana"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".runstrong-new")]
+
+
+def test_a_mount_point_out_is_written_in_place_one_generation(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    roster, runs = write(tmp_path, "Ana,beginner,,,45,18:00,UTC,no\n"
+                                   "Ben,beginner,,,45,18:00,UTC,no\n", runs_for("Ana", "Ben"))
+    out = tmp_path / "out"
+    assert run_batch(str(roster), str(runs), "--out", str(out)).exit_code == 0
+    (out / "notes.txt").write_text("mine")
+    inode = out.stat().st_ino
+    monkeypatch.setattr("planner.outputs.os.path.ismount", lambda path: Path(path) == out)
+    roster.write_text(HEADER + "Ana,beginner,,,45,18:00,UTC,no\n", encoding="utf-8")
+    assert run_batch(str(roster), str(runs), "--out", str(out)).exit_code == 0
+    assert out.stat().st_ino == inode  # the same folder, written in place
+    assert not (out / "Ben.ics").exists() and (out / "Ana.ics").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    assert set(summary(out)) == {"Ana"}
+    assert not [p for p in out.iterdir() if p.name.startswith(".runstrong-new")]
