@@ -278,11 +278,14 @@ def _part_path(ics_path: Path, number: int) -> Path:
 
 def _no_plan_message(impossible) -> str:
     lines = ["no plan satisfies the hard rules."]
-    for monday, diagnosis in impossible:
+    shown = 6  # a block of 104 impossible weeks must not flood the terminal
+    for monday, diagnosis in impossible[:shown]:
         rules = ", ".join(diagnosis.conflict) or "the week's days"
         lines.append(f"Week of {monday.isoformat()}: not even one session fits; "
                      f"conflicting rules: {rules}")
         lines.extend(f"  {line}" for line in diagnosis.suggestions)
+    if len(impossible) > shown:
+        lines.append(f"… and {len(impossible) - shown} more weeks where no session fits.")
     return "\n".join(lines)
 
 
