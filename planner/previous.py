@@ -63,7 +63,7 @@ DONE_WORDS = {True: "done", False: "skipped", None: "unknown", "yes": "done", "n
 def _done(value: Any, name: str, field: str) -> str:
     """Adherence marks a coach or runner fills in: true/false/"too hard" (or null)."""
     key = value.strip().lower() if isinstance(value, str) else value
-    if key not in DONE_WORDS:
+    if not isinstance(key, (str, bool, type(None))) or key not in DONE_WORDS:
         raise InputError(f"done must be true, false or \"too hard\", not {value!r}",
                          file=name, field=field)
     return DONE_WORDS[key]
