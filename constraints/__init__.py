@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from constraints import (
     block,
+    composition,
     continuity,
     coverage,
     eligibility,
@@ -57,8 +58,11 @@ HARD_RULES: tuple[Rule, ...] = (
     Rule("H11", "hard", "no session on race day, no heavy session on a long-run day",
          key_runs.add_h11_race_and_long_run_days),
     Rule("H12", "hard", "a session fits the minutes available", session_shape.add_h12_time_budget),
+    Rule("H13", "hard", "nothing loaded and no slow lowering on the eve of a key run",
+         key_runs.add_h13_nothing_loaded_before_key_run),
     Rule("B1", "hard", "a deload week only steps back", block.add_b1_deload_week),
-    Rule("B2", "hard", "race taper: light only before and after a race", block.add_b2_race_taper),
+    Rule("B2", "hard", "race taper: less volume, light only and unloaded before a race",
+         block.add_b2_race_taper),
 )
 
 SOFT_RULES: tuple[Rule, ...] = (
@@ -80,8 +84,12 @@ SOFT_RULES: tuple[Rule, ...] = (
          continuity.add_s8_progress, continuity.S8_WEIGHT),
     Rule("S9", "soft", "one heavy and one light session when there are two",
          frequency.add_s9_session_mix, frequency.S9_WEIGHT),
-    Rule("S10", "soft", "sessions look like the article's sample workouts",
-         coverage.add_s10_sample_sessions, coverage.S10_HEAVY_WEIGHT),
+    Rule("S10", "soft", "each slot of the article's session filled by its own exercise",
+         composition.add_s10_sample_sessions, composition.S10_MAIN_WEIGHT),
+    Rule("S11", "soft", "no exercise beyond the session's slots",
+         composition.add_s11_no_extras, composition.S11_WEIGHT),
+    Rule("S12", "soft", "a little power: one plyometric exercise a week when a day allows",
+         composition.add_s12_a_little_power, composition.S12_WEIGHT),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in HARD_RULES + SOFT_RULES}

@@ -3,16 +3,18 @@
 B1 (deload): every Nth week is a step-back week — the same exercises with about a third
 less volume (one set fewer, or fewer reps at the article's lowest set count). Source: common
 periodisation practice (3:1 loading); reason: "Progress slowly" and leave time to adapt.
-B2 (race taper): no heavy session and no jumps in the 7 days before a race, none the day
-before, and only light work in the 2 days after. Source: standard taper practice; reason:
-extends the article's "Avoid heavy leg work right before ... racing".
+B2 (race taper): in the last two weeks before a race the volume falls (the deload dose);
+no main session and no jumps in the 9 days before it, nothing loaded and no slow lowering
+in the last 3, no session the day before, and only light work in the 2 days after. Source:
+standard taper practice; reason: extends the article's "Avoid heavy leg work right before
+... racing".
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from constraints.key_runs import forbid_plyometrics
+from constraints.key_runs import forbid_in_session, forbid_plyometrics, is_loaded_or_slow
 from planner.progression import deload_dose
 
 if TYPE_CHECKING:
@@ -22,10 +24,10 @@ LIGHT_DAYS_AFTER = 2
 
 
 def add_b1_deload_week(wm: WeekModel) -> None:
-    """B1 — in a deload week every exercise carried over from last week loses about a third
-    of its volume in one variable (`deload_dose`), nothing else changes. New exercises are
-    not forbidden — a taper may need a light
-    session last week did not have — but S4 charges for them."""
+    """B1 — in a deload (or taper) week every exercise carried over from last week loses
+    about a third of its volume in one variable (`deload_dose`), nothing else changes. New
+    exercises are not forbidden — a taper may need a light session last week did not
+    have — but S4 charges for them."""
     inst = wm.inst
     if not inst.deload:
         return
@@ -40,8 +42,9 @@ def add_b1_deload_week(wm: WeekModel) -> None:
 
 
 def add_b2_race_taper(wm: WeekModel) -> None:
-    """B2 — light only in the week before a race, nothing the day before, light only in the
-    two days after."""
+    """B2 — light only in the 9 days before a race and nothing loaded in the last 3, nothing
+    the day before, light only in the two days after. (The falling volume of the last two
+    weeks is B1's step-back dose, applied by the block to taper weeks.)"""
     inst = wm.inst
     for d in inst.days:
         day = inst.date_of(d)
@@ -52,3 +55,5 @@ def add_b2_race_taper(wm: WeekModel) -> None:
             wm.require("B2", wm.model.add(wm.heavy[d] == 0))
         if inst.in_taper(d):
             forbid_plyometrics(wm, "B2", d)
+        if inst.unloaded_for_race(d):
+            forbid_in_session(wm, "B2", d, is_loaded_or_slow)

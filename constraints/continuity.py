@@ -1,4 +1,4 @@
-"""Across weeks: S4 (stable core lifts, rotating accessories) and S8 (steady progression)."""
+"""Across weeks: S4 (exercises stay so they can progress) and S8 (steady progression)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ if TYPE_CHECKING:
     from planner.model import WeekModel
 
 S4_CORE_WEIGHT = 15
-S4_ACCESSORY_WEIGHT = 2
+S4_ACCESSORY_WEIGHT = 6
 S8_WEIGHT = 4
 
 
 def add_s4_stable_core_lifts(wm: WeekModel) -> None:
-    """S4 — core lifts stay in the block so they can progress ("Progress slowly"); an
-    accessory repeated unchanged from last week costs a little, so they rotate."""
+    """S4 — exercises stay in the block so they can progress ("Progress slowly ... one
+    variable at a time" needs the same exercise week after week): dropping a core lift costs
+    S4_CORE_WEIGHT, an accessory (calf raise, band walk) S4_ACCESSORY_WEIGHT. Switching
+    to another variation of the same exercise is not dropping it."""
     add_s4_no_new_exercises_in_deload(wm)
     by_family = {ex.family_no: ex for ex in wm.inst.exercises}
     by_id = {ex.id: ex for ex in wm.inst.exercises}
@@ -24,19 +26,23 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
         family = by_family.get(key[0])
         if family is None:
             continue
-        if family.role == "core":
-            dropped = ~wm.use[key]
-            shown = by_id[dose.variation].name if dose.variation in by_id else family.family
-            wm.penalize("S4", S4_CORE_WEIGHT, dropped,
-                        f"{shown} left out of the {key[1]} session although it is a core lift")
-        else:
-            same = wm.picks_where(key, lambda c, v=dose.variation: c.exercise.id == v)
-            if same:
-                repeated = wm.model.new_bool_var(f"s4_repeat_{key[0]}_{key[1]}")
-                wm.model.add_max_equality(repeated, same)
-                wm.penalize("S4", S4_ACCESSORY_WEIGHT, repeated,
-                            f"{by_id[dose.variation].name} repeated in the {key[1]} session "
-                            "instead of rotated")
+        core = family.role == "core"
+        shown = by_id[dose.variation].name if dose.variation in by_id else family.family
+        kind = "a core lift" if core else "an exercise that can still progress"
+        # Only a week that holds a session of this intensity can leave the exercise out.
+        wm.penalize("S4", S4_CORE_WEIGHT if core else S4_ACCESSORY_WEIGHT, _left_out(wm, key),
+                    f"{shown} left out of the {key[1]} session although it is {kind}")
+
+
+def _left_out(wm: WeekModel, key: tuple[int, str]):
+    """True exactly when the week has a session of key's intensity without the family."""
+    m = wm.model
+    held = m.new_bool_var(f"s4_holds_{key[0]}_{key[1]}")
+    m.add_max_equality(held, [wm.intensity(d, key[1]) for d in wm.inst.days])
+    left_out = m.new_bool_var(f"s4_left_out_{key[0]}_{key[1]}")
+    m.add_bool_and([held, ~wm.use[key]]).only_enforce_if(left_out)
+    m.add_bool_or([~held, wm.use[key], left_out])
+    return left_out
 
 
 def add_s4_no_new_exercises_in_deload(wm: WeekModel) -> None:

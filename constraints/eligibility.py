@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.domain import ASSUMED_EQUIPMENT, LEVELS, Exercise
+from planner.wording import with_article
 
 if TYPE_CHECKING:
     from planner.model import WeekModel
@@ -54,4 +55,4 @@ def add_s7_level_fit(wm: WeekModel) -> None:
             gap = rank - LEVELS.index(cand.exercise.level)
             if gap > 0:
                 wm.penalize("S7", S7_WEIGHT * gap, lit,
-                            f"{cand.exercise.name}: a {cand.exercise.level} variation")
+                            f"{cand.exercise.name}: {with_article(cand.exercise.level)} variation")

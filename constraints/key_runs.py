@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from planner.model import WeekModel
+    from planner.progression import Candidate
+
+
+def forbid_in_session(wm: WeekModel, rule: str, day: int,
+                      test: Callable[[Candidate], bool]) -> None:
+    """No prescription passing `test` in the day's session, tagged with the rule."""
+    for key in wm.family_keys():
+        f, i = key
+        banned = wm.picks_where(key, test)
+        if banned:
+            wm.require(rule, wm.model.add(wm.inc[(day, f, i)] + sum(banned) <= 1))
 
 
 def forbid_plyometrics(wm: WeekModel, rule: str, day: int) -> None:
     """No plyometric variation in the day's session, tagged with the rule that says so."""
-    for key in wm.family_keys():
-        f, i = key
-        plyo = wm.exercise_picks(key, lambda ex: ex.plyometric)
-        if plyo:
-            wm.require(rule, wm.model.add(wm.inc[(day, f, i)] + sum(plyo) <= 1))
+    forbid_in_session(wm, rule, day, lambda cand: cand.exercise.plyometric)
+
+
+def is_loaded_or_slow(cand: Candidate) -> bool:
+    return cand.dose.load > 0 or cand.dose.tempo > 0
 
 
 def add_h1_no_heavy_before_key_run(wm: WeekModel) -> None:
@@ -43,3 +55,12 @@ def add_h11_race_and_long_run_days(wm: WeekModel) -> None:
             wm.require("H11", wm.model.add(wm.session[d] == 0))
         if wm.inst.has_run(d, "long"):
             wm.require("H11", wm.model.add(wm.heavy[d] == 0))
+
+
+def add_h13_nothing_loaded_before_key_run(wm: WeekModel) -> None:
+    """H13 — the session on the eve of a key run is the article's light session ("single-leg
+    control, lateral band walks, glute bridges"): bodyweight or band only, no external load
+    and no slow 3-second lowering, whose soreness would reach the key run."""
+    for d in wm.inst.days:
+        if wm.inst.is_eve_of_key_run(d):
+            forbid_in_session(wm, "H13", d, is_loaded_or_slow)

@@ -36,18 +36,20 @@ def add_h8_heavy_session_balance(wm: WeekModel) -> None:
 
 def add_h12_time_budget(wm: WeekModel) -> None:
     """H12 — the warm-up ("5–8 minutes of easy movement", drills, practice sets) plus every
-    exercise's sets, reps and rest fit the minutes the runner has."""
+    exercise's sets, reps and rest fit the minutes the runner has. Counted in seconds, so
+    six short exercises are not each rounded up to a whole minute."""
     m, inst = wm.model, wm.inst
-    budget = inst.profile.minutes
+    budget_s = inst.profile.minutes * 60
     for d in inst.days:
         parts = []
         for key in wm.family_keys():
             f, i = key
             cands = wm.candidates[key]
-            longest = max((c.minutes for c in cands), default=0)
-            spent = m.new_int_var(0, longest, f"minutes_{d}_{f}_{i}")
-            duration = sum(c.minutes * lit for c, lit in zip(cands, wm.pick[key], strict=True))
+            longest = max((c.seconds for c in cands), default=0)
+            spent = m.new_int_var(0, longest, f"seconds_{d}_{f}_{i}")
+            duration = sum(c.seconds * lit for c, lit in zip(cands, wm.pick[key], strict=True))
             m.add(spent >= duration).only_enforce_if(wm.inc[(d, f, i)])
             parts.append(spent)
-        total = WARMUP_MINUTES * wm.session[d] + sum(parts)
-        wm.require("H12", m.add(total <= budget))
+        warmup_s = 60 * (WARMUP_MINUTES["heavy"] * wm.heavy[d]
+                         + WARMUP_MINUTES["light"] * wm.light[d])
+        wm.require("H12", m.add(warmup_s + sum(parts) <= budget_s))

@@ -1,23 +1,17 @@
-"""Write outputs so a reader never sees half a file and a failure leaves the old file intact."""
+"""Write one output so a reader never sees half a file and a failure leaves the old file intact.
+
+Kept for callers that write a single file; `planner.outputs.write_outputs` writes several
+together (all or nothing) and is what the commands use.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
+
+from planner.outputs import Output, write_outputs
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write to a temp file in the target's folder, fsync, then rename over the target."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    """Write `data` to `path` through `write_outputs`: temp file beside it, then rename;
+    new files follow the umask, a replaced file keeps its mode. Raises OutputError."""
+    write_outputs([Output(os.fspath(path), data)])

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
@@ -27,6 +28,9 @@ ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time"
 REQUIRED_ROSTER = ("athlete", "level")
 SUMMARY_COLUMNS = ("athlete", "file", "weeks", "sessions", "heavy", "light", "status",
                    "coverage", "warnings")
+STEM_BYTES = 100  # an athlete's file name stem, in UTF-8 bytes
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "summary",
                             *(f"com{n}" for n in range(1, 10)),
                             *(f"lpt{n}" for n in range(1, 10))})
@@ -47,6 +51,8 @@ class AthleteJob:
     runs_source: str
     first_row: int
     catalog_path: str | None
+    fit: bool = False  # also render each session as a FIT workout file
+    start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class AthleteOutcome:
     json: bytes | None
     summary: dict[str, str]
     errors: tuple[str, ...] = field(default=())
+    fit_files: tuple[tuple[str, bytes], ...] = ()  # (file name, bytes) with --fit
     plan: Plan | None = None  # the plan itself, for callers that keep it (the web app)
 
     @property
@@ -67,7 +74,8 @@ def safe_file_stem(name: str, taken: set[str]) -> str:
     """A file name any OS accepts for any athlete name: letters and digits kept (unicode
     too, NFC), everything else a dash, reserved device names avoided, unique in `taken`."""
     text = unicodedata.normalize("NFC", name).strip()
-    stem = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_.")[:80] or "athlete"
+    stem = _cut_bytes(re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_."),
+                      STEM_BYTES).strip("-_.") or "athlete"
     if stem.casefold() in RESERVED_NAMES:
         stem = f"athlete-{stem}"
     candidate, n = stem, 2
@@ -76,6 +84,13 @@ def safe_file_stem(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate.casefold())
     return candidate
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """At most `limit` UTF-8 bytes, cut between characters (file names are limited in
+    bytes: 255 on most file systems, and a suffix and temp prefix must still fit)."""
+    data = text.encode("utf-8")
+    return text if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
 
 
 def load_roster(path: str | Path) -> list[RosterEntry]:
@@ -148,7 +163,17 @@ def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
     )
 
 
-def split_runs_by_athlete(path: str | Path) -> tuple[str, int, dict[str, pd.DataFrame]]:
+@dataclass(frozen=True, eq=False)
+class RunsByAthlete:
+    """A batch runs file split per athlete (casefolded, stripped name)."""
+
+    source: str
+    first_row: int
+    groups: dict[str, pd.DataFrame]
+    spellings: dict[str, dict[str, int]]  # key -> {name as written: first row}
+
+
+def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
     """The runs file's rows per athlete (casefolded name), keeping row labels for errors."""
     from planner.inputs import find_column, read_table
 
@@ -157,15 +182,47 @@ def split_runs_by_athlete(path: str | Path) -> tuple[str, int, dict[str, pd.Data
     if position is None:
         raise InputError("a batch runs file needs an 'athlete' column", file=table.path,
                          row=table.first_row - 1, field="athlete")
-    names = table.frame.iloc[:, position].astype(str).str.strip().str.casefold()
+    written = table.frame.iloc[:, position].astype(str).str.strip()
+    names = written.str.casefold()
     groups = {name: table.frame[names == name] for name in sorted(set(names))}
-    return table.path, table.first_row, groups
+    spellings: dict[str, dict[str, int]] = {}
+    for label, name in written.items():
+        spellings.setdefault(name.casefold(), {}).setdefault(name, int(label) + table.first_row)
+    return RunsByAthlete(table.path, table.first_row, groups, spellings)
+
+
+def name_warnings(roster: list[RosterEntry], runs: RunsByAthlete) -> list[str]:
+    """Names that differ only in capitals (they share runs) and runs nobody will plan."""
+    warnings: list[str] = []
+    by_key: dict[str, list[RosterEntry]] = {}
+    for entry in roster:
+        by_key.setdefault(entry.name.strip().casefold(), []).append(entry)
+    for same in by_key.values():
+        if len(same) > 1:
+            shown = ", ".join(f"{_quote(e.name)} (row {e.row})" for e in same)
+            warnings.append(f"roster names {shown} differ only in capitals or spaces: they "
+                            "share the same runs; rename one if they are different athletes")
+    for key, spelled in sorted(runs.spellings.items()):
+        if len(spelled) > 1:
+            shown = ", ".join(f"{_quote(n)} (row {r})" for n, r in sorted(spelled.items()))
+            warnings.append(f"{runs.source}: {shown} are read as one athlete")
+        if key and key not in by_key:
+            name, row = min(spelled.items(), key=lambda pair: pair[1])
+            count = len(runs.groups.get(key, ()))
+            warnings.append(f"{runs.source}: {count} row(s) for {_quote(name)} (first at row "
+                            f"{row}), who is not in the roster: not planned")
+    return warnings
+
+
+def _quote(name: str) -> str:
+    return repr(name if len(name) <= 40 else name[:37] + "...")
 
 
 def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     """Plan one athlete from start to bytes; any input or planning problem is captured."""
     from planner.block import plan_block
     from planner.inputs import runs_from_frame
+    from planner.render_fit import render_fit_files
     from planner.render_ics import render_ics
     from planner.render_json import render_json
 
@@ -176,18 +233,28 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
         return _failure(entry.name, "no runs", f"{job.runs_source}: no rows for athlete "
                         f"'{entry.name}'")
     try:
-        runs = runs_from_frame(job.runs_frame, source=job.runs_source,
-                               first_row=job.first_row).runs
-        result = plan_block(runs, entry.profile, _catalog(job.catalog_path).exercises)
+        runs_input = runs_from_frame(job.runs_frame, source=job.runs_source,
+                                     first_row=job.first_row, start=job.start)
+        result = plan_block(runs_input.runs, entry.profile,
+                            _catalog(job.catalog_path).exercises)
         if result.impossible and not any(w.sessions for w in result.plan.weeks):
             rules = sorted({r for _, d in result.impossible for r in d.conflict})
             return _failure(entry.name, "no plan",
                             f"no plan satisfies the hard rules ({', '.join(rules)})")
         plan = result.plan
+        fit_files = tuple(render_fit_files(plan)) if job.fit else ()
         return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
-                              _summary(entry.name, plan), (), plan)
+                              _summary(entry.name, plan, runs_input.warnings), (),
+                              fit_files, plan)
     except InputError as err:
         return _failure(entry.name, "bad runs", str(err))
+    except Exception as err:  # one athlete's bug or odd data never stops the squad
+        return _failure(entry.name, "error", f"{type(err).__name__}: {_first_line(err)}")
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0][:200] if text else "no details"
 
 
 _CATALOGS: dict[str | None, Catalog] = {}
@@ -204,16 +271,18 @@ def _catalog(path: str | None) -> Catalog:
 
 def _failure(name: str, status: str, message: str) -> AthleteOutcome:
     summary = {column: "" for column in SUMMARY_COLUMNS}
-    summary.update(athlete=name, status=f"failed: {status}", warnings=message)
+    summary.update(athlete=name, status=f"failed: {status}",
+                   warnings=" | ".join(line.strip() for line in message.splitlines()))
     return AthleteOutcome(name, None, None, summary, (message,))
 
 
-def _summary(name: str, plan: Plan) -> dict[str, str]:
+def _summary(name: str, plan: Plan, input_warnings: tuple[str, ...] = ()) -> dict[str, str]:
     sessions = [s for w in plan.weeks for s in w.sessions]
     heavy = sum(1 for s in sessions if s.intensity == "heavy")
     untrained = sum(1 for w in plan.weeks for p in w.penalties if p.rule == "S1")
     coverage = 1 - untrained / (len(MUSCLES) * max(1, len(plan.weeks)))
-    warnings = [f"{w.start.isoformat()}: {w.notes[0]}" for w in plan.weeks if w.notes]
+    warnings = [*input_warnings,
+                *(f"{w.start.isoformat()}: {w.notes[0]}" for w in plan.weeks if w.notes)]
     return {
         "athlete": name, "file": "", "weeks": str(len(plan.weeks)),
         "sessions": str(len(sessions)), "heavy": str(heavy), "light": str(len(sessions) - heavy),
@@ -221,18 +290,21 @@ def _summary(name: str, plan: Plan) -> dict[str, str]:
     }
 
 
-def jobs_for(roster: list[RosterEntry], runs_path: str | Path,
-             catalog_path: str | None) -> Iterator[AthleteJob]:
-    source, first_row, groups = split_runs_by_athlete(runs_path)
+def jobs_for(roster: list[RosterEntry], runs: str | Path | RunsByAthlete,
+             catalog_path: str | None, start: date | None = None,
+             fit: bool = False) -> Iterator[AthleteJob]:
+    split = runs if isinstance(runs, RunsByAthlete) else split_runs_by_athlete(runs)
     for entry in roster:
-        frame = groups.get(entry.name.strip().casefold())
-        yield AthleteJob(entry, frame, source, first_row, catalog_path)
+        frame = split.groups.get(entry.name.strip().casefold())
+        yield AthleteJob(entry, frame, split.source, split.first_row, catalog_path,
+                         fit=fit, start=start)
 
 
-def run_batch(roster: list[RosterEntry], runs_path: str | Path, *, jobs: int,
-              catalog_path: str | None = None) -> Iterator[AthleteOutcome]:
+def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jobs: int,
+              catalog_path: str | None = None,
+              start: date | None = None, fit: bool = False) -> Iterator[AthleteOutcome]:
     """Outcomes in roster order, streamed: only a few plans are in memory at once."""
-    work = jobs_for(roster, runs_path, catalog_path)
+    work = jobs_for(roster, runs, catalog_path, start, fit)
     if jobs <= 1:
         yield from map(plan_athlete, work)
         return
@@ -242,9 +314,16 @@ def run_batch(roster: list[RosterEntry], runs_path: str | Path, *, jobs: int,
         yield from pool.imap(plan_athlete, work, chunksize=1)
 
 
+def neutralise_cell(text: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula: one starting with
+    = + - @ tab or CR gets a leading apostrophe (OWASP's advice for CSV injection)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def summary_csv(rows: list[dict[str, str]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: neutralise_cell(str(value)) for key, value in row.items()}
+                     for row in rows)
     return out.getvalue().encode("utf-8")

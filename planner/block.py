@@ -8,8 +8,13 @@ from datetime import date, timedelta
 
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
 from planner.inputs import week_starts
-from planner.instance import Carry, WeekInstance
+from planner.instance import TAPER_WEEKS, Carry, WeekInstance
 from planner.solve import Diagnosis, WeekResult, diagnose_week, solve_week
+
+# Explaining a shortfall re-solves the week many times; a hostile file (a race every day
+# for two years) would take minutes. Later shortfall weeks get a short note instead.
+MAX_DIAGNOSED_WEEKS = 6
+NO_RUNS_NOTE = "no runs this week: nothing planned (only weeks with runs are planned)"
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,7 @@ class BlockResult:
     # Weeks where not even one session fits (target ≥ 1): "no plan satisfies the hard rules".
     impossible: tuple[tuple[date, Diagnosis], ...]
     instances: tuple[WeekInstance, ...] = ()  # kept for what-if questions (explain)
+    empty_weeks: tuple[date, ...] = ()  # Mondays of weeks without a run: left unplanned
 
 
 def is_deload_week(index: int, every: int) -> bool:
@@ -26,41 +32,101 @@ def is_deload_week(index: int, every: int) -> bool:
     return every > 0 and index > 0 and (index + 1) % every == 0
 
 
+def is_taper_week(monday: date, races: Sequence[date]) -> bool:
+    """B2: one of the last TAPER_WEEKS weeks before a race (the race week included)."""
+    return any(0 <= (race - monday).days < 7 * TAPER_WEEKS for race in races)
+
+
 def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise, ...],
-               carry: Carry | None = None, *, diagnose: bool = True) -> BlockResult:
+               carry: Carry | None = None, *, diagnose: bool = True,
+               window: tuple[date, date] | None = None) -> BlockResult:
+    """Plan week after week. Only days the input covers get sessions: with `window`
+    (a calendar's --range) only its days, in the weeks it touches; runs outside it still
+    count for the rules (the long run the day after the range keeps H1). A week without
+    a run on its planned days is left empty and reported, never filled."""
     carry = carry or Carry()
     races = tuple(sorted({r.date for r in runs if r.kind == "race"}))
     weeks: list[WeekPlan] = []
     impossible: list[tuple[date, Diagnosis]] = []
+    empty: list[date] = []
     statuses: set[str] = set()
     instances: list[WeekInstance] = []
     seconds = 0.0
-    for index, monday in enumerate(week_starts(runs)):
+    diagnosed = 0
+    mondays = (week_starts([Run(window[0], "rest"), Run(window[1], "rest")]) if window
+               else week_starts(runs))
+    for index, monday in enumerate(mondays):
         sunday = monday + timedelta(days=6)
+        taper = is_taper_week(monday, races)
         inst = WeekInstance(
             start=monday, profile=profile, exercises=exercises,
             runs=tuple(r for r in runs if monday <= r.date <= sunday),
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
-            carry=carry, deload=is_deload_week(index, profile.deload_every), race_dates=races)
+            carry=carry, deload=taper or is_deload_week(index, profile.deload_every),
+            race_dates=races, taper=taper)
         result = solve_week(inst)
         instances.append(inst)
+        closed = _closed_days(inst, window)
+        open_days = {inst.date_of(day) for day in range(7) if day not in closed}
+        if not any(run.date in open_days for run in inst.runs):
+            empty.append(monday)
+            weeks.append(WeekPlan(start=monday, runs=inst.runs, sessions=(),
+                                  deload=inst.deload, target_sessions=0,
+                                  notes=(NO_RUNS_NOTE,)))
+            continue
+        result = solve_week(inst, _forbid(closed) if closed else None)
         seconds += result.solve_seconds
         statuses.add(result.status)
         notes: tuple[str, ...] = ()
         placed = len(result.sessions)
-        if placed < inst.target_sessions and diagnose:
-            diagnosis = diagnose_week(inst, placed)
+        if placed < inst.target_sessions and closed:
+            notes = (f"{placed} of {inst.target_sessions} sessions placed: only "
+                     f"{7 - len(closed)} day(s) of this week are in the range",)
+        elif placed < inst.target_sessions and diagnose:
+            diagnosed += 1
+            if diagnosed <= MAX_DIAGNOSED_WEEKS:
+                diagnosis = diagnose_week(inst, placed)
+            else:
+                diagnosis = Diagnosis(placed + 1, (), (
+                    f"not diagnosed (only the first {MAX_DIAGNOSED_WEEKS} short weeks are): "
+                    "see the weeks above",))
             notes = _shortfall_notes(inst.target_sessions, placed, diagnosis)
             if placed == 0:
                 impossible.append((monday, diagnosis))
         weeks.append(_week_plan(inst, result, notes))
-        # Adherence applies to the week after a completed plan only; promotion lasts.
-        carry = replace(result.carry, beginner_promoted=carry.beginner_promoted)
+        # Adherence applies to the week after a completed plan only; promotion lasts. After a
+        # step-back week the doses return to where they were before it (B1).
+        resume = _resume_after(inst, carry)
+        carry = replace(result.carry, beginner_promoted=carry.beginner_promoted, resume=resume)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,
                 beginner_promoted=carry.beginner_promoted and profile.level == "beginner")
-    return BlockResult(plan, seconds, tuple(impossible), tuple(instances))
+    return BlockResult(plan, seconds, tuple(impossible), tuple(instances), tuple(empty))
+
+
+def _closed_days(inst: WeekInstance, window: tuple[date, date] | None) -> frozenset[int]:
+    """Days of the week (0 = Monday) outside `window`: no session may go there."""
+    if window is None:
+        return frozenset()
+    return frozenset(day for day in range(7)
+                     if not window[0] <= inst.date_of(day) <= window[1])
+
+
+def _forbid(days: frozenset[int]):
+    def also(wm) -> None:
+        for day in sorted(days):
+            wm.model.add(wm.session[day] == 0)
+    return also
+
+
+def _resume_after(inst: WeekInstance, carry: Carry) -> dict:
+    """The doses to return to next week: those before this week's step-back, or the ones
+    still pending when this week was held back by skipped work."""
+    if inst.deload:
+        return dict(carry.resume) | {key: dose for key, dose in carry.doses.items()
+                                     if key not in carry.resume}
+    return {}
 
 
 def _shortfall_notes(target: int, placed: int, diagnosis: Diagnosis) -> tuple[str, ...]:
@@ -72,7 +138,7 @@ def _shortfall_notes(target: int, placed: int, diagnosis: Diagnosis) -> tuple[st
 
 def _week_plan(inst: WeekInstance, result: WeekResult, notes: tuple[str, ...]) -> WeekPlan:
     return WeekPlan(start=inst.start, runs=inst.runs, sessions=result.sessions,
-                    deload=inst.deload, target_sessions=inst.target_sessions,
+                    deload=inst.deload, taper=inst.taper, target_sessions=inst.target_sessions,
                     penalties=result.penalties, notes=notes)
 
 

@@ -22,12 +22,18 @@ from planner.errors import InputError
 COLUMNS: tuple[str, ...] = (
     "id", "family_no", "family", "name", "level", "patterns", "primary_muscles",
     "secondary_muscles", "equipment", "loaded", "plyometric", "sessions", "role",
-    "sets_min", "sets_max", "reps_min", "reps_max", "reps_unit", "rest_min_s", "rest_max_s",
-    "easier", "harder", "cue", "how_to", "mistakes", "tip",
+    "sets_min", "sets_max", "main_sets", "reps_min", "reps_max", "reps_unit", "rest_min_s",
+    "rest_max_s", "easier", "harder", "cue", "how_to", "mistakes", "tip", "best_for",
+    "fit_category", "fit_name",
 )
 # Bodyweight rows need no equipment, ladder ends have no neighbour, and some exercises
-# work nothing beyond their primary muscles.
-OPTIONAL_COLUMNS: frozenset[str] = frozenset({"secondary_muscles", "equipment", "easier", "harder"})
+# work nothing beyond their primary muscles. A row without a FIT exercise still plans; its
+# watch workout step just carries no exercise_category/exercise_name.
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({"secondary_muscles", "equipment", "easier", "harder",
+                                              "fit_category", "fit_name"})
+# Columns a catalog may leave out of its header altogether (catalogs written before FIT
+# workouts existed); their cells are then empty.
+OPTIONAL_HEADER: tuple[str, ...] = ("fit_category", "fit_name")
 ROLES: tuple[str, ...] = ("core", "accessory")
 REPS_UNITS: tuple[str, ...] = ("reps", "reps/side", "steps/side", "steps/direction", "seconds")
 FAMILY_NOS = range(1, 14)  # the article numbers its exercises 1..13
@@ -125,10 +131,13 @@ def _check_columns(frame: pd.DataFrame, shown: str) -> None:
             raise InputError(_unknown_column_message(name), file=shown, row=HEADER_ROW,
                              field=name)
     for name in COLUMNS:
-        if name not in present:
+        if name not in present and name not in OPTIONAL_HEADER:
             raise InputError(f"column '{name}' is missing; expected columns: "
                              f"{', '.join(COLUMNS)}", file=shown, row=HEADER_ROW, field=name)
     frame.columns = present
+    for name in OPTIONAL_HEADER:
+        if name not in present:
+            frame[name] = ""
 
 
 def _unknown_column_message(name: str) -> str:
@@ -182,6 +191,9 @@ def _parse_row(row: _Row) -> Exercise:
         how_to=_parse_how_to(row),
         mistakes=row.text("mistakes"),
         tip=row.text("tip"),
+        main_sets=_parse_int(row, "main_sets", 1),
+        best_for=row.text("best_for"),
+        fit_category=(fit := _parse_fit_exercise(row))[0], fit_name=fit[1],
     )
     _check_row_consistency(row, exercise)
     return exercise
@@ -282,7 +294,30 @@ def _parse_how_to(row: _Row) -> tuple[str, ...]:
     return _split(row, "how_to", row.text("how_to"), HOW_TO_SEPARATOR)
 
 
+def _parse_fit_exercise(row: _Row) -> tuple[str, str]:
+    """The FIT profile's (exercise_category, exercise_name) enum names, both or neither."""
+    from planner.fit_profile import exercise_categories, fit_exercise_problem
+
+    category, name = row.text("fit_category"), row.text("fit_name")
+    if not category and not name:
+        return "", ""
+    if not category:
+        raise row.error("fit_category", f"fit_name '{name}' needs its fit_category "
+                                        "(e.g. squat, lunge, calf_raise)")
+    if not name:
+        raise row.error("fit_name", f"fit_category '{category}' needs a fit_name from the FIT "
+                                    f"profile's {category}_exercise_name")
+    problem = fit_exercise_problem(category, name)
+    if problem:
+        field = "fit_category" if category not in exercise_categories() else "fit_name"
+        raise row.error(field, problem)
+    return category, name
+
+
 def _check_row_consistency(row: _Row, exercise: Exercise) -> None:
+    if not exercise.sets_min <= exercise.main_sets <= exercise.sets_max:
+        raise row.error("main_sets", f"main_sets {exercise.main_sets} is outside sets_min.."
+                                     f"sets_max ({exercise.sets_min}..{exercise.sets_max})")
     # The planner's H6/H7 rules key on the flag while coverage keys on the pattern;
     # letting them disagree would let a jump slip past the plyometric rules.
     if exercise.plyometric != ("plyometric" in exercise.patterns):

@@ -29,6 +29,7 @@ from planner.domain import (
     FATIGUING_RUNS,
     INTENSITIES,
     KEY_RUNS,
+    LEGACY_LOAD_LABELS,
     LEVELS,
     LOAD_LABELS,
     RANGE_LABELS,
@@ -43,8 +44,12 @@ __all__ = ["REPS_UNITS", "Violation", "check_plan", "exercise_minutes"]
 
 REPS_UNITS: tuple[str, ...] = ("reps", "reps/side", "steps/side", "steps/direction", "seconds")
 _TWO_SIDED: frozenset[str] = frozenset({"reps/side", "steps/side", "steps/direction"})
-# H12: seconds of work per rep for each tempo label.
-_SEC_PER_REP: dict[str, int] = {"controlled": 4, "slow 3-s lowering": 6}
+# H12: seconds of work per rep for each tempo label; a band-walk step; one set-up.
+_SEC_PER_REP: dict[str, int] = {"controlled": 3, "slow 3-s lowering": 5}
+_SEC_PER_SIDESTEP = 2
+_SETUP_S = 30
+# H12: the warm-up the article gives ("5–8 minutes"): the long end before a main session.
+_WARMUP_MIN: dict[str, int] = {"heavy": 8, "light": 5}
 # H3: a week's note that cites a rule id explains a shortfall.
 RULE_CITE = re.compile(r"\b[HSB]\d+\b")
 # H10: the article's "deadlifts" are the Romanian deadlift families.
@@ -70,16 +75,26 @@ class Violation:
     message: str
 
 
-def exercise_minutes(*, sets: int, reps: int, reps_unit: str, tempo: str, rest_s: int) -> int:
-    """Minutes one exercise takes (H12), from the documented formula.
+def exercise_seconds(*, sets: int, reps: int, reps_unit: str, tempo: str, rest_s: int) -> int:
+    """Seconds one exercise takes (H12), from the documented formula.
 
-    ceil((sets x (work_s + rest_s) + 60) / 60), where work_s = reps x sec_per_rep x sides,
-    sec_per_rep is 4 for "controlled" and 6 for "slow 3-s lowering", sides is 2 for
-    reps/side, steps/side and steps/direction, and for "seconds" work_s = reps x sides.
+    sets x work + (sets - 1) x rest + 30 s set-up: no rest after the last set. work = reps x
+    3 s ("controlled") or 5 s ("slow 3-s lowering"), 2 s a step for steps/direction, times 2
+    for per-side and per-direction units (both sides back to back); timed work ("seconds")
+    is its seconds.
     """
-    sides = 2 if reps_unit in _TWO_SIDED else 1
-    work_s = reps * sides if reps_unit == "seconds" else reps * _SEC_PER_REP[tempo] * sides
-    return -(-(sets * (work_s + rest_s) + 60) // 60)
+    if reps_unit == "seconds":
+        work_s = reps
+    else:
+        per = _SEC_PER_SIDESTEP if reps_unit == "steps/direction" else _SEC_PER_REP[tempo]
+        work_s = reps * per * (2 if reps_unit in _TWO_SIDED else 1)
+    return sets * work_s + (sets - 1) * rest_s + _SETUP_S
+
+
+def exercise_minutes(*, sets: int, reps: int, reps_unit: str, tempo: str, rest_s: int) -> int:
+    """The same, rounded up to whole minutes (what a plan shows per exercise)."""
+    return -(-exercise_seconds(sets=sets, reps=reps, reps_unit=reps_unit, tempo=tempo,
+                               rest_s=rest_s) // 60)
 
 
 # --------------------------------------------------------------------------- parsed plan
@@ -108,14 +123,14 @@ class _Item:
         return None if any(v is None for v in values) else values
 
     @property
-    def minutes(self) -> int | None:
-        """Computed minutes (H12), None when a needed field is unknown."""
+    def seconds(self) -> int | None:
+        """Computed seconds (H12), None when a needed field is unknown."""
         sets, reps, rest_s, unit = self.sets, self.reps, self.rest_s, self.reps_unit
         if sets is None or reps is None or rest_s is None or unit is None:
             return None
         if unit != "seconds" and self.tempo not in _SEC_PER_REP:
             return None
-        return exercise_minutes(sets=sets, reps=reps, reps_unit=unit, tempo=self.tempo or "",
+        return exercise_seconds(sets=sets, reps=reps, reps_unit=unit, tempo=self.tempo or "",
                                 rest_s=rest_s)
 
 
@@ -367,7 +382,8 @@ class _Parser:
                     f"{', '.join(REPS_UNITS)}", iso, variation, prefix)
             reps_unit = None
         return _Item(variation, ex, count("sets", 1), count("reps", 1), count("rest_s", 0),
-                     label("load", LOAD_LABELS), label("tempo", TEMPO_LABELS),
+                     label("load", LOAD_LABELS + tuple(LEGACY_LOAD_LABELS)),
+                     label("tempo", TEMPO_LABELS),
                      label("range", RANGE_LABELS), reps_unit)
 
     def runs(self, plan: Any, runs: Sequence[Run] | None) -> dict[date, frozenset[str]]:
@@ -414,6 +430,57 @@ def check_h1_key_run_eve(s: _Session, ctx: _Context) -> Iterator[Violation]:
     for item, ex in s.known():
         if ex.plyometric:
             yield Violation("H1", s.iso, item.variation, f"plyometric {ex.name} {eve}")
+
+
+def check_h13_unloaded_eve_of_key_run(s: _Session, ctx: _Context) -> Iterator[Violation]:
+    """H13: the session on the eve of a key run holds nothing loaded and no slow lowering.
+
+    Article: the lighter session is "single-leg control, lateral band walks, glute bridges"
+    and heavy leg work is avoided "the day before a long run, race, hill workout, or speed
+    session".
+    """
+    tomorrow = s.day + timedelta(days=1)
+    key = ctx.runs_on(tomorrow) & KEY_RUNS
+    if not key:
+        return
+    for item in s.items:
+        if item.load not in (None, "bodyweight"):
+            yield Violation("H13", s.iso, item.variation,
+                            f"{item.variation} at load '{item.load}' on {_when(s.day)}, the day "
+                            f"before a {_words(key)} run")
+        if item.tempo == TEMPO_LABELS[1]:
+            yield Violation("H13", s.iso, item.variation,
+                            f"{item.variation} with {item.tempo} on {_when(s.day)}, the day "
+                            f"before a {_words(key)} run")
+
+
+def check_b2_race_taper(s: _Session, ctx: _Context) -> Iterator[Violation]:
+    """B2 (docs/rules.md): no session the day before a race; no main session and no jumps in
+    the 9 days before it; nothing loaded and no slow lowering in the last 3; light only in
+    the 2 days after."""
+    for ahead in range(1, 10):
+        if "race" not in ctx.runs_on(s.day + timedelta(days=ahead)):
+            continue
+        race = _when(s.day + timedelta(days=ahead))
+        if ahead == 1:
+            yield Violation("B2", s.iso, None, f"session on {_when(s.day)}, the day before "
+                                               f"a race ({race})")
+        if s.intensity == "heavy":
+            yield Violation("B2", s.iso, None, f"main session on {_when(s.day)}, {ahead} days "
+                                               f"before a race ({race})")
+        for item, ex in s.known():
+            if ex.plyometric:
+                yield Violation("B2", s.iso, item.variation,
+                                f"plyometric {ex.name} {ahead} days before a race")
+            if ahead <= 3 and (item.load not in (None, "bodyweight")
+                               or item.tempo == TEMPO_LABELS[1]):
+                yield Violation("B2", s.iso, item.variation,
+                                f"{ex.name} loaded or slow {ahead} days before a race")
+        break
+    for behind in (1, 2):
+        if "race" in ctx.runs_on(s.day - timedelta(days=behind)) and s.intensity == "heavy":
+            yield Violation("B2", s.iso, None,
+                            f"main session on {_when(s.day)}, {behind} day(s) after a race")
 
 
 def check_h2_exercise_count(s: _Session, ctx: _Context) -> Iterator[Violation]:
@@ -546,9 +613,14 @@ def check_h12_session_fits_minutes(s: _Session, ctx: _Context) -> Iterator[Viola
     The duration is recomputed from the prescriptions; entries that cannot be timed
     (reported under H0) are left out, so the figure is then a lower bound.
     """
-    timed = [item.minutes for item in s.items if item.minutes is not None]
-    duration = (s.warmup or 0) + sum(timed)
+    timed = [item.seconds for item in s.items if item.seconds is not None]
+    warmup = s.warmup or 0
+    duration = warmup + -(-sum(timed) // 60)
     limit = ctx.profile.minutes
+    if s.intensity in _WARMUP_MIN and warmup < _WARMUP_MIN[s.intensity]:
+        yield Violation("H12", s.iso, None,
+                        f"session on {_when(s.day)} has a {warmup}-minute warm-up; the article "
+                        f"gives 5–8 minutes ({_WARMUP_MIN[s.intensity]} counted here)")
     if limit is not None and duration > limit:
         yield Violation("H12", s.iso, None,
                         f"session on {_when(s.day)} takes {duration} min with warm-up; "
@@ -568,6 +640,8 @@ SESSION_RULES: tuple[Callable[[_Session, _Context], Iterator[Violation]], ...] =
     check_h8_balanced_heavy_session,
     check_h11_race_and_long_run_day,
     check_h12_session_fits_minutes,
+    check_h13_unloaded_eve_of_key_run,
+    check_b2_race_taper,
 )
 
 
@@ -666,11 +740,23 @@ def _doses(week: _Week) -> dict[tuple[int, str], list[tuple[_Session, _Item, _Do
     return {key: entries for key, entries in found.items() if entries}
 
 
+def _load_step(label: Any) -> int:
+    if label in LOAD_LABELS:
+        return LOAD_LABELS.index(label)
+    return LEGACY_LOAD_LABELS.get(label, -1)
+
+
 def _changes(before: _Dose, after: _Dose) -> list[str]:
-    """The DOSE_FIELDS that differ; a new variation brings its own load, so load is free."""
-    changed = [name for name, a, b in zip(DOSE_FIELDS, before, after, strict=True) if a != b]
-    if "variation" in changed and "load" in changed:
-        changed.remove("load")
+    """The DOSE_FIELDS that differ, where one step counts once: a new variation brings its
+    own load and reps, and a load step brings the reps back down (double progression)."""
+    old = dict(zip(DOSE_FIELDS, before, strict=True))
+    new = dict(zip(DOSE_FIELDS, after, strict=True))
+    changed = [name for name in DOSE_FIELDS if old[name] != new[name]]
+    if "variation" in changed:
+        return [name for name in changed if name not in ("load", "reps")]
+    if ("load" in changed and "reps" in changed
+            and _load_step(new["load"]) > _load_step(old["load"]) and new["reps"] < old["reps"]):
+        changed.remove("reps")
     return changed
 
 
@@ -776,9 +862,9 @@ def _guarded(rule: str, run: Callable[[], Iterator[Violation]], day: str | None,
         out.append(Violation("H0", day, None, f"{rule} could not be checked ({exc!r})"))
 
 
-def _sort_key(v: Violation) -> tuple[int, str, str, str]:
+def _sort_key(v: Violation) -> tuple[bool, int, str, str, str]:
     number = int(v.rule[1:]) if v.rule[1:].isdigit() else 99
-    return number, v.date or "", v.exercise or "", v.message
+    return v.rule.startswith("B"), number, v.date or "", v.exercise or "", v.message
 
 
 def check_plan(plan: dict, catalog: Any, *, runs: Sequence[Run] | None = None,

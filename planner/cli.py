@@ -4,7 +4,9 @@ Exit codes: 0 done; 1 `check` found rule violations; 2 bad input or options (not
 written; for `push` also a refused password or a URL with no calendar); 3 no plan
 satisfies the hard rules (the rules in conflict and what to change are printed; nothing
 written); 4 `batch`: some athletes failed (the others are written); 5 `push`: the
-calendar server could not be reached or failed part-way (what was done is reported).
+calendar server could not be reached or failed part-way (what was done is reported);
+130 `batch` interrupted (the athletes planned so far are written, summary.csv marks the rest).
+Every output goes through planner.outputs: checked before any work, written all or nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -49,10 +51,13 @@ def friendly_errors(func: F) -> F:
 def _date(value: str | None, field: str) -> date | None:
     if value is None:
         return None
+    from planner.inputs import check_date_bounds
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field=field) from None
+    return check_date_bounds(day, field=field)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -73,6 +78,17 @@ def main() -> None:
     """
 
 
+class OutputPath(click.Path):
+    """A file to write: ``-`` is standard output; an empty name is refused (click would
+    otherwise read it as ".")."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the file name is empty", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @main.command()
 @click.argument("runs", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--level", default="intermediate", show_default=True,
@@ -82,6 +98,10 @@ def main() -> None:
 @click.option("--equipment", default="none", show_default=True, metavar="LIST",
               help="Comma list of dumbbell, kettlebell, barbell, bench, box, band, machine; "
                    "or none. Floor, wall, a step and a chair are assumed.")
+@click.option("--weights", multiple=True, metavar="ITEM:KG,…",
+              help="The weights you own, so the plan names them, e.g. "
+                   "--weights dumbbell:4,6,8,10,12.5 (repeatable; implies owning the item). "
+                   "Without it loads read 'light', 'light +1 step' (the next dumbbell up).")
 @click.option("--sessions", type=click.IntRange(0, 7), default=None,
               help="Most strength sessions per week you want (default: by level).")
 @click.option("--minutes", type=click.IntRange(5, 240), default=45, show_default=True,
@@ -108,10 +128,17 @@ def main() -> None:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last plan's JSON, so this one progresses from where it ended (H9).")
 @click.option("--athlete", default="runner", show_default=True, help="Name shown in the calendar.")
-@click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("plan.ics"), show_default=True, help="Calendar file to write.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write the plan as JSON (for coaches, tools and --previous).")
+@click.option("--ics", "ics_path", type=OutputPath(dir_okay=False, path_type=Path),
+              default=Path("plan.ics"), show_default=True,
+              help="Calendar file to write; - writes it to standard output (the table then "
+                   "goes to stderr).")
+@click.option("--json", "json_path", type=OutputPath(dir_okay=False, path_type=Path),
+              default=None, help="Also write the plan as JSON (for coaches, tools and --previous); "
+                                 "- for standard output.")
+@click.option("--fit", "fit_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Also write each session as a Garmin FIT workout file into DIR "
+                   "(2027-03-02-main.fit, …), for the watch.")
 @click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
               help="Add a reminder MIN minutes before each session (Google's import drops it).")
 @click.option("--with-runs", is_flag=True,
@@ -123,12 +150,14 @@ def main() -> None:
               default=None, help="Use another exercise catalog CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @friendly_errors
-def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions: int | None,
+def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
+         weights: tuple[str, ...], sessions: int | None,
          minutes: int, start_time: str, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
-         ics_path: Path, json_path: Path | None, alarm: int | None, with_runs: bool,
-         cancel_dropped: bool, catalog_path: Path | None, quiet: bool) -> None:
+         ics_path: Path, json_path: Path | None, fit_dir: Path | None, alarm: int | None,
+         with_runs: bool, cancel_dropped: bool, catalog_path: Path | None,
+         quiet: bool) -> None:
     """Plan strength sessions around the runs in RUNS and write a calendar.
 
     RUNS is a CSV, or a calendar file (.ics) exported from Google Calendar, Apple,
@@ -159,7 +188,6 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     honour SEQUENCE update in place (see the README for which do).
     """
     from planner import render_ics
-    from planner.atomic import write_atomic
     from planner.block import plan_block
     from planner.calendar_files import calendar_files, machine_zone_note
     from planner.catalog import load_catalog
@@ -178,11 +206,20 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         parse_equipment,
         parse_level,
         parse_timezone,
+        parse_weights,
     )
+    from planner.outputs import Output, check_outputs, is_stdout, write_outputs
     from planner.previous import carry_from_plan
+    from planner.render_fit import render_fit_files
     from planner.render_json import render_json
     from planner.report import plan_report
 
+    to_stdout = is_stdout(ics_path) or is_stdout(json_path)
+    inputs = (runs, previous, catalog_path)
+    check_outputs([(ics_path, "--ics"), *([(json_path, "--json")] if json_path else [])],
+                  inputs)
+    if fit_dir is not None:
+        check_output_dir(fit_dir, "--fit")
     from_calendar = is_calendar_file(runs)
     if not from_calendar:
         for given, option in ((date_range, "--range"), (keyword_maps, "--map")):
@@ -194,9 +231,11 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
                          field="--start")
     if tz is None and from_calendar:
         tz = calendar_timezone(runs)  # Google's X-WR-TIMEZONE; else this machine's zone
+    owned_weights = parse_weights(weights)
     profile = Profile(
         athlete=athlete, level=parse_level(level), new_to_strength=new_to_strength,
-        equipment=parse_equipment(equipment), sessions=sessions, minutes=minutes,
+        equipment=parse_equipment(equipment) | {item for item, _ in owned_weights},
+        weights=owned_weights, sessions=sessions, minutes=minutes,
         start_time=parse_clock(start_time, field="--time"), tz=parse_timezone(tz),
         prefer_days=parse_days(prefer, field="--prefer"),
         avoid_days=parse_days(avoid, field="--avoid"), deload_every=deload_every)
@@ -211,7 +250,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
     else:
         runs_input = load_runs(runs, start=_date(start, "--start"))
     carry = carry_from_plan(previous, catalog.by_id()) if previous else None
-    result = plan_block(runs_input.runs, profile, catalog.exercises, carry)
+    result = plan_block(runs_input.runs, profile, catalog.exercises, carry,
+                        window=runs_input.window)
     for warning in runs_input.warnings:
         click.echo(f"warning: {warning}", err=True)
     for label, kind, rows in runs_input.mapped:
@@ -222,37 +262,103 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str, sessions
         else:
             click.echo(f"note: '{label}' read as {kind} (rows {', '.join(map(str, rows))})",
                        err=True)
+    if result.empty_weeks:
+        shown = ", ".join(day.isoformat() for day in result.empty_weeks[:6])
+        more = f" +{len(result.empty_weeks) - 6} more" if len(result.empty_weeks) > 6 else ""
+        click.echo(f"warning: no runs in the week(s) of {shown}{more}: nothing planned there "
+                   "(a date typo? add the week's runs, or rest rows, to plan it)", err=True)
     if result.impossible and not any(w.sessions for w in result.plan.weeks):
         raise NoPlanError(_no_plan_message(result.impossible))
     for monday, diagnosis in result.impossible:
         click.echo(f"warning: week of {monday.isoformat()} holds no session "
                    f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
-    # Everything is rendered before anything is written: a failure leaves no half plan.
-    old_paths = _existing_parts(ics_path)
-    calendar = calendar_files(result.plan, old_paths, alarm_minutes=alarm, with_runs=with_runs,
+    # Everything is rendered before anything is written, and everything is written
+    # together or not at all (planner.outputs).
+    whole = is_stdout(ics_path)  # one calendar on standard output, never split
+    calendar = calendar_files(result.plan, [] if whole else _existing_parts(ics_path),
+                              alarm_minutes=alarm, with_runs=with_runs,
                               cancel_dropped=cancel_dropped,
-                              max_events=render_ics.MAX_EVENTS_PER_FILE,
-                              max_bytes=render_ics.MAX_BYTES_PER_FILE)
+                              max_events=(2**62 if whole else render_ics.MAX_EVENTS_PER_FILE),
+                              max_bytes=(2**62 if whole else render_ics.MAX_BYTES_PER_FILE))
     parts = calendar.parts
-    json_bytes = render_json(result.plan) if json_path else None
+    fit_files = render_fit_files(result.plan) if fit_dir is not None else []
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
-    for path, data in zip(ics_paths, parts, strict=True):
-        write_atomic(path, data)
-    if json_path and json_bytes is not None:
-        write_atomic(json_path, json_bytes)
+    outputs = [Output(path, data, "--ics") for path, data in zip(ics_paths, parts, strict=True)]
+    if json_path:
+        outputs.append(Output(json_path, render_json(result.plan), "--json"))
+    if fit_dir is not None:
+        make_output_dir(fit_dir, "--fit")
+        outputs.extend(Output(fit_dir / name, data, "--fit") for name, data in fit_files)
+    write_outputs(outputs, inputs)
+    if fit_dir is not None:
+        _warn_stale_fit(fit_dir, {name for name, _ in fit_files})
+    # With an output on standard output, everything else goes to stderr.
     if not quiet:
-        click.echo(plan_report(result.plan, show_labels=from_calendar))
+        click.echo(plan_report(result.plan, show_labels=from_calendar), err=to_stdout)
     if len(parts) > 1:
         click.echo(f"The calendar is split into {len(parts)} files (Google Calendar rejects "
-                   "imports over about 1 MB or 1,000 events): import each of them.")
-    stale = _part_path(ics_path, len(parts) + 1)
-    if stale.exists():
+                   "imports over about 1 MB or 1,000 events): import each of them.",
+                   err=to_stdout)
+    stale = None if whole else _part_path(ics_path, len(parts) + 1)
+    if stale is not None and stale.exists():
         click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
                    err=True)
     if calendar.note and not quiet:
-        click.echo(calendar.note)
-    written = ", ".join(str(p) for p in (*ics_paths, json_path) if p)
-    click.echo(f"Wrote {written}.")
+        click.echo(calendar.note, err=to_stdout)
+    written = ["standard output" if is_stdout(p) else str(p)
+               for p in (*ics_paths, json_path) if p]
+    if fit_dir is not None:
+        count = len(fit_files)
+        written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
+    click.echo(f"Wrote {', '.join(written)}.", err=to_stdout)
+
+
+def _write_fit_folder(folder: Path, files: Sequence[tuple[str, bytes]],
+                      option: str = "--fit") -> int:
+    """Write one athlete's FIT workouts into `folder` (made if missing); warn about an earlier
+    plan's files there. Returns how many were written."""
+    from planner.atomic import write_atomic
+
+    check_output_dir(folder, option)
+    make_output_dir(folder, option)
+    for name, data in files:
+        write_atomic(folder / name, data)
+    _warn_stale_fit(folder, {name for name, _ in files})
+    return len(files)
+
+
+def check_output_dir(folder: Path, option: str) -> None:
+    """Exit 2 before any work when `folder` cannot be a folder we write into: it, or the
+    nearest part of its path that exists, is a file, or that part is not writable."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        where = "is a file" if existing == folder else f"cannot be made: {existing} is a file"
+        raise InputError(f"{folder} {where}, not a folder", field=option)
+    if existing.exists() and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{folder}: cannot write into {existing} (permission denied)",
+                         field=option)
+
+
+def make_output_dir(folder: Path, option: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot make the folder ({exc.strerror or exc})",
+                         field=option) from None
+
+
+def _warn_stale_fit(folder: Path, written: set[str]) -> None:
+    """Workout files of an earlier plan in the same folder would go onto the watch too."""
+    from planner.render_fit import FIT_FILE_PATTERN
+
+    stale = sorted(p.name for p in folder.glob("*.fit")
+                   if FIT_FILE_PATTERN.fullmatch(p.name) and p.name not in written)
+    if stale:
+        shown = ", ".join(stale[:3]) + (f" +{len(stale) - 3} more" if len(stale) > 3 else "")
+        click.echo(f"warning: {folder} also holds {len(stale)} workout file(s) this plan did "
+                   f"not write ({shown}); copy only this plan's files to the watch", err=True)
 
 
 def _existing_parts(ics_path: Path) -> list[Path]:
@@ -274,11 +380,14 @@ def _part_path(ics_path: Path, number: int) -> Path:
 
 def _no_plan_message(impossible) -> str:
     lines = ["no plan satisfies the hard rules."]
-    for monday, diagnosis in impossible:
+    shown = 6  # a block of 104 impossible weeks must not flood the terminal
+    for monday, diagnosis in impossible[:shown]:
         rules = ", ".join(diagnosis.conflict) or "the week's days"
         lines.append(f"Week of {monday.isoformat()}: not even one session fits; "
                      f"conflicting rules: {rules}")
         lines.extend(f"  {line}" for line in diagnosis.suggestions)
+    if len(impossible) > shown:
+        lines.append(f"… and {len(impossible) - shown} more weeks where no session fits.")
     return "\n".join(lines)
 
 
@@ -289,11 +398,16 @@ def _no_plan_message(impossible) -> str:
               default=Path("plans"), show_default=True, help="Folder for the calendars.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Athletes planned in parallel (default: the machine's cores).")
+@click.option("--start", default=None, metavar="YYYY-MM-DD",
+              help="The Monday of week 1, when the runs file has a 'day' column.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Use another exercise catalog CSV.")
+@click.option("--fit", "fit", is_flag=True,
+              help="Also write each athlete's sessions as Garmin FIT workout files, in "
+                   "OUT/<athlete>-fit/ (2027-03-02-main.fit, …).")
 @friendly_errors
-def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
-          catalog_path: Path | None) -> None:
+def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str | None,
+          catalog_path: Path | None, fit: bool) -> None:
     """Plan a training block for every athlete of a ROSTER from one RUNS file.
 
     ROSTER columns: athlete, level, and optionally equipment (`;`-separated), sessions,
@@ -301,37 +415,111 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None,
     runs CSV of `runstrong plan` with an extra `athlete` column.
 
     Writes OUT/<athlete>.ics, OUT/<athlete>.json and OUT/summary.csv. An athlete with bad
-    rows or an impossible block is reported in summary.csv and on stderr; the others are
-    still planned, and the exit code is 4.
+    rows, an impossible block or any other failure is a row of summary.csv and a line on
+    stderr; the others are still planned, and the exit code is 4. OUT is replaced as a
+    whole when the batch ends, so it never mixes plans of two runs; files in OUT that
+    runstrong did not write are kept. Interrupted (Ctrl-C), the athletes planned so far
+    are written with a summary.csv marked incomplete (into OUT.incomplete when OUT already
+    holds plans, which are then left as they were).
+    With --fit, each athlete's FIT workouts go into OUT/<athlete>-fit/.
 
     \b
     Example:
       runstrong batch examples/coach/roster.csv examples/coach/runs.csv --out plans/
     """
-    from planner.atomic import write_atomic
-    from planner.batch import load_roster, run_batch, safe_file_stem, summary_csv
+    from planner.batch import (
+        SUMMARY_COLUMNS,
+        load_roster,
+        name_warnings,
+        run_batch,
+        safe_file_stem,
+        split_runs_by_athlete,
+        summary_csv,
+    )
+    from planner.outputs import FolderGeneration, OutputError, check_outputs
 
+    inputs = (roster, runs, catalog_path)
+    check_outputs([(out_dir / "summary.csv", "")], inputs)
+    monday = _date(start, "--start")
+    if fit:
+        check_output_dir(out_dir, "--out")
     entries = load_roster(roster)
+    taken: set[str] = set()
+    stems = [safe_file_stem(entry.name, taken) for entry in entries]
+    names = ["summary.csv", *(f"{stem}{suffix}" for stem in stems for suffix in (".ics", ".json"))]
+    check_outputs([(out_dir / name, "") for name in names], inputs)
+    split = split_runs_by_athlete(runs)
+    for warning in name_warnings(entries, split):
+        click.echo(f"warning: {warning}", err=True)
+    generation = FolderGeneration(out_dir, inputs)
     workers = jobs or max(1, min(os.cpu_count() or 1, len(entries)))
-    outcomes = run_batch(entries, runs, jobs=workers,
-                         catalog_path=str(catalog_path) if catalog_path else None)
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
-    rows, failed, taken = [], 0, set()
-    with click.progressbar(outcomes, length=len(entries), label="Planning athletes",
-                           file=sys.stderr if show_bar else _Null()) as bar:
-        for outcome in bar:
-            stem = safe_file_stem(outcome.name, taken)
-            if outcome.failed:
+    rows: list[dict[str, str]] = []
+    fit_later: list[tuple[str, str, Any]] = []
+    failed = 0
+    interrupted = False
+    try:
+        outcomes = run_batch(entries, split, jobs=workers, start=monday,
+                             catalog_path=str(catalog_path) if catalog_path else None, fit=fit)
+        with click.progressbar(outcomes, length=len(entries), label="Planning athletes",
+                               file=sys.stderr if show_bar else _Null()) as bar:
+            for outcome, stem in zip(bar, stems, strict=False):
+                summary = dict(outcome.summary)
+                if not outcome.failed:
+                    try:
+                        generation.add(f"{stem}.ics", outcome.ics or b"")
+                        generation.add(f"{stem}.json", outcome.json or b"")
+                        summary["file"] = f"{stem}.ics"
+                        if outcome.fit_files:
+                            fit_later.append((outcome.name, stem, outcome.fit_files))
+                    except OutputError as err:
+                        summary.update(status="failed: cannot write", warnings=str(err))
+                if summary["status"].startswith("failed"):
+                    failed += 1
+                    click.echo(f"error: {outcome.name}: {summary['warnings']}", err=True)
+                rows.append(summary)
+    except KeyboardInterrupt:
+        interrupted = True
+        for entry in entries[len(rows):]:
+            row = dict.fromkeys(SUMMARY_COLUMNS, "")
+            row.update(athlete=entry.name, status="not planned: interrupted",
+                       warnings="the batch was interrupted (Ctrl-C) before this athlete")
+            rows.append(row)
+    except BaseException:
+        generation.discard()
+        raise
+    try:
+        generation.add("summary.csv", summary_csv(rows))
+        target = None
+        if interrupted and generation.folder.is_dir() and any(generation.folder.iterdir()):
+            target = generation.folder.with_name(generation.folder.name + ".incomplete")
+        written = generation.commit(target)
+        shown_dir = out_dir if target is None else written
+    except BaseException:
+        generation.discard()
+        raise
+    if generation.carried:
+        shown = ", ".join(generation.carried[:5])
+        more = f" and {len(generation.carried) - 5} more" if len(generation.carried) > 5 else ""
+        click.echo(f"note: kept {shown}{more} in {shown_dir}/: not written by this batch",
+                   err=True)
+    planned = sum(1 for row in rows if row["file"])
+    if interrupted:
+        click.echo(f"Interrupted: planned {planned} of {len(entries)} athletes into {shown_dir}/ "
+                   "(summary.csv marks the rest)"
+                   + (f"; {generation.folder}/ is unchanged" if target else "") + ".", err=True)
+        sys.exit(130)
+    click.echo(f"Planned {planned} of {len(entries)} athletes into {shown_dir}/ (summary.csv).")
+    if fit:
+        # The watch files go in after the calendars: one folder per athlete beside them.
+        fit_count = 0
+        for name, stem, files in fit_later:
+            try:
+                fit_count += _write_fit_folder(out_dir / f"{stem}-fit", files)
+            except RunstrongError as err:
                 failed += 1
-                click.echo(f"error: {outcome.name}: {outcome.errors[0]}", err=True)
-            else:
-                write_atomic(out_dir / f"{stem}.ics", outcome.ics or b"")
-                write_atomic(out_dir / f"{stem}.json", outcome.json or b"")
-                outcome.summary["file"] = f"{stem}.ics"
-            rows.append(outcome.summary)
-    write_atomic(out_dir / "summary.csv", summary_csv(rows))
-    click.echo(f"Planned {len(entries) - failed} of {len(entries)} athletes into {out_dir}/ "
-               f"(summary.csv).")
+                click.echo(f"error: {name}: FIT files not written: {err}", err=True)
+        click.echo(f"Wrote {fit_count} FIT workouts in {out_dir}/<athlete>-fit/.")
     if failed:
         sys.exit(EXIT_SOME_FAILED)
 

@@ -33,7 +33,16 @@ ALL_EQUIPMENT_WORDS: frozenset[str] = frozenset(EQUIPMENT) | ASSUMED_EQUIPMENT
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # Dose ladders. Index 0 is the easiest step; progression moves one index at a time.
-LOAD_LABELS: tuple[str, ...] = ("bodyweight", "light", "moderate", "heavy")
+# Load steps: bodyweight, then the runner's light start weight and one increment ("the next
+# dumbbell up") per step. Double progression climbs one step only after the reps reach the
+# top of the range, so loads rise every few weeks, never light to heavy in two.
+LOAD_LABELS: tuple[str, ...] = (
+    "bodyweight", "light", "light +1 step", "light +2 steps", "light +3 steps",
+    "light +4 steps", "light +5 steps",
+)
+# Words older plans used for steps 2 and 3, still read by --previous and check.
+LEGACY_LOAD_LABELS: dict[str, int] = {"moderate": 2, "heavy": 3}
+LOADED_EQUIPMENT: tuple[str, ...] = ("dumbbell", "kettlebell", "barbell")
 TEMPO_LABELS: tuple[str, ...] = ("controlled", "slow 3-s lowering")
 RANGE_LABELS: tuple[str, ...] = ("controlled range", "full range")
 
@@ -76,6 +85,15 @@ class Exercise:
     how_to: tuple[str, ...]
     mistakes: str
     tip: str
+    # Sets in an intermediate or advanced main session, from the article's sample workout
+    # (3 for the big lifts and calves, 2 for step-ups and band walks); 0 = sets_min + 1.
+    main_sets: int = 0
+    # The article's "Best for:" line of the family: what the exercise does for a runner.
+    best_for: str = ""
+    # The Garmin FIT profile's exercise_category and exercise_name enum names for this
+    # variation (e.g. "squat", "goblet_squat"), written into FIT workout files; "" = none.
+    fit_category: str = ""
+    fit_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,12 @@ class Profile:
     prefer_days: frozenset[int] = frozenset()  # 0=Mon (S5)
     avoid_days: frozenset[int] = frozenset()  # 0=Mon (S5)
     deload_every: int = 4  # every Nth week of a block is a step-back week; 0 = never
+    # The weights the runner owns, in kg, lightest first, per loaded item ("dumbbell"):
+    # the plan then names the weight instead of a load step.
+    weights: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+    def weights_for(self, item: str) -> tuple[float, ...]:
+        return dict(self.weights).get(item, ())
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,8 @@ class PlannedExercise:
     minutes: int
     why: str = ""
     equipment_used: tuple[str, ...] = ()  # the runner's items that meet each requirement
+    weight_kg: float | None = None  # the named weight, when the runner listed --weights
+    seconds: int = 0  # work, rest between sets and set-up (H12), before rounding
 
     @property
     def load_label(self) -> str:
@@ -167,6 +193,7 @@ class WeekPlan:
     sessions: tuple[Session, ...]
     deload: bool = False
     target_sessions: int = 0
+    taper: bool = False  # one of the last two weeks before a race (B2)
     penalties: tuple[Penalty, ...] = ()
     notes: tuple[str, ...] = ()  # shortfalls and their diagnosis
 

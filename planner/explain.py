@@ -6,22 +6,26 @@ variables never leak into the words, so the same text can be checked against RUL
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import time
 from typing import TYPE_CHECKING
 
 from constraints.session_shape import HEAVY_SESSION_NEEDS
-from planner.domain import EQUIPMENT, KEY_RUNS, WEEKDAYS
+from planner.domain import EQUIPMENT, KEY_RUNS, LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
 from planner.progression import WARMUP_MINUTES
+from planner.wording import days_phrase, plural, run_relation, session_word, with_article
 
 if TYPE_CHECKING:
     from planner.instance import WeekInstance
     from planner.progression import Candidate
 
-GOOD_DAY_WORDS = {
-    "easy": "after an easy run", "recovery": "after a recovery run",
+# The most demanding run of a double day says what kind of day it is.
+DAY_ORDER = ("race", "long", "speed", "hill", "tempo", "easy", "recovery", "cross")
+KEY_DAY_WORDS = {
     "tempo": "on a moderately hard tempo day", "hill": "on a hill-session day",
-    "speed": "on a speed-session day",
+    "speed": "on a speed-session day", "long": "on a long-run day", "race": "on a race day",
+    "cross": "on a cross-training day",
 }
 
 
@@ -35,51 +39,136 @@ def _blocked_days(inst: WeekInstance, exclude: int) -> list[str]:
     longs = [d for d in inst.days if d != exclude and inst.has_run(d, "long")]
     parts = []
     if eves:
-        parts.append(f"{_days(eves)} {'is the eve' if len(eves) == 1 else 'are eves'} "
-                     "of key runs (H1)")
+        parts.append(days_phrase([WEEKDAYS[d] for d in eves], "is the eve of a key run",
+                                 "are eves of key runs") + " (H1)")
     if races:
         parts.append(f"{_days(races)}: race day (H11)")
     if longs:
-        parts.append(f"{_days(longs)}: long run, no heavy work (H11)")
+        parts.append(f"{_days(longs)}: long run, no {session_word('heavy')} session (H11)")
     return parts
 
 
-def session_why(inst: WeekInstance, day: int, intensity: str) -> str:
-    """E.g. "Wed: after an easy run (S2); Tue, Fri are eves of key runs (H1)"."""
+def _day_reason(inst: WeekInstance, day: int, start: time | None) -> str:
+    """What kind of day it is, and where the session sits against its runs by clock time:
+    "after the 07:00 easy run", "before the 19:00 easy run", "on an easy-run day"."""
     kinds = inst.kinds(day)
-    # The most demanding run of a double day says what kind of day it is.
-    good = [GOOD_DAY_WORDS[k] for k in ("speed", "hill", "tempo", "easy", "recovery")
-            if k in kinds]
-    if good:
-        reason = f"{good[0]} (S2)"
-    elif not kinds:
-        reason = "a rest day, the best room left this week (S2)"
-    else:
-        reason = f"a {'/'.join(sorted(kinds))} day (S2)"
-    parts = [f"{WEEKDAYS[day]}: {reason}"]
+    kind = next((k for k in DAY_ORDER if k in kinds), None)
+    if kind is None:
+        if not kinds:
+            return "a rest day, the best room left this week"
+        return f"{with_article('/'.join(sorted(kinds)))} day"
+    # Easy and recovery days read by clock time alone; other days say what they are first.
+    runs = sorted((r for r in inst.runs if r.date == inst.date_of(day) and r.kind == kind),
+                  key=lambda r: (r.time is None, r.time or time(0)))
+    if kind in KEY_DAY_WORDS:
+        timed = [r for r in runs if r.time is not None]
+        if start is None or not timed:
+            return KEY_DAY_WORDS[kind]
+        return f"{KEY_DAY_WORDS[kind]}, {run_relation(timed[0], start)}"
+    if start is not None:
+        # After a run that came earlier in the day is the article's choice; name that one.
+        before = [r for r in runs if r.time is not None and r.time < start]
+        if before:
+            return run_relation(before[-1], start)
+    return run_relation(runs[0], start)
+
+
+def _light_order(day: int, week: Sequence[tuple[int, str]] | None) -> str:
+    """Why a light session is light when no run or taper explains it, true for its place in
+    the week's date order."""
+    if week is None:
+        return "a lighter session (S9)"
+    ordered = sorted(week)
+    main = [d for d, intensity in ordered if intensity == "heavy"]
+    if not main:
+        return f"no {session_word('heavy')} session this week (S9)"
+    if len(ordered) == 2:
+        if ordered[1][0] == day:
+            return "the second, lighter session of the week (S9)"
+        return (f"the lighter of the week's two sessions; the {session_word('heavy')} one is "
+                f"on {WEEKDAYS[main[0]]} (S9)")
+    return f"lighter than the week's {session_word('heavy')} session (S9)"
+
+
+def session_why(inst: WeekInstance, day: int, intensity: str, *, start: time | None = None,
+                week: Sequence[tuple[int, str]] | None = None) -> str:
+    """E.g. "Wed: after the 07:00 easy run (S2); Tue, Fri are eves of key runs (H1)".
+
+    `start` is the session's clock time: "after"/"before" a run is said only against it
+    (without it, "on an easy-run day"). `week` is every session of the week as (day,
+    intensity), so "the second, lighter session" is said only of the second by date.
+    """
+    parts = [f"{WEEKDAYS[day]}: {_day_reason(inst, day, start)} (S2)"]
     if intensity == "light":
         tomorrow = sorted(inst.kinds(day + 1) & KEY_RUNS)
         if tomorrow:
-            parts.append(f"light because tomorrow holds a {'/'.join(tomorrow)} run (H1)")
+            parts.append(f"light because tomorrow holds {with_article('/'.join(tomorrow))} run "
+                         "(H1)")
         elif inst.in_taper(day):
-            parts.append(f"light because the race is in {inst.days_to_race(day)} days "
+            parts.append(f"light because the race is in {plural(inst.days_to_race(day), 'day')} "
                          "(B2 taper)")
         elif inst.has_run(day, "long"):
             parts.append("light because it is a long-run day (H11)")
         elif inst.deload:
-            parts.append("deload week (B1)")
+            parts.append("taper week (B2)" if inst.taper else "deload week (B1)")
         else:
-            parts.append("the second, lighter session of the week (S9)")
+            parts.append(_light_order(day, week))
+    elif inst.taper:
+        parts.append("taper: one set fewer in the last two weeks before the race (B2)")
+    elif inst.deload:
+        parts.append("deload week: one set fewer, the same load (B1)")
     parts.extend(_blocked_days(inst, day))
     if inst.carry.session_dates:
         parts.append("at least a day after the last session (H4)")
     return "; ".join(parts)
 
 
+def _ladder_step(inst: WeekInstance, before: str, after: str) -> int:
+    """+1 when `after` is above `before` on the family's ladder, -1 below, 0 unknown."""
+    by_id = {ex.id: ex for ex in inst.exercises}
+    for direction, link in ((1, "harder"), (-1, "easier")):
+        seen = by_id.get(before)
+        while seen is not None and getattr(seen, link):
+            seen = by_id.get(getattr(seen, link))
+            if seen is not None and seen.id == after:
+                return direction
+    return 0
+
+
+def _change_words(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
+    """The one H9 change in a runner's words: "harder variation (was Low step-up)"."""
+    change = cand.changes[0]
+    before = inst.carry.doses.get((cand.exercise.family_no, intensity))
+    after = cand.dose
+    if before is None:
+        return f"changed {change}"
+    if change == "variation":
+        step = _ladder_step(inst, before.variation, after.variation)
+        was = next((ex.name for ex in inst.exercises if ex.id == before.variation),
+                   before.variation)
+        word = {1: "harder", -1: "easier"}.get(step, "new")
+        return f"{word} variation (was {was})"
+    if change == "tempo":
+        return (f"tempo now {TEMPO_LABELS[after.tempo]}" if after.tempo > before.tempo
+                else f"tempo back to {TEMPO_LABELS[after.tempo]}")
+    if change == "load":
+        return f"load {'up' if after.load > before.load else 'down'} to {LOAD_LABELS[after.load]}"
+    if change == "range":
+        return f"range now {RANGE_LABELS[after.range]}"
+    old, new = getattr(before, change), getattr(after, change)
+    noun = {"sets": "set", "reps": "rep"}.get(change, change)
+    diff = abs(new - old)
+    more = "more" if new > old else "fewer"
+    return f"one {more} {noun}" if diff == 1 else f"{diff} {more} {noun}s"
+
+
 def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
-    """Which balance slot (H8) and muscles (S1) it covers, and how it progressed (H9)."""
+    """What it does for a runner (the article's "Best for"), which balance slot (H8) and
+    muscles (S1) it covers, and how it progressed (H9)."""
     ex = cand.exercise
     parts = []
+    if ex.best_for:
+        parts.append(f"best for {ex.best_for[:1].lower()}{ex.best_for[1:].rstrip('.')}")
     if intensity == "heavy":
         slots = ["/".join(need) for need in HEAVY_SESSION_NEEDS if set(need) & set(ex.patterns)]
         if slots:
@@ -91,9 +180,10 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
     elif not cand.changes:
         parts.append("same dose as last week" + (" (deload, B1)" if inst.deload else ""))
     else:
-        parts.append(f"changed {cand.changes[0]} only (H9)"
-                     + (", deload (B1)" if inst.deload else ""))
-    return "; ".join(parts)
+        parts.append(f"{_change_words(inst, cand, intensity)}, nothing else changed (H9)"
+                     + ("; deload (B1)" if inst.deload else ""))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def describe_conflict(inst: WeekInstance, conflict: tuple[str, ...]) -> tuple[str, ...]:
@@ -104,23 +194,25 @@ def describe_conflict(inst: WeekInstance, conflict: tuple[str, ...]) -> tuple[st
             eves = [d for d in inst.days if inst.is_eve_of_key_run(d)]
             lines.append(f"H1: {_days(eves) or 'no day'} — eve of a key run, light only")
         elif rule == "H11":
-            lines.append("H11: no session on race day, no heavy session on a long-run day")
+            lines.append(f"H11: no session on race day, no {session_word('heavy')} session on a "
+                         "long-run day")
         elif rule == "H4":
             lines.append("H4: a full day must separate two strength sessions")
         elif rule == "B2":
             eves = [d for d in inst.days
                     if any((race - inst.date_of(d)).days == 1 for race in inst.race_dates)]
             lines.append(f"B2: {_days(eves) or 'no day'} — the day before a race, no session; "
-                         "light only in the 7 days before and 2 days after")
+                         "light only in the 9 days before and 2 days after")
         elif rule == "H12":
-            lines.append(f"H12: {inst.profile.minutes} minutes must hold a {WARMUP_MINUTES}-minute "
-                         "warm-up and at least 4 exercises")
+            warmups = f"{WARMUP_MINUTES['light']}- to {WARMUP_MINUTES['heavy']}-minute"
+            lines.append(f"H12: {inst.profile.minutes} minutes must hold "
+                         f"{with_article(warmups)} warm-up and at least 4 exercises")
         elif rule == "H5":
             kit = ", ".join(sorted(inst.profile.equipment)) or "none"
             lines.append(f"H5: only exercises your equipment allows (equipment: {kit})")
         elif rule == "H8":
-            lines.append("H8: a heavy session needs squat/lunge, hinge, single-leg, calf and "
-                         "hip-stability work")
+            lines.append(f"H8: a {session_word('heavy')} session needs squat/lunge, hinge, "
+                         "single-leg, calf and hip-stability work")
         elif rule == "H2":
             lines.append("H2: every session needs 4 to 7 exercises")
         else:

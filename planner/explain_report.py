@@ -13,6 +13,7 @@ from typing import Any
 from constraints import RULES_BY_ID, SOFT_RULES
 from planner.domain import LEVELS, WEEKDAYS, Profile, Run
 from planner.errors import InputError
+from planner.wording import runner_text, session_word, shown_name
 
 
 def _profile(data: dict[str, Any]) -> Profile:
@@ -29,7 +30,9 @@ def _profile(data: dict[str, Any]) -> Profile:
         start_time=time.fromisoformat(clock), tz=str(data.get("tz") or "UTC"),
         prefer_days=frozenset(WEEKDAYS.index(d) for d in raw.get("prefer_days") or ()),
         avoid_days=frozenset(WEEKDAYS.index(d) for d in raw.get("avoid_days") or ()),
-        deload_every=int(raw.get("deload_every", 4)))
+        deload_every=int(raw.get("deload_every", 4)),
+        weights=tuple((str(item), tuple(sorted(float(kg) for kg in kgs)))
+                      for item, kgs in sorted(dict(raw.get("weights") or {}).items())))
 
 
 def _runs(data: dict[str, Any]) -> list[Run]:
@@ -64,28 +67,48 @@ def alternatives(data: dict[str, Any]) -> dict[str, str]:
             moved = sorted(set(s.date for s in other.sessions) - {s.date for s in week.sessions})
             extra = sum(p.cost for p in other.penalties) - paid
             where = ", ".join(WEEKDAYS[d.weekday()] for d in moved) or "nowhere"
-            new_costs = sorted({f"{p.text} ({p.rule})" for p in other.penalties}
-                               - {f"{p.text} ({p.rule})" for p in week.penalties})
+            new_costs = sorted({f"{runner_text(p.text)} ({p.rule})" for p in other.penalties}
+                               - {f"{runner_text(p.text)} ({p.rule})" for p in week.penalties})
             found[session.date.isoformat()] = (
                 f"without {WEEKDAYS[day]}, the session would go to {where} at +{extra} cost"
                 + (f": {'; '.join(new_costs[:3])}" if new_costs else ""))
     return found
 
 
+def _catalog() -> dict[str, Any]:
+    from planner.catalog import load_catalog
+
+    try:
+        return load_catalog().by_id()
+    except InputError:
+        return {}
+
+
+def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
+    """The exercise's name with the runner's own kit ("Chair squat" for a box squat done to
+    a chair), as the table and the calendar show it."""
+    exercise = catalog.get(item.get("id", ""))
+    if exercise is None:
+        return str(item["name"])
+    return shown_name(exercise, tuple(item.get("equipment") or ()))
+
+
 def explain_plan(data: dict[str, Any], *, what_if: bool = True) -> str:
     other = alternatives(data) if what_if else {}
+    catalog = _catalog()
     lines = [f"Plan for {data['athlete']} ({data['level']}), status {data.get('status', '?')}."]
     for week in data["weeks"]:
         lines.append("")
         lines.append(f"Week of {week['start']}" + (" — deload (B1)" if week.get("deload") else ""))
         for session in week["sessions"]:
-            lines.append(f"  {session.get('day', '')} {session['date']} · {session['intensity']}"
+            lines.append(f"  {session.get('day', '')} {session['date']} · "
+                         f"{session_word(session['intensity'])}"
                          f" · {len(session['exercises'])} exercises")
             lines.append(f"    why this day: {session.get('why', '')}")
             if session["date"] in other:
                 lines.append(f"    why not another day: {other[session['date']]}")
             for item in session["exercises"]:
-                lines.append(f"    - {item['name']}: {item.get('why', '')}")
+                lines.append(f"    - {_shown(item, catalog)}: {item.get('why', '')}")
         paid = week.get("penalties", [])
         total = sum(p["cost"] for p in paid)
         lines.append(f"  Soft objectives: total cost {total}")
@@ -99,7 +122,7 @@ def explain_plan(data: dict[str, Any], *, what_if: bool = True) -> str:
                 continue
             cost = sum(p["cost"] for p in items)
             lines.append(f"    {rule.id} {rule.title}: cost {cost}")
-            lines.extend(f"      · {p['text']} (+{p['cost']})" for p in items)
+            lines.extend(f"      · {runner_text(p['text'])} (+{p['cost']})" for p in items)
         for note in week.get("notes", []):
             lines.append(f"  note: {note}")
     lines.append("")

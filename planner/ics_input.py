@@ -36,19 +36,46 @@ event gives no time; its minutes come from the summary when it says so ("Long ru
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from pathlib import Path
 
 from planner.domain import RUN_TYPES, Run
 from planner.errors import InputError
-from planner.inputs import MAX_MINUTES, MAX_WEEKS, RunsInput, classify_run, monday_of
+from planner.inputs import (
+    DATE_MAX,
+    DATE_MIN,
+    MAX_EMPTY_WEEKS,
+    MAX_MINUTES,
+    MAX_WEEKS,
+    RunsInput,
+    check_date_bounds,
+    classify_run,
+    empty_gaps,
+    monday_of,
+)
 
 CALENDAR_EXTENSIONS: tuple[str, ...] = (".ics", ".ical", ".icalendar", ".ifb")
 DEFAULT_WEEKS = 16  # how far recurring runs are expanded when nothing else bounds them
+# Recurrence is bounded before anything is expanded (a 1 MB calendar plans or fails in
+# seconds): runs repeat at most daily (finer FREQ, or several BYHOUR/BYMINUTE/BYSECOND
+# values, are read as once a day, with a note); the occurrences inside the range, and
+# the recurrence steps from each series' first date to the range's end (the expansion
+# library walks them all), are capped. A real calendar is far below both caps.
+MAX_OCCURRENCES = 6_000
+# Parsing is the slow part of a big calendar (about 0.1 ms a line with icalendar), so the
+# size is checked on the raw bytes first: a runner's training calendar is far below both.
+MAX_CONTENT_LINES = 15_000
+MAX_EVENTS = 1_500
+_VEVENT_RE = re.compile(rb"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
+MAX_EXPANSION_STEPS = 1_000_000
+_FINER_THAN_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}
 IGNORE = "ignore"  # a --map type that drops matching events
 # When one event names two types, the more demanding one is planned around (it is the
 # one that must not be preceded by heavy legs). Types not listed rank below.
@@ -109,7 +136,7 @@ _MINUTES_TEXT_RE = re.compile(
 )
 # runstrong's own events (see planner.render_ics)
 _OWN_STRENGTH_UID_RE = re.compile(r"[0-9a-f]{32}@runstrong", re.IGNORECASE)
-_OWN_STRENGTH_SUMMARY_RE = re.compile(r"Leg strength · (?:heavy|light)\b")
+_OWN_STRENGTH_SUMMARY_RE = re.compile(r"Leg strength · (?:main|heavy|light)\b")
 _OWN_RUN_UID_RE = re.compile(r"run-[0-9a-f]{32}@runstrong", re.IGNORECASE)
 _OWN_RUN_SUMMARY_RE = re.compile(
     rf"(?P<title>.*?)\s·\s(?P<kind>{'|'.join(RUN_TYPES)})(?:\s·\s(?P<minutes>\d+)\smin)?",
@@ -168,6 +195,13 @@ def classify_event(summary: str, description: str = "", categories: Sequence[str
     return Classification(None, sporty=sporty)
 
 
+@lru_cache(maxsize=4096)
+def _classify_cached(summary: str, description: str, categories: tuple[str, ...],
+                     keyword_map: tuple[tuple[str, str], ...]) -> Classification:
+    """classify_event for the occurrences of one series (same texts): computed once."""
+    return classify_event(summary, description, categories, dict(keyword_map))
+
+
 def _mapped_kind(text: str, keyword_map: Mapping[str, str]) -> str | None:
     """The --map entry whose keyword occurs in `text`; the longest keyword wins."""
     for keyword in sorted(keyword_map, key=lambda word: (-len(word), word)):
@@ -210,6 +244,8 @@ def parse_range(text: str | None, *, field: str = "--range") -> tuple[date, date
                          "e.g. 2027-03-01..2027-03-28", field=field)
     if last < first:
         raise InputError(f"range {text!r} ends before it starts", field=field)
+    for day in (first, last):
+        check_date_bounds(day, field=field)
     weeks = (monday_of(last) - monday_of(first)).days // 7 + 1
     if weeks > MAX_WEEKS:
         raise InputError(f"range {text!r} spans {weeks} weeks; at most {MAX_WEEKS} fit in "
@@ -295,24 +331,40 @@ def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
     for calendar in calendars:
         _drop_bad_x_wr_timezone(calendar, warnings)
         warnings.extend(_unknown_tzids(calendar, zone))
+        warnings.extend(_drop_backwards_ends(calendar, zone))
+        warnings.extend(_bound_recurrence(calendar))
 
     if range_ is None:
         first, last = _default_range(calendars, source, zone, keyword_map, warnings)
+        weeks = (monday_of(last) - monday_of(first)).days // 7 + 1
+        if weeks > MAX_WEEKS:
+            raise InputError(
+                f"runs span {weeks} weeks ({first.isoformat()} to {last.isoformat()}); at "
+                f"most {MAX_WEEKS} fit in one plan: pick the weeks with --range START..END",
+                file=source)
     else:
         first, last = range_
+    # Runs in the whole weeks around the range, and on the Monday after, inform the rules
+    # (H1 sees the long run the day after the range) but get no session.
+    around = (max(DATE_MIN, monday_of(first)),
+              min(DATE_MAX, monday_of(last) + timedelta(days=7)))
+    _check_expansion(calendars, source, zone, *around)
     occurrences = [
         occurrence
         for calendar in calendars
-        for occurrence in _occurrences(calendar, source, zone, first, last, keyword_map)
+        for occurrence in _occurrences(calendar, source, zone, *around, keyword_map)
     ]
-    runs = [item for item in occurrences if item.run is not None]
-    if not runs:
+    inside = [item for item in occurrences if first <= item.day <= last]
+    if not any(item.run is not None for item in inside):
         span = f"between {first.isoformat()} and {last.isoformat()}"
         raise InputError(f"no runs {span}: no event there reads as a run (use --map "
                          "'keyword=type' for your own words, or --range for other weeks)",
                          file=source)
-    _check_span(runs, source)
-    warnings.extend(_event_warnings(occurrences))
+    _check_span([item for item in inside if item.run is not None], source)
+    if range_ is None:
+        _check_gaps([item.day for item in inside if item.run is not None], source)
+    warnings.extend(_event_warnings(inside))
+    runs = [item for item in occurrences if item.run is not None]
 
     ordered = sorted(runs, key=lambda item: (item.day, item.run.time or time(0), item.summary))
     mapped: dict[tuple[str, str], list[int]] = {}
@@ -325,7 +377,17 @@ def load_runs_ics(path: str | Path, *, range_: tuple[date, date] | None,
         runs=tuple(item.run for item in ordered if item.run is not None),
         mapped=tuple(sorted((label, kind, tuple(rows)) for (label, kind), rows in mapped.items())),
         warnings=tuple(warnings),
+        window=(first, last),
     )
+
+
+def _check_gaps(days: list[date], source: str) -> None:
+    for before, after, weeks in empty_gaps(days):
+        if weeks > MAX_EMPTY_WEEKS:
+            raise InputError(
+                f"no runs for {weeks} weeks between {before.isoformat()} and "
+                f"{after.isoformat()}: a typo in an event's date? Pick the weeks to plan with "
+                "--range START..END", file=source)
 
 
 def _parse(source: str) -> list:
@@ -343,6 +405,7 @@ def _parse(source: str) -> list:
     if not _starts_like_calendar(data):
         raise InputError("not an iCalendar file: it does not start with BEGIN:VCALENDAR "
                          "(export the calendar as .ics, or give a runs CSV)", file=source)
+    _check_size(data, source)
     try:
         calendars = Calendar.from_ical(data.lstrip(b"\xef\xbb\xbf \t\r\n"), multiple=True)
     except Exception as err:  # icalendar raises ValueError, KeyError, IndexError...
@@ -351,6 +414,17 @@ def _parse(source: str) -> list:
     if not calendars:
         raise InputError("not an iCalendar file: no VCALENDAR in it", file=source)
     return calendars
+
+
+def _check_size(data: bytes, source: str) -> None:
+    """Refuse, before parsing, a calendar too big to read in a few seconds."""
+    lines = len(re.findall(rb"(?:\r\n|\r|\n)(?![ \t])", data)) + 1  # unfolded lines
+    events = len(_VEVENT_RE.findall(data))
+    if lines > MAX_CONTENT_LINES or events > MAX_EVENTS:
+        raise InputError(
+            f"this calendar is too big to read ({events:,} events, {lines:,} lines; at most "
+            f"{MAX_EVENTS:,} events and {MAX_CONTENT_LINES:,} lines): export only your "
+            "training calendar, or a shorter period", file=source)
 
 
 def _starts_like_calendar(data: bytes) -> bool:
@@ -383,6 +457,132 @@ def _unknown_tzids(calendar, zone: tzinfo) -> list[str]:
             f"{getattr(floating, 'key', floating)} time" for name, summary in unknown.items()]
 
 
+def _drop_backwards_ends(calendar, zone: tzinfo) -> list[str]:
+    """An event whose DTEND is before its DTSTART is read by its DTSTART alone (the
+    expansion library would otherwise swap them and move the run to the earlier day)."""
+    lines = []
+    floating = _floating_zone(calendar, zone)
+    for event in calendar.walk("VEVENT"):
+        try:
+            start, end = event["DTSTART"].dt, event["DTEND"].dt
+            backwards = _comparable(end, floating) < _comparable(start, floating)
+        except Exception:  # no DTEND, or one that is reported when the event is read
+            continue
+        if backwards:
+            del event["DTEND"]
+            lines.append(f"{_quote(_text(event, 'SUMMARY'))} ends before it starts (DTEND "
+                         "before DTSTART): read on the day it starts")
+    return lines
+
+
+def _rrules(event) -> list:
+    """The event's RRULEs; none when unreadable (the expansion then names the event)."""
+    try:
+        value = event.get("RRULE")
+        if value is None:
+            return []
+        rules = list(value) if isinstance(value, list) else [value]
+        return [rule for rule in rules if isinstance(rule, dict)]
+    except Exception:
+        return []
+
+
+def _bound_recurrence(calendar) -> list[str]:
+    """Runs recur at most daily: FREQ=SECONDLY/MINUTELY/HOURLY becomes DAILY, and only
+    the first BYHOUR/BYMINUTE/BYSECOND value is kept. One note per event changed."""
+    lines = []
+    for event in calendar.walk("VEVENT"):
+        changed = []
+        for rule in _rrules(event):
+            try:
+                freq = str((rule.get("FREQ") or [""])[0]).upper()
+            except (AttributeError, TypeError):
+                continue  # unreadable: the expansion reports it with the event's name
+            if freq in _FINER_THAN_DAILY:
+                rule["FREQ"] = ["DAILY"]
+                changed.append(f"FREQ={freq}")
+            for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                values = rule.get(part)
+                if isinstance(values, list) and len(values) > 1:
+                    rule[part] = values[:1]
+                    changed.append(part)
+        if changed:
+            lines.append(f"{_quote(_text(event, 'SUMMARY'))} repeats more than once a day "
+                         f"({', '.join(changed)}): read as once a day")
+    return lines
+
+
+def _check_expansion(calendars: list, source: str, zone: tzinfo, first: date,
+                     last: date) -> None:
+    """Refuse, before expanding, a calendar whose recurrences would take too long or
+    produce too many occurrences (see MAX_OCCURRENCES and MAX_EXPANSION_STEPS)."""
+    occurrences = steps = 0
+    worst: tuple[int, str] = (0, "")
+    days = (last - first).days + 4
+    for calendar in calendars:
+        floating = _floating_zone(calendar, zone)
+        for event in calendar.walk("VEVENT"):
+            count, work = _event_cost(event, floating, first, last, days)
+            occurrences += count
+            steps += work
+            worst = max(worst, (work, _event_field(event)))
+    if occurrences > MAX_OCCURRENCES or steps > MAX_EXPANSION_STEPS:
+        raise InputError(
+            f"too many repeating events to expand between {first.isoformat()} and "
+            f"{last.isoformat()} (about {occurrences:,} occurrences, {steps:,} steps; at most "
+            f"{MAX_OCCURRENCES:,} and {MAX_EXPANSION_STEPS:,}); the largest series is "
+            f"{worst[1]}: pick fewer weeks with --range, or export a shorter period",
+            file=source)
+
+
+def _event_cost(event, floating: tzinfo, first: date, last: date,
+                days: int) -> tuple[int, int]:
+    """(most occurrences inside the range, recurrence steps to reach its end)."""
+    count = work = 1
+    try:
+        rdates = event.get("RDATE")
+        for value in (rdates if isinstance(rdates, list) else [rdates] if rdates else []):
+            extra = len(getattr(value, "dts", ()) or ())
+            count += extra
+            work += extra
+    except Exception:  # unreadable RDATE: reported with the event when it is expanded
+        pass
+    try:
+        start = _comparable(event["DTSTART"].dt, floating).date()
+    except Exception:
+        return count, work
+    for rule in _rrules(event):
+        try:
+            freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+            interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
+            limit = rule.get("COUNT")
+            until = rule.get("UNTIL")
+        except (AttributeError, TypeError, ValueError):
+            continue
+        period = _PERIOD_DAYS.get(freq, 1) * interval
+        spread = 1
+        for part, most in (("BYDAY", 7), ("BYMONTHDAY", 31), ("BYYEARDAY", 366),
+                           ("BYWEEKNO", 53), ("BYMONTH", 12), ("BYSETPOS", 1)):
+            values = rule.get(part)
+            if isinstance(values, list) and values and most > 1:
+                spread *= min(len(values), most) * (5 if part == "BYDAY" and period > 7 else 1)
+        end = last
+        if until:
+            with contextlib.suppress(Exception):
+                end = min(end, _comparable(until[0], floating).date())
+        steps = max(0, (end - start).days) // period + 1
+        steps = min(steps * spread, (int(limit[0]) if limit else steps * spread))
+        work += steps
+        count += min(days, steps, (days // period + 2) * spread)
+    return count, work
+
+
+def _comparable(value: date | datetime, floating: tzinfo) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0), tzinfo=floating)
+    return value if value.tzinfo is not None else value.replace(tzinfo=floating)
+
+
 def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
@@ -406,6 +606,7 @@ def _default_range(calendars: list, source: str, zone: tzinfo, keyword_map: Mapp
                 continue
             if _event_run(event, keyword_map) is None:
                 continue
+            check_date_bounds(day, file=source, field=_event_field(event))
             (series if ("RRULE" in event or "RDATE" in event) else one_off).append(day)
     if one_off:
         return monday_of(min(one_off)), monday_of(max(one_off)) + timedelta(days=6)
@@ -509,6 +710,7 @@ def _occurrence(event, source: str, zone: tzinfo, floating: tzinfo,
                          field=_event_field(event)) from err
     if _is_own_strength(event):
         return _Occurrence(summary, day, None, Classification(None), own_strength=True)
+    check_date_bounds(day, file=source, field=_event_field(event))
 
     own = _own_run(event)
     if own is not None:
@@ -517,7 +719,8 @@ def _occurrence(event, source: str, zone: tzinfo, floating: tzinfo,
         classification = Classification(kind, via="runstrong")
     else:
         summary_text, description, categories = _texts(event)
-        classification = classify_event(summary_text, description, categories, keyword_map)
+        classification = _classify_cached(summary_text, description, tuple(categories),
+                                          tuple(sorted(keyword_map.items())))
         kind = classification.kind
         title = label = summary
         minutes = None

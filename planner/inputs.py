@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import os
 import re
 import zoneinfo
@@ -23,11 +24,27 @@ from typing import Any
 
 import pandas as pd
 
-from planner.domain import ASSUMED_EQUIPMENT, EQUIPMENT, LEVELS, RUN_TYPES, WEEKDAYS, Run
+from planner.domain import (
+    ASSUMED_EQUIPMENT,
+    EQUIPMENT,
+    LEVELS,
+    LOADED_EQUIPMENT,
+    RUN_TYPES,
+    WEEKDAYS,
+    Run,
+)
 from planner.errors import InputError
 
 MAX_WEEKS = 104  # two years of training is the longest horizon we plan in one go
+# More empty weeks than this in a row between two runs is taken for a typo in a date (a
+# mistyped year would otherwise stretch the plan over months of nothing); fewer are
+# reported and left unplanned.
+MAX_EMPTY_WEEKS = 8
 MAX_MINUTES = 600  # ten hours: longer than any single run we expect, so likely a typo
+# Dates runstrong plans in: anything outside is a typo (and near year 1 or 9999 the
+# calendar arithmetic of the planner and the .ics writer would overflow).
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2200, 12, 31)
 
 # Columns of the runs CSV, in the order the help text lists them.
 RUN_COLUMNS: tuple[str, ...] = ("date", "day", "run", "minutes", "time", "title", "week", "athlete")
@@ -116,6 +133,9 @@ class RunsInput:
     # synonym, so "Easy" is not listed but "Intervals" is.
     mapped: tuple[tuple[str, str, tuple[int, ...]], ...]
     warnings: tuple[str, ...]
+    # The days sessions may go on (a calendar's --range, or the whole weeks of its runs);
+    # None: the whole weeks of the runs. Runs outside it only inform the rules.
+    window: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,12 +208,33 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    _reject_mixed_encodings(data, name)
     # Windows-1252 is what "Latin-1" files from Excel usually really are (it adds curly
     # quotes and dashes in 0x80-0x9F); true Latin-1 decodes any byte, so it comes last.
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _reject_mixed_encodings(data: bytes, name: str) -> None:
+    """A file whose lines are partly UTF-8 (with accents) and partly not (Windows-1252,
+    Latin-1) cannot be read as either without garbling some names: say which lines."""
+    utf8_line = other_line = None
+    for number, line in enumerate(re.split(rb"\r\n|\r|\n", data), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            raise InputError(
+                f"the file mixes encodings: line {utf8_line} is UTF-8 but line {other_line} "
+                "is not (Windows-1252 or Latin-1?); save the whole file as UTF-8",
+                file=name, row=other_line)
 
 
 def _reject_control_characters(text: str, name: str) -> None:
@@ -318,20 +359,37 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
         raise InputError("no runs in file: there is a header but no data rows",
                          file=source, row=first_row)
     _check_single_athlete(records, source)
-    monday = monday_of(start) if start is not None else None
+    try:
+        monday = monday_of(start) if start is not None else None
+    except OverflowError:
+        raise InputError(f"{start} is outside the dates runstrong plans", field="--start") from None
 
     parsed: list[tuple[int, Run]] = []
     mapped: dict[tuple[str, str], list[int]] = {}
     week_ignored = False
+    errors: list[InputError] = []
     for row, cells in records:
-        run_date, used_week = _row_date(cells, row, source, monday)
-        week_ignored |= bool(cells.get("week")) and not used_week
-        run = _row_run(cells, row, source, run_date)
+        try:
+            run_date, used_week = _row_date(cells, row, source, monday)
+            week_ignored |= bool(cells.get("week")) and not used_week
+        except InputError as err:
+            errors.append(err)
+            run_date = None
+        try:
+            run = _row_run(cells, row, source, run_date or date(2000, 1, 3))
+        except InputError as err:
+            errors.append(err)
+            continue
+        if run_date is None:
+            continue
         if run.source_label:
             mapped.setdefault((run.source_label, run.kind), []).append(row)
         parsed.append((row, run))
+    if errors:
+        raise combine_errors(errors)
 
     _check_span(parsed, source, "date" if "date" in columns else "day")
+    _check_gaps(parsed, source, "date" if "date" in columns else "day")
     if week_ignored:
         warnings.append("ignored the 'week' column on rows that give a date")
     ordered = sorted(parsed, key=lambda item: (item[1].date, item[1].time or time(0), item[0]))
@@ -345,6 +403,35 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
         mapped=tuple(sorted((label, kind, tuple(rows)) for (label, kind), rows in mapped.items())),
         warnings=tuple(warnings),
     )
+
+
+MAX_REPORTED_ERRORS = 20  # bad rows listed in one error message
+
+
+def combine_errors(errors: Sequence[InputError]) -> InputError:
+    """One error for many bad rows: the first names file, row and field as usual; the
+    next ones (up to MAX_REPORTED_ERRORS in all) follow, one a line, so a file with
+    three typos is fixed in one go."""
+    first = errors[0]
+    if len(errors) == 1:
+        return first
+    lines = [first.message]
+    for err in errors[1:MAX_REPORTED_ERRORS]:
+        where = ", ".join(part for part in (
+            f"row {err.row}" if err.row is not None else None,
+            f"field '{err.field}'" if err.field else None) if part)
+        lines.append(f"  {where}: {err.message}" if where else f"  {err.message}")
+    if len(errors) > MAX_REPORTED_ERRORS:
+        lines.append(f"  … and {len(errors) - MAX_REPORTED_ERRORS} more bad rows")
+    else:
+        lines.append(f"  ({len(errors)} bad rows in all)")
+    return InputError("\n".join(lines), file=first.file, row=first.row, field=first.field)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean speed?' when `word` is close to one of `choices`, else ''."""
+    close = difflib.get_close_matches(word.strip().lower(), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def normalise_header(name: Any) -> str:
@@ -469,10 +556,12 @@ def _row_date(cells: dict[str, str], row: int, source: str,
                          "(the Monday of week 1)", file=source, row=row, field="day")
     week = _parse_week_cell(cells["week"], source, row) if "week" in cells else 1
     try:
-        return monday + timedelta(days=7 * (week - 1) + weekday), "week" in cells
+        day = monday + timedelta(days=7 * (week - 1) + weekday)
     except OverflowError as err:
         raise InputError("this week falls after the year 9999: check --start",
                          file=source, row=row, field="week") from err
+    return check_date_bounds(day, field="week" if "week" in cells else "day", file=source,
+                             row=row), "week" in cells
 
 
 def _row_run(cells: dict[str, str], row: int, source: str, run_date: date) -> Run:
@@ -480,7 +569,8 @@ def _row_run(cells: dict[str, str], row: int, source: str, run_date: date) -> Ru
     kind = classify_run(label)
     if kind is None:
         what = f"unknown run type {_show(label)}" if label else "run is empty"
-        raise InputError(f"{what}: use one of {', '.join(RUN_TYPES)}",
+        hint = suggest(label, (*RUN_TYPES, *RUN_SYNONYMS)) if label else ""
+        raise InputError(f"{what}: use one of {', '.join(RUN_TYPES)}{hint}",
                          file=source, row=row, field="run")
     written = " ".join(label.split())
     return Run(
@@ -495,12 +585,26 @@ def _row_run(cells: dict[str, str], row: int, source: str, run_date: date) -> Ru
     )
 
 
+def check_date_bounds(day: date, *, field: str | None = None, file: str | None = None,
+                      row: int | None = None) -> date:
+    """`day` when it lies in DATE_MIN..DATE_MAX, else an InputError naming where it came."""
+    if isinstance(day, datetime):
+        day = day.date()
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise InputError(f"{day.isoformat()} is outside the dates runstrong plans "
+                         f"({DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}): a typo in the year?",
+                         file=file, row=row, field=field)
+    return day
+
+
 def _parse_date_cell(text: str, source: str, row: int) -> date:
     if _DATE_RE.fullmatch(text):
         try:
-            return date.fromisoformat(text)
+            parsed = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return check_date_bounds(parsed, field="date", file=source, row=row)
     raise InputError(f"bad date {_show(text)}: expected YYYY-MM-DD, e.g. 2025-03-17",
                      file=source, row=row, field="date")
 
@@ -536,6 +640,30 @@ def _check_span(parsed: list[tuple[int, Run]], source: str, field: str) -> None:
             f"at most {MAX_WEEKS} fit in one plan: split the file",
             file=source, row=last_row, field=field,
         )
+
+
+def empty_gaps(dates: Iterable[date]) -> list[tuple[date, date, int]]:
+    """(last run before, first run after, empty weeks between) for every run of weeks
+    without a run between the first and the last run."""
+    ordered = sorted(dates)
+    mondays = sorted({monday_of(day) for day in ordered})
+    firsts: dict[date, date] = {}
+    for day in ordered:
+        firsts.setdefault(monday_of(day), day)
+    lasts = {monday_of(day): day for day in ordered}
+    return [(lasts[a], firsts[b], (b - a).days // 7 - 1)
+            for a, b in itertools.pairwise(mondays) if (b - a).days > 7]
+
+
+def _check_gaps(parsed: list[tuple[int, Run]], source: str, field: str) -> None:
+    for before, after, weeks in empty_gaps(run.date for _, run in parsed):
+        if weeks > MAX_EMPTY_WEEKS:
+            row = min(r for r, run in parsed if run.date == after)
+            raise InputError(
+                f"no runs for {weeks} weeks between {before.isoformat()} and "
+                f"{after.isoformat()}: a typo in the date? (at most {MAX_EMPTY_WEEKS} empty "
+                "weeks in a row; plan the two parts as separate files if it is meant)",
+                file=source, row=row, field=field)
 
 
 def _first_out_of_order(parsed: list[tuple[int, Run]]) -> int | None:
@@ -608,7 +736,8 @@ def parse_equipment(text: str | None, *, field: str = "--equipment", file: str |
         if item is None:
             raise InputError(
                 f"unknown equipment {_show(word)}: use a comma list of {', '.join(EQUIPMENT)}, "
-                "or 'none' (floor, wall, step and chair are assumed)",
+                "or 'none' (floor, wall, step and chair are assumed)"
+                f"{suggest(word, (*EQUIPMENT, *EQUIPMENT_SYNONYMS))}",
                 file=file, row=row, field=field,
             )
         found.add(item)
@@ -621,7 +750,8 @@ def parse_weekday(text: str, *, field: str, file: str | None = None,
     key = text.strip().lower().rstrip(".")
     if key not in DAY_NAMES:
         raise InputError(f"bad day {_show(text)}: expected one of {', '.join(WEEKDAYS)} "
-                         "(or the full name)", file=file, row=row, field=field)
+                         f"(or the full name){suggest(key, DAY_NAMES)}", file=file, row=row,
+                         field=field)
     return DAY_NAMES[key]
 
 
@@ -717,8 +847,8 @@ def parse_level(text: str, *, field: str = "--level", file: str | None = None,
                 row: int | None = None) -> str:
     level = text.strip().lower()
     if level not in LEVELS:
-        raise InputError(f"unknown level {_show(text)}: use one of {', '.join(LEVELS)}",
-                         file=file, row=row, field=field)
+        raise InputError(f"unknown level {_show(text)}: use one of {', '.join(LEVELS)}"
+                         f"{suggest(level, LEVELS)}", file=file, row=row, field=field)
     return level
 
 
@@ -731,3 +861,39 @@ def parse_bool(text: str, *, field: str, file: str | None = None,
         return False
     raise InputError(f"bad yes/no value {_show(text)}: use true/false, yes/no, y/n or 1/0",
                      file=file, row=row, field=field)
+
+
+MAX_WEIGHT_KG = 500.0
+
+
+def parse_weights(texts: tuple[str, ...] | list[str], *, field: str = "--weights",
+                  file: str | None = None, row: int | None = None
+                  ) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """'dumbbell:4,6,8,10,12.5' (repeatable, or ';'-separated) -> (('dumbbell', (4.0, …)),):
+    the weights the runner owns, in kg, so the plan names them."""
+    found: dict[str, set[float]] = {}
+    for text in texts:
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            item, sep, numbers = part.partition(":")
+            key = item.strip().lower().rstrip("s")
+            key = EQUIPMENT_SYNONYMS.get(key, key)
+            if not sep or key not in LOADED_EQUIPMENT:
+                raise InputError(
+                    f"bad weights {_show(part)}: write ITEM:KG,KG,… with ITEM one of "
+                    f"{', '.join(LOADED_EQUIPMENT)}, e.g. dumbbell:4,6,8,10,12.5",
+                    file=file, row=row, field=field)
+            kgs = found.setdefault(key, set())
+            for number in numbers.split(","):
+                try:
+                    kg = float(number.strip().lower().removesuffix("kg"))
+                except ValueError:
+                    raise InputError(f"bad weight {_show(number)} in {_show(part)}: "
+                                     "expected kilograms like 8 or 12.5",
+                                     file=file, row=row, field=field) from None
+                if not 0 < kg <= MAX_WEIGHT_KG or kg != kg:
+                    raise InputError(f"weight {_show(number)} is not between 0 and "
+                                     f"{MAX_WEIGHT_KG:g} kg", file=file, row=row, field=field)
+                kgs.add(kg)
+    return tuple((item, tuple(sorted(kgs))) for item, kgs in sorted(found.items()))

@@ -13,7 +13,9 @@ from functools import cached_property
 
 from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, Dose, Exercise, Profile, Run
 
-TAPER_DAYS_BEFORE = 7  # B2: light only in the week before a race
+TAPER_DAYS_BEFORE = 9  # B2: no main session in the last 9 days before a race
+UNLOADED_DAYS_BEFORE = 3  # B2: nothing loaded within 3 days of a race
+TAPER_WEEKS = 2  # B2: volume falls in the last two weeks before a race
 DEFAULT_SESSIONS = {"beginner": 1, "intermediate": 2, "advanced": 2}
 PROMOTION_WEEKS = 4  # B3: "add a second only when recovery feels good"
 FamilyKey = tuple[int, str]  # (family_no, intensity)
@@ -28,6 +30,8 @@ class Carry:
     # Adherence from a completed plan: skipped work holds, work marked too hard steps back.
     hold: frozenset[FamilyKey] = frozenset()
     regress: frozenset[FamilyKey] = frozenset()
+    # The doses before a step-back week: the week after returns to them (B1).
+    resume: Mapping[FamilyKey, Dose] = field(default_factory=dict)
     # B3: a beginner who completed every session of PROMOTION_WEEKS weeks in a row.
     beginner_promoted: bool = False
 
@@ -42,6 +46,7 @@ class WeekInstance:
     carry: Carry = field(default_factory=Carry)
     deload: bool = False
     race_dates: tuple[date, ...] = ()  # every race in the block, for the taper rule (B2)
+    taper: bool = False  # one of the last TAPER_WEEKS weeks before a race: volume falls (B2)
 
     @property
     def days(self) -> range:
@@ -77,6 +82,11 @@ class WeekInstance:
         """B2: a race falls in the next TAPER_DAYS_BEFORE days."""
         to_race = self.days_to_race(day)
         return to_race is not None and to_race <= TAPER_DAYS_BEFORE
+
+    def unloaded_for_race(self, day: int) -> bool:
+        """B2: nothing loaded within UNLOADED_DAYS_BEFORE days of a race."""
+        to_race = self.days_to_race(day)
+        return to_race is not None and to_race <= UNLOADED_DAYS_BEFORE
 
     def jumps_forbidden(self, day: int) -> bool:
         """H1, H7 and B2 all keep plyometrics off this day."""

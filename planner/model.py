@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -41,6 +42,8 @@ class WeekModel:
         # the rules whose conjunction leaves no plan.
         self.guards = {rule: self.model.new_bool_var(f"rule_{rule}") for rule in guard_rules}
         self.soft_terms: list[SoftTerm] = []
+        # Structure that several rules build on (e.g. the slot matching of S10 and S11).
+        self.shared: dict[str, Any] = {}
         m = self.model
         self.session = [m.new_bool_var(f"session_{d}") for d in inst.days]
         self.heavy = [m.new_bool_var(f"heavy_{d}") for d in inst.days]
@@ -63,8 +66,8 @@ class WeekModel:
                 adherence = ("hold" if key in inst.carry.hold else
                              "regress" if key in inst.carry.regress else "")
                 cands = candidates_for(
-                    inst.family(f), i, inst.profile.level, inst.profile.new_to_strength,
-                    inst.carry.doses.get(key), inst.deload, adherence)
+                    inst.family(f), i, inst.profile, inst.carry.doses.get(key), inst.deload,
+                    adherence, inst.carry.resume.get(key))
                 self.candidates[key] = cands
                 self.pick[key] = [m.new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
                 self.use[key] = m.new_bool_var(f"use_{f}_{i}")
@@ -112,12 +115,13 @@ class WeekModel:
                        test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
         return self.picks_where(key, lambda cand: test(cand.exercise))
 
-    def session_hits(self, intensity: str, test: Callable[[Exercise], bool]
-                     ) -> list[list[cp_model.IntVar]]:
+    def session_hits(self, intensity: str, test: Callable[[Exercise], bool],
+                     per_family: bool = False) -> list[list[Any]]:
         """For each day, literals (one per family) true when that day's session holds the
-        family in a variation passing `test`. A family whose every candidate passes needs no
-        new variable: its inclusion literal is the hit."""
-        by_day: list[list[cp_model.IntVar]] = [[] for _ in self.inst.days]
+        family in a variation passing `test`; with `per_family`, (family_no, literal) pairs.
+        A family whose every candidate passes needs no new variable: its inclusion literal
+        is the hit."""
+        by_day: list[list[Any]] = [[] for _ in self.inst.days]
         for f in self.inst.families:
             key = (f, intensity)
             passing = self.exercise_picks(key, test)
@@ -127,12 +131,12 @@ class WeekModel:
             for d in self.inst.days:
                 inc = self.inc[(d, f, intensity)]
                 if every:
-                    by_day[d].append(inc)
-                    continue
-                hit = self.model.new_bool_var(f"hit_{d}_{f}_{intensity}")
-                self.model.add_implication(hit, inc)
-                self.model.add(hit <= sum(passing))
-                by_day[d].append(hit)
+                    hit = inc
+                else:
+                    hit = self.model.new_bool_var(f"hit_{d}_{f}_{intensity}")
+                    self.model.add_implication(hit, inc)
+                    self.model.add(hit <= sum(passing))
+                by_day[d].append((f, hit) if per_family else hit)
         return by_day
 
     def family_keys(self) -> Iterable[FamilyKey]:

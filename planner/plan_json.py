@@ -14,6 +14,7 @@ from datetime import date, time
 from typing import Any
 
 from planner.domain import (
+    LEGACY_LOAD_LABELS,
     LOAD_LABELS,
     RANGE_LABELS,
     RUN_TYPES,
@@ -113,6 +114,7 @@ class _Reader:
                          for number, session in enumerate(data["sessions"], start=1))
         return WeekPlan(start=self.date(data, "start", where), runs=runs, sessions=sessions,
                         deload=bool(data.get("deload", False)),
+                        taper=bool(data.get("taper", False)),
                         target_sessions=self.integer(data, "target_sessions", where, default=0),
                         notes=tuple(str(note) for note in data.get("notes") or ()))
 
@@ -145,7 +147,8 @@ class _Reader:
         name = self.text(data, "name", where)
         dose = Dose(variation=variation, sets=self.integer(data, "sets", where),
                     reps=self.integer(data, "reps", where),
-                    load=self.label(data, "load", where, LOAD_LABELS),
+                    load=LEGACY_LOAD_LABELS.get(str(data.get("load")))
+                    or self.label(data, "load", where, LOAD_LABELS),
                     tempo=self.label(data, "tempo", where, TEMPO_LABELS),
                     range=self.label(data, "range", where, RANGE_LABELS))
         primary = tuple(str(m) for m in data.get("primary") or ())
@@ -161,12 +164,14 @@ class _Reader:
             sets_min=dose.sets, sets_max=dose.sets, reps_min=dose.reps, reps_max=dose.reps,
             reps_unit=self.text(data, "reps_unit", where, default="reps"),
             rest_min_s=0, rest_max_s=0, easier="", harder="",
-            cue=self.text(data, "cue", where, default=""), how_to=(), mistakes="", tip="")
+            cue=self.text(data, "cue", where, default=""), how_to=(), mistakes="", tip="",
+            best_for=self.text(data, "best_for", where, default=""))
         return PlannedExercise(
             exercise=exercise, dose=dose, rest_s=self.integer(data, "rest_s", where),
             minutes=self.integer(data, "minutes", where, default=0),
             why=self.text(data, "why", where, default=""),
-            equipment_used=tuple(str(e) for e in data.get("equipment") or ()))
+            equipment_used=tuple(str(e) for e in data.get("equipment") or ()),
+            weight_kg=self.value(data, "weight_kg", where, (int, float), None))
 
 
 _REQUIRED = object()

@@ -6,7 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.domain import LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, Dose, Exercise
+from planner.domain import (
+    LEGACY_LOAD_LABELS,
+    LOAD_LABELS,
+    RANGE_LABELS,
+    TEMPO_LABELS,
+    Dose,
+    Exercise,
+)
 from planner.errors import InputError
 from planner.instance import PROMOTION_WEEKS, Carry, FamilyKey
 from planner.render_json import load_plan_json
@@ -64,7 +71,7 @@ DONE_WORDS = {True: "done", False: "skipped", None: "unknown", "yes": "done", "n
 def _done(value: Any, name: str, field: str) -> str:
     """Adherence marks a coach or runner fills in: true/false/"too hard" (or null)."""
     key = value.strip().lower() if isinstance(value, str) else value
-    if key not in DONE_WORDS:
+    if not isinstance(key, (str, bool, type(None))) or key not in DONE_WORDS:
         raise InputError(f"done must be true, false or \"too hard\", not {value!r}",
                          file=name, field=field)
     return DONE_WORDS[key]
@@ -96,7 +103,8 @@ def _dose(item: dict[str, Any], name: str, where: str) -> Dose:
         variation=item["variation"],
         sets=item["sets"],
         reps=item["reps"],
-        load=_index(LOAD_LABELS, item["load"], name, f"{where}.load"),
+        load=LEGACY_LOAD_LABELS.get(item["load"]) or _index(LOAD_LABELS, item["load"], name,
+                                                            f"{where}.load"),
         tempo=_index(TEMPO_LABELS, item["tempo"], name, f"{where}.tempo"),
         range=_index(RANGE_LABELS, item["range"], name, f"{where}.range"),
     )

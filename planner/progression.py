@@ -12,13 +12,18 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from planner.domain import DOSE_FIELDS, Dose, Exercise
+from planner.domain import DOSE_FIELDS, LOAD_LABELS, LOADED_EQUIPMENT, Dose, Exercise, Profile
 
-WARMUP_MINUTES = 8  # article: "5–8 minutes of easy movement" then drills and 1–2 practice sets
-SETUP_SECONDS = 60  # moving kit, switching sides, the practice set
-SECONDS_PER_REP = (4, 6)  # by tempo index: controlled, slow 3-s lowering
+# The article: "Start with 5–8 minutes of easy movement ... Then perform a few low-intensity
+# warm-up drills". A main session takes the long end (drills and practice sets before the
+# loaded work); a light session, already control work, the short end.
+WARMUP_MINUTES: dict[str, int] = {"heavy": 8, "light": 5}
+SETUP_SECONDS = 30  # one short set-up per exercise: pick up the weight, find the step
+SECONDS_PER_REP = (3, 5)  # by tempo index: controlled, slow 3-s lowering
+SECONDS_PER_SIDESTEP = 2  # a lateral band-walk step
 TWO_SIDED_UNITS = frozenset({"reps/side", "steps/side", "steps/direction"})
-MAX_LOAD = 3
+LOWERING_UNITS = frozenset({"reps", "reps/side", "steps/side"})
+MAX_LOAD = len(LOAD_LABELS) - 1
 
 
 @dataclass(frozen=True)
@@ -28,22 +33,40 @@ class Candidate:
     exercise: Exercise
     dose: Dose
     rest_s: int
-    minutes: int
+    seconds: int  # work + rest between sets + set-up, what H12 adds up
     changes: tuple[str, ...]  # DOSE_FIELDS that differ from last week's dose; () if new or kept
     progressed: bool  # exactly one change, towards harder
     continuing: bool  # the family was done at this intensity last week
 
+    @property
+    def minutes(self) -> int:
+        return math.ceil(self.seconds / 60)
+
+
+def work_seconds(reps_unit: str, reps: int, tempo: int) -> int:
+    """One set's work: both sides back to back for a unilateral exercise; timed work (pogo
+    hops) is its seconds."""
+    if reps_unit == "seconds":
+        return reps
+    per_rep = SECONDS_PER_SIDESTEP if reps_unit == "steps/direction" else SECONDS_PER_REP[tempo]
+    sides = 2 if reps_unit in TWO_SIDED_UNITS else 1
+    return reps * per_rep * sides
+
+
+def exercise_seconds(exercise: Exercise, dose: Dose, rest_s: int) -> int:
+    """sets × work + rest between sets (none after the last) + one set-up. The same formula
+    is documented in docs/rules.md so the independent checker can recompute it."""
+    work = work_seconds(exercise.reps_unit, dose.reps, dose.tempo)
+    return dose.sets * work + (dose.sets - 1) * rest_s + SETUP_SECONDS
+
 
 def exercise_minutes(exercise: Exercise, dose: Dose, rest_s: int) -> int:
-    """Session time an exercise takes: sets × (work + rest) + setup, rounded up to a minute.
+    return math.ceil(exercise_seconds(exercise, dose, rest_s) / 60)
 
-    The same formula is documented in docs/rules.md so the independent checker can
-    recompute it.
-    """
-    sides = 2 if exercise.reps_unit in TWO_SIDED_UNITS else 1
-    per_rep = 1 if exercise.reps_unit == "seconds" else SECONDS_PER_REP[dose.tempo]
-    work_s = dose.reps * per_rep * sides
-    return math.ceil((dose.sets * (work_s + rest_s) + SETUP_SECONDS) / 60)
+
+def session_minutes(intensity: str, exercise_seconds_total: int) -> int:
+    """What a session takes, warm-up included (H12)."""
+    return WARMUP_MINUTES[intensity] + math.ceil(exercise_seconds_total / 60)
 
 
 def rest_seconds(exercise: Exercise, intensity: str) -> int:
@@ -58,55 +81,129 @@ def rep_step(exercise: Exercise) -> int:
     return 5 if exercise.reps_unit == "seconds" else 2
 
 
-def start_dose(exercise: Exercise, level: str, intensity: str, new_to_strength: bool) -> Dose:
-    """Where a runner starts on an exercise: conservative, inside the article's ranges.
+def planned_sets(exercise: Exercise, level: str, intensity: str, new_to_strength: bool) -> int:
+    """Sets are fixed by level and session type, so progression moves reps and load: the
+    article's beginner session and its light session are 2 sets of each exercise; an
+    intermediate or advanced main session follows the sample workout (3 sets of the big
+    lifts and calves, 2 of step-ups and band walks)."""
+    if level == "beginner" or new_to_strength or intensity == "light":
+        return exercise.sets_min
+    wanted = exercise.main_sets or exercise.sets_min + 1
+    return max(exercise.sets_min, min(wanted, exercise.sets_max))
 
-    Beginners and light sessions use the article's lowest set count ("Keep the first few
-    weeks conservative"); others start one set higher. Reps start mid-range so there is
-    room to progress in both directions.
-    """
+
+def start_reps(exercise: Exercise) -> int:
+    """Mid-range, so reps have room to climb before the load steps up."""
+    return exercise.reps_min + (exercise.reps_max - exercise.reps_min) // 2
+
+
+def start_dose(exercise: Exercise, level: str, intensity: str, new_to_strength: bool) -> Dose:
+    """Where a runner starts on an exercise: conservative, inside the article's ranges
+    ("Keep the first few weeks conservative"); a loaded variation starts light."""
     cautious = level == "beginner" or new_to_strength or intensity == "light"
-    sets = exercise.sets_min if cautious else min(exercise.sets_min + 1, exercise.sets_max)
-    reps = exercise.reps_min + (exercise.reps_max - exercise.reps_min) // 2
-    if exercise.loaded:
-        load = 2 if (level == "advanced" and intensity == "heavy" and not new_to_strength) else 1
-    else:
-        load = 0
+    sets = planned_sets(exercise, level, intensity, new_to_strength)
+    load = 1 if exercise.loaded else 0
     full_range = 0 if cautious else 1
-    return Dose(exercise.id, sets, reps, load, 0, full_range)
+    return Dose(exercise.id, sets, start_reps(exercise), load, 0, full_range)
 
 
 def dose_changes(before: Dose, after: Dose) -> tuple[str, ...]:
-    """Which H9 variables differ. A new variation brings its own starting load, so load is
-    only compared within the same variation."""
+    """Which H9 variables differ. Two changes count as one because they are one step:
+    a new variation brings its own starting load and reps, and a load step brings the reps
+    back down (double progression: "increase load when you can complete all target reps")."""
     changed = [name for name in DOSE_FIELDS if getattr(before, name) != getattr(after, name)]
-    if "variation" in changed and "load" in changed:
-        changed.remove("load")
+    if "variation" in changed:
+        changed = [name for name in changed if name not in ("load", "reps")]
+    elif "load" in changed and "reps" in changed and after.load > before.load \
+            and after.reps < before.reps:
+        changed.remove("reps")
     return tuple(changed)
 
 
 LIGHT_MAX_LOAD = 1  # a light session is control work: bodyweight or a light load
+WEIGHT_START_INDEX = {"beginner": 0, "intermediate": 1, "advanced": 2}
 
 
-def _within(exercise: Exercise, dose: Dose, intensity: str = "heavy") -> bool:
+def loaded_item(exercise: Exercise, owned: frozenset[str]) -> str | None:
+    """The loading item of a loaded variation that the runner owns (dumbbell, kettlebell…)."""
+    for options in exercise.equipment:
+        for item in options:
+            if item in LOADED_EQUIPMENT and item in owned:
+                return item
+    return None
+
+
+def load_ceiling(exercise: Exercise, profile: Profile) -> int:
+    """The highest load step: the heaviest weight the runner listed, else the ladder's top."""
+    if not exercise.loaded:
+        return 0
+    item = loaded_item(exercise, profile.equipment)
+    weights = profile.weights_for(item) if item else ()
+    if not weights:
+        return MAX_LOAD
+    start = min(WEIGHT_START_INDEX[profile.level], len(weights) - 1)
+    return max(1, min(MAX_LOAD, len(weights) - start))
+
+
+def named_weight(exercise: Exercise, load: int, profile: Profile) -> float | None:
+    """The kg of a load step when the runner listed the weights they own (--weights):
+    the start weight by level (lightest for a beginner, the next ones up for intermediate
+    and advanced), then one weight up per step."""
+    if load < 1:
+        return None
+    item = loaded_item(exercise, profile.equipment)
+    weights = profile.weights_for(item) if item else ()
+    if not weights:
+        return None
+    start = min(WEIGHT_START_INDEX[profile.level], len(weights) - 1)
+    return weights[min(start + load - 1, len(weights) - 1)]
+
+
+def _within(exercise: Exercise, dose: Dose, intensity: str = "heavy",
+            ceiling: int = MAX_LOAD) -> bool:
     """Inside the article's ranges; a light session keeps the article's lowest set count and
-    at most a light load, so it never grows heavier than the heavy one."""
+    at most a light load, so it never grows heavier than the main one."""
     if intensity == "light" and (dose.sets > exercise.sets_min or dose.load > LIGHT_MAX_LOAD):
         return False
     return (exercise.sets_min <= dose.sets <= exercise.sets_max
             and exercise.reps_min <= dose.reps <= exercise.reps_max
-            and 0 <= dose.load <= (MAX_LOAD if exercise.loaded else 0)
+            and 0 <= dose.load <= (ceiling if exercise.loaded else 0)
             and dose.tempo in (0, 1) and dose.range in (0, 1))
 
 
-def _harder_steps(exercise: Exercise, dose: Dose) -> list[Dose]:
-    step = rep_step(exercise)
-    steps = [
-        replace(dose, reps=dose.reps + step),
-        replace(dose, sets=dose.sets + 1),
-        replace(dose, tempo=1),
-        replace(dose, range=1),
-    ]
+def at_top_of_range(exercise: Exercise, dose: Dose) -> bool:
+    return dose.reps >= exercise.reps_max
+
+
+def _harder_steps(exercise: Exercise, dose: Dose, ceiling: int) -> list[Dose]:
+    """The next step, one variable: reps climb to the top of the range; then a loaded
+    exercise takes the next weight up with the reps back at the start (double progression),
+    and a bodyweight one (or one at its heaviest weight) slows the lowering or goes through
+    the full range."""
+    if not at_top_of_range(exercise, dose):
+        return [replace(dose, reps=min(exercise.reps_max, dose.reps + rep_step(exercise)))]
+    if exercise.loaded and dose.load < ceiling:
+        return [replace(dose, load=dose.load + 1, reps=start_reps(exercise))]
+    steps = []
+    if has_lowering_phase(exercise):
+        if dose.tempo == 0:
+            steps.append(replace(dose, tempo=1))
+        if dose.range == 0:
+            steps.append(replace(dose, range=1))
+    return steps
+
+
+def has_lowering_phase(exercise: Exercise) -> bool:
+    """Tempo and range progress only lifts that lower a load or the body: not band-walk
+    steps, timed hops or jumps ("Quality matters more than height")."""
+    return not exercise.plyometric and exercise.reps_unit in LOWERING_UNITS
+
+
+def _raw_steps(exercise: Exercise, dose: Dose) -> list[Dose]:
+    """Every single-variable increase, whatever the order of progression; pairs of them are
+    offered only so H9 has two-variable jumps to forbid (see constraints/progression)."""
+    steps = [replace(dose, reps=dose.reps + rep_step(exercise)), replace(dose, sets=dose.sets + 1),
+             replace(dose, tempo=1), replace(dose, range=1)]
     if exercise.loaded:
         steps.append(replace(dose, load=dose.load + 1))
     return [s for s in steps if s != dose]
@@ -114,12 +211,11 @@ def _harder_steps(exercise: Exercise, dose: Dose) -> list[Dose]:
 
 def _switch_variation(to: Exercise, dose: Dose, level: str, intensity: str,
                       new_to_strength: bool) -> Dose:
-    """Change only the variation: keep sets/reps/tempo/range when they fit the new variation."""
+    """Change the variation: its own start reps and load, the same sets, tempo and range."""
     fresh = start_dose(to, level, intensity, new_to_strength)
-    kept = replace(dose, variation=to.id, load=fresh.load)
-    return kept if _within(to, kept, intensity) else replace(
-        fresh, sets=dose.sets if to.sets_min <= dose.sets <= to.sets_max else fresh.sets,
-        tempo=dose.tempo, range=dose.range)
+    sets = dose.sets if to.sets_min <= dose.sets <= to.sets_max else fresh.sets
+    kept = replace(fresh, sets=sets, tempo=dose.tempo, range=dose.range)
+    return kept if _within(to, kept, intensity) else fresh
 
 
 def _easier_steps(exercise: Exercise, dose: Dose, by_id: dict[str, Exercise]) -> list[
@@ -136,52 +232,58 @@ def _easier_steps(exercise: Exercise, dose: Dose, by_id: dict[str, Exercise]) ->
     return offers
 
 
-def candidates_for(family: Sequence[Exercise], intensity: str, level: str,
-                   new_to_strength: bool, previous: Dose | None, deload: bool,
-                   adherence: str = "") -> list[Candidate]:
+def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
+                   previous: Dose | None, deload: bool, adherence: str = "",
+                   resume: Dose | None = None) -> list[Candidate]:
     """Every prescription worth offering the model for one family at one intensity.
 
     `adherence` is "hold" (last week's work was skipped: repeat it) or "regress" (marked
-    too hard: one step easier), else progression as usual.
+    too hard: one step easier), else progression as usual. `resume` is the dose before a
+    step-back week: the week after a deload returns to it.
     """
+    level, new_to_strength = profile.level, profile.new_to_strength
     by_id = {ex.id: ex for ex in family}
     allowed = [ex for ex in family if intensity in ex.sessions]
+
+    def within(ex: Exercise, dose: Dose) -> bool:
+        return _within(ex, dose, intensity, load_ceiling(ex, profile))
+
     if previous is None or previous.variation not in by_id:
-        return _unique(_candidate(ex, start_dose(ex, level, intensity, new_to_strength),
-                                  intensity, None) for ex in allowed)
+        fresh = [(ex, start_dose(ex, level, intensity, new_to_strength)) for ex in allowed]
+        return _unique(_candidate(ex, start, intensity, None) for ex, start in fresh
+                       if within(ex, start))
     current = by_id[previous.variation]
     offers: list[tuple[Exercise, Dose]] = []
     if adherence in ("hold", "regress"):
         offers = [(current, previous)] if adherence == "hold" else _easier_steps(
             current, previous, by_id)
         return _unique(_candidate(ex, dose, intensity, previous) for ex, dose in offers
-                       if intensity in ex.sessions and _within(ex, dose, intensity))
+                       if intensity in ex.sessions and within(ex, dose))
     if deload:
         offers.append((current, deload_dose(current, previous)))
+    elif resume is not None and resume.variation == current.id:
+        offers.append((current, resume))
     else:
         offers.append((current, previous))
-        singles = _harder_steps(current, previous)
-        offers.extend((current, d) for d in singles)
-        # Two-variable jumps exist only so H9 has something to forbid; see constraints/progression.
+        offers.extend((current, d) for d in _harder_steps(current, previous,
+                                                           load_ceiling(current, profile)))
+        singles = _raw_steps(current, previous)
         offers.extend((current, _combine(previous, a, b)) for i, a in enumerate(singles)
                       for b in singles[i + 1:])
     for other in allowed:
-        if other.id != current.id and not deload:
-            offers.append((other, _switch_variation(other, previous, level, intensity,
-                                                    new_to_strength)))
-    result = []
-    for ex, dose in offers:
-        if intensity not in ex.sessions:
+        if other.id == current.id or deload:
             continue
-        if not _within(ex, dose, intensity):
-            continue
-        result.append(_candidate(ex, dose, intensity, previous))
-    return _unique(result)
+        if other.id == current.harder and not at_top_of_range(current, previous):
+            continue  # the harder variation is earned at the top of the reps
+        offers.append((other, _switch_variation(other, previous, level, intensity,
+                                                new_to_strength)))
+    return _unique(_candidate(ex, dose, intensity, previous) for ex, dose in offers
+                   if intensity in ex.sessions and within(ex, dose))
 
 
 def deload_dose(exercise: Exercise, dose: Dose) -> Dose:
-    """B1: about a third less volume, one variable: a set fewer while the article's range
-    allows it, else about a third fewer reps; at the bottom of both, unchanged."""
+    """B1: about a third less volume, one variable: a set fewer at the same load while the
+    article's range allows it, else about a third fewer reps; at the bottom of both, unchanged."""
     if dose.sets > exercise.sets_min:
         return replace(dose, sets=dose.sets - 1)
     fewer = max(exercise.reps_min, dose.reps - max(1, dose.reps // 3))
@@ -211,14 +313,10 @@ def _candidate(ex: Exercise, dose: Dose, intensity: str, previous: Dose | None) 
         progressed = False
     else:
         changes = dose_changes(previous, dose)
-        progressed = (changes == ("variation",) and _ladder_up(previous.variation, ex)) or \
+        progressed = (changes == ("variation",) and ex.easier == previous.variation) or \
             _is_harder(previous, dose, changes)
-    return Candidate(ex, dose, rest, exercise_minutes(ex, dose, rest), changes, progressed,
+    return Candidate(ex, dose, rest, exercise_seconds(ex, dose, rest), changes, progressed,
                      previous is not None)
-
-
-def _ladder_up(previous_id: str, ex: Exercise) -> bool:
-    return ex.easier == previous_id
 
 
 def _unique(items: Iterable[Candidate]) -> list[Candidate]:

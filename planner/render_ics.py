@@ -55,6 +55,7 @@ from planner.domain import (
 )
 from planner.errors import InputError
 from planner.vtimezone import vtimezone
+from planner.wording import session_word, shown_cue, shown_name, warmup_text
 
 UID_DOMAIN = "runstrong"
 # Fixed tag in the UID seed: one strength session per athlete per day. If another
@@ -72,11 +73,8 @@ RUN_DEFAULT_MINUTES = 60  # calendar length of a timed run whose length is not k
 # Google Calendar rejects imports over about 1 MB or 1,000 events; stay under both.
 MAX_EVENTS_PER_FILE = 900
 MAX_BYTES_PER_FILE = 900_000
-WARMUP_TEXT = (
-    "5–8 minutes of easy movement (brisk walk, light jog, bike or dynamic mobility), "
-    "then drills: bodyweight squats, hip hinges, glute bridges, calf raises, "
-    "lateral band walks; 1–2 lighter practice sets before the first loaded exercise."
-)
+# The warm-up for a runner with a band; planner.wording.warmup_text fits it to the kit.
+WARMUP_TEXT = warmup_text({"band"})
 
 
 @dataclass(frozen=True)
@@ -288,7 +286,8 @@ def _entries(plan: Plan, tz: ZoneInfo, alarm_minutes: int | None, with_runs: boo
         entries.append(_Entry(
             key=(session.date, 1, session.start, 1), week=_monday(session.date),
             day=session.date,
-            event=_event(plan.athlete, week, session, tz, *revision(uid), alarm_minutes)))
+            event=_event(plan.athlete, week, session, tz, *revision(uid), alarm_minutes,
+                         plan.profile.equipment)))
     if with_runs:
         for index, run in _indexed_runs(plan):
             uid = run_uid(plan.athlete, run, index)
@@ -461,6 +460,7 @@ def _event(
     revision: Revision,
     revised: bool,
     alarm_minutes: int | None,
+    equipment: frozenset[str] = frozenset(),
 ) -> Event:
     start, end = _start_end(session, tz)
     summary = session_summary(session, deload=week.deload)
@@ -473,7 +473,7 @@ def _event(
     # counts up, so clients that honour SEQUENCE replace their copy).
     event.add("sequence", revision.sequence)
     event.add("summary", summary)
-    event.add("description", session_description(session))
+    event.add("description", session_description(session, equipment=equipment))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("categories", list(CATEGORIES))
@@ -532,19 +532,28 @@ def _alarm(summary: str, alarm_minutes: int) -> Alarm:
 
 
 def session_summary(session: Session, *, deload: bool = False) -> str:
-    """`Leg strength · heavy · 5 exercises`, with `(deload)` after the intensity."""
-    intensity = f"{session.intensity} (deload)" if deload else session.intensity
+    """`Leg strength · main · 5 exercises` (a heavy session is the runner's main one), with
+    `(deload)` after the session word."""
+    word = session_word(session.intensity)
+    intensity = f"{word} (deload)" if deload else word
     count = len(session.exercises)
     noun = "exercise" if count == 1 else "exercises"
     return f"Leg strength · {intensity} · {count} {noun}"
 
 
-def session_description(session: Session) -> str:
-    """Plain-text body: why, warm-up, numbered exercises with cues, RIR, safety."""
+def session_description(session: Session, *, equipment: Iterable[str] | None = None) -> str:
+    """Plain-text body: why, warm-up, numbered exercises with cues, RIR, safety.
+
+    The warm-up names only drills the runner's `equipment` allows (band walks need a band);
+    without it, the kit the session's own exercises use stands for it.
+    """
     blocks: list[str] = []
     if session.why:
         blocks.append(session.why)
-    blocks.append(f"Warm-up ({session.warmup_minutes} min): {WARMUP_TEXT}")
+    kit = (set(equipment) if equipment is not None
+           else {item for planned in session.exercises for item in planned.equipment_used})
+    loaded = any(planned.dose.load for planned in session.exercises)
+    blocks.append(f"Warm-up ({session.warmup_minutes} min): {warmup_text(kit, loaded=loaded)}")
     blocks.append(
         "\n".join(
             _exercise_lines(number, planned)
@@ -561,11 +570,14 @@ def _exercise_lines(number: int, planned: PlannedExercise) -> str:
     """`1. Goblet squat — 3 × 10 reps · rest 90 s · load: moderate · tempo: ... · range`."""
     exercise = planned.exercise
     dose = planned.dose
+    used = planned.equipment_used
     line = (
-        f"{number}. {exercise.name} — {dose.sets} × {dose.reps} {exercise.reps_unit}"
+        f"{number}. {shown_name(exercise, used)} — {dose.sets} × {dose.reps} {exercise.reps_unit}"
         f" · rest {planned.rest_s} s · load: {planned.load_label}"
         f" · tempo: {planned.tempo_label} · {planned.range_label}"
     )
+    if exercise.best_for:
+        line += f"\n   Best for: {exercise.best_for}"
     if exercise.cue:
-        line += f"\n   Cue: {exercise.cue}"
+        line += f"\n   Cue: {shown_cue(exercise, used)}"
     return line

@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
 from planner.errors import InputError
+from planner.wording import session_word, shown_name
 
 SCHEMA_VERSION = 1
 
@@ -33,6 +34,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "family": ex.family,
         "family_no": ex.family_no,
         "name": ex.name,
+        "display_name": shown_name(ex, item.equipment_used),  # with the runner's own kit
         "patterns": list(ex.patterns),
         "muscles": list(ex.primary) + [m for m in ex.secondary if m not in ex.primary],
         "primary": list(ex.primary),
@@ -42,6 +44,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "reps_unit": ex.reps_unit,
         "rest_s": item.rest_s,
         "load": item.load_label,
+        "weight_kg": item.weight_kg,
         "tempo": item.tempo_label,
         "range": item.range_label,
         "variation": dose.variation,
@@ -49,6 +52,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "plyometric": ex.plyometric,
         "minutes": item.minutes,
         "cue": ex.cue,
+        "best_for": ex.best_for,
         "why": item.why,
         "done": None,  # for the athlete or coach: true, false (skipped) or "too hard"
     }
@@ -62,6 +66,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "minutes": session.minutes,
         "warmup_minutes": session.warmup_minutes,
         "intensity": session.intensity,
+        "label": session_word(session.intensity),  # what the runner reads: main / light
         "why": session.why,
         "exercises": [exercise_to_dict(item) for item in session.exercises],
         "done": None,  # true when completed, false when skipped (see --previous)
@@ -82,6 +87,7 @@ def week_to_dict(week: WeekPlan) -> dict[str, Any]:
     return {
         "start": week.start.isoformat(),
         "deload": week.deload,
+        "taper": week.taper,
         "target_sessions": week.target_sessions,
         "runs": [run_to_dict(run) for run in week.runs],
         "sessions": [session_to_dict(s) for s in week.sessions],
@@ -110,6 +116,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "prefer_days": [WEEKDAYS[d] for d in sorted(profile.prefer_days)],
             "avoid_days": [WEEKDAYS[d] for d in sorted(profile.avoid_days)],
             "deload_every": profile.deload_every,
+            "weights": {item: list(kgs) for item, kgs in profile.weights},
             "beginner_promoted": plan.beginner_promoted,
         },
         "weeks": [week_to_dict(week) for week in plan.weeks],
@@ -136,6 +143,8 @@ def load_plan_json(path: str | Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
                          file=name) from None
+    except RecursionError:
+        raise InputError("nested too deeply to be a runstrong plan JSON", file=name) from None
     _require_plan_shape(data, name)
     return data
 
@@ -151,11 +160,49 @@ def _require(obj: Any, key: str, kind: type | tuple[type, ...], where: str, name
 
 
 def _require_date(text: str, key: str, where: str, name: str) -> None:
+    from planner.inputs import check_date_bounds
+
     try:
-        date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"'{text}' in {where} is not a date (YYYY-MM-DD)",
+        raise InputError(f"{_show(text)} in {where} is not a date (YYYY-MM-DD)",
                          file=name, field=key) from None
+    check_date_bounds(day, file=name, field=f"{where}.{key}")
+
+
+def _show(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _optional(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+              name: str) -> Any:
+    """A key consumers read when present: absent or null is fine, another type is not."""
+    value = obj.get(key)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    wrong = not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
+    if value is not None and wrong:
+        raise InputError(f"'{key}' in {where} has the wrong type ({type(value).__name__})",
+                         file=name, field=key)
+    return value
+
+
+def _drop_nulls(obj: dict[str, Any], keys: dict[str, type]) -> None:
+    """`null` for an optional list or object means empty: consumers then iterate it."""
+    for key, kind in keys.items():
+        if key in obj and obj[key] is None:
+            obj[key] = kind()
+
+
+def _require_clock(text: str | None, key: str, where: str, name: str) -> None:
+    from datetime import time
+
+    if text is None:
+        return
+    try:
+        time.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{_show(text)} in {where} is not a time (HH:MM)", file=name,
+                         field=key) from None
 
 
 def _require_plan_shape(data: Any, name: str) -> None:
@@ -163,10 +210,35 @@ def _require_plan_shape(data: Any, name: str) -> None:
         raise InputError("expected a JSON object with 'athlete', 'level' and 'weeks'", file=name)
     _require(data, "athlete", str, "the plan", name)
     _require(data, "level", str, "the plan", name)
+    _drop_nulls(data, {"profile": dict})
+    profile = _optional(data, "profile", dict, "the plan", name) or {}
+    _optional(data, "tz", str, "the plan", name)
+    _require_clock(_optional(profile, "time", str, "profile", name), "time", "profile", name)
+    for key in ("equipment", "prefer_days", "avoid_days"):
+        _optional(profile, key, list, "profile", name)
+    for key in ("minutes", "deload_every", "sessions"):
+        _optional(profile, key, int, "profile", name)
     weeks = _require(data, "weeks", list, "the plan", name)
     for w, week in enumerate(weeks, start=1):
         where = f"weeks[{w}]"
         _require_date(_require(week, "start", str, where, name), "start", where, name)
+        _drop_nulls(week, {"runs": list, "penalties": list, "notes": list})
+        for r, run in enumerate(_optional(week, "runs", list, where, name) or [], start=1):
+            rwhere = f"{where}.runs[{r}]"
+            _require_date(_require(run, "date", str, rwhere, name), "date", rwhere, name)
+            _require(run, "run", str, rwhere, name)
+            _optional(run, "minutes", int, rwhere, name)
+            _optional(run, "title", str, rwhere, name)
+            _require_clock(_optional(run, "time", str, rwhere, name), "time", rwhere, name)
+        for p, penalty in enumerate(_optional(week, "penalties", list, where, name) or [],
+                                    start=1):
+            pwhere = f"{where}.penalties[{p}]"
+            _require(penalty, "rule", str, pwhere, name)
+            _require(penalty, "cost", int, pwhere, name)
+            _require(penalty, "text", str, pwhere, name)
+        for n, note in enumerate(_optional(week, "notes", list, where, name) or [], start=1):
+            if not isinstance(note, str):
+                raise InputError(f"{where}.notes[{n}] is not text", file=name, field="notes")
         sessions = _require(week, "sessions", list, where, name)
         for s, session in enumerate(sessions, start=1):
             swhere = f"{where}.sessions[{s}]"

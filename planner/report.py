@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import time, timedelta
+from itertools import zip_longest
 
 from planner.domain import WEEKDAYS, Plan, Run, WeekPlan
+from planner.wording import count_summary, runner_text, session_word, shown_name, wrap_parts
 
 RUN_WIDTH = 16
 LABEL_LIMIT = 24  # a calendar event's summary is cut to this many characters
 
 
-def _runs_on(week: WeekPlan, day_index: int, show_labels: bool = False) -> str:
+def _run_parts(week: WeekPlan, day_index: int, show_labels: bool = False) -> list[str]:
+    """Every run of the day, in clock order: `easy 40'`, `speed 75'`."""
     day = week.start + timedelta(days=day_index)
-    runs = [r for r in week.runs if r.date == day]
+    runs = sorted((r for r in week.runs if r.date == day),
+                  key=lambda r: (r.time is None, r.time or time(0)))
     if not runs:
-        return "-"
-    if show_labels:  # the column widens to fit these; each label is cut instead
-        return " + ".join(_labelled(r) for r in runs)
-    text = " + ".join(r.kind + (f" {r.minutes}'" if r.minutes else "") for r in runs)
-    return text if len(text) <= RUN_WIDTH else text[:RUN_WIDTH - 1] + "…"
+        return ["-"]
+    if show_labels:
+        return [_labelled(r) for r in runs]
+    return [r.kind + (f" {r.minutes}'" if r.minutes else "") for r in runs]
+
+
+def _runs_on(week: WeekPlan, day_index: int, show_labels: bool = False) -> str:
+    """The day's runs on one line, none cut off (the table wraps them instead)."""
+    return " + ".join(_run_parts(week, day_index, show_labels))
 
 
 def _labelled(run: Run) -> str:
@@ -32,42 +41,86 @@ def _labelled(run: Run) -> str:
     return text
 
 
+_VARIATION_RE = re.compile(r"\b(harder|easier|new) variation \(was ([^)]*)\)")
+
+
 def _exercise_line(item) -> str:
+    """`Dumbbell step-up 3×10 reps/side @light, slow 3-s lowering (harder variation, was
+    Low step-up)`: dose, load, tempo when slowed, and a variation change named."""
     unit = item.exercise.reps_unit
-    load = "" if item.dose.load == 0 else f" @{item.load_label}"
-    return f"{item.exercise.name} {item.dose.sets}×{item.dose.reps} {unit}{load}"
+    if item.weight_kg is not None:
+        load = f" @{item.weight_kg:g} kg"
+    else:
+        load = "" if item.dose.load == 0 else f" @{item.load_label}"
+    tempo = f", {item.tempo_label}" if item.dose.tempo else ""
+    name = shown_name(item.exercise, item.equipment_used)
+    text = f"{name} {item.dose.sets}×{item.dose.reps} {unit}{load}{tempo}"
+    moved = _VARIATION_RE.search(item.why)
+    if moved:
+        text += f" ({moved.group(1)} variation, was {moved.group(2)})"
+    return text
 
 
 def week_table(week: WeekPlan, *, show_labels: bool = False) -> list[str]:
     """The week as a table. `show_labels` adds each run's own words (a calendar event's
-    summary) after its type, and widens the Run column to fit them."""
-    title = f"Week of {week.start.isoformat()}" + ("  (deload week)" if week.deload else "")
-    runs = [_runs_on(week, d, show_labels) for d in range(7)]
-    width = max(RUN_WIDTH, *(len(text) for text in runs)) if show_labels else RUN_WIDTH
-    indent = 4 + 1 + width + 1 + 20
+    summary) after its type, and widens the Run column to fit them. A day with more runs
+    than fit the column (a double day) wraps onto the next lines; nothing is cut off."""
+    marker = "  (taper week)" if week.taper else "  (deload week)" if week.deload else ""
+    title = f"Week of {week.start.isoformat()}{marker}"
+    parts = [_run_parts(week, d, show_labels) for d in range(7)]
+    if show_labels:
+        width = max(RUN_WIDTH, *(len(" + ".join(p)) for p in parts))
+    else:
+        width = max(RUN_WIDTH, *(len(part) + 2 for p in parts for part in p))
+    runs = [wrap_parts(p, width) for p in parts]
     lines = [title, f"{'Day':<4} {'Run':<{width}} {'Strength':<20} Exercises"]
     sessions = {s.date: s for s in week.sessions}
     for d in range(7):
         day = week.start + timedelta(days=d)
         session = sessions.get(day)
         if session is None:
-            lines.append(f"{WEEKDAYS[d]:<4} {runs[d]:<{width}} {'-':<20}")
-            continue
-        label = f"{session.intensity} {session.start.strftime('%H:%M')} {session.minutes}'"
-        items = [_exercise_line(item) for item in session.exercises]
-        lines.append(f"{WEEKDAYS[d]:<4} {runs[d]:<{width}} {label:<20} {items[0]}")
-        lines.extend(f"{'':<{indent}} {text}" for text in items[1:])
-        lines.append(f"{'':<{indent}} why: {session.why}")
+            right = [f"{'-':<20}"]
+        else:
+            label = (f"{session_word(session.intensity)} {session.start.strftime('%H:%M')} "
+                     f"{session.minutes}'")
+            items = [_exercise_line(item) for item in session.exercises]
+            right = [f"{label:<20} {items[0] if items else ''}"]
+            right += [f"{'':<20} {text}" for text in items[1:]]
+            right.append(f"{'':<20} why: {session.why}")
+        for n, (run_text, rest) in enumerate(zip_longest(runs[d], right, fillvalue="")):
+            day_name = WEEKDAYS[d] if n == 0 else ""
+            lines.append(f"{day_name:<4} {run_text:<{width}} {rest}".rstrip())
     lines.append(gave_up_line(week))
     lines.extend(f"  note: {note}" for note in week.notes)
     return lines
 
 
 def gave_up_line(week: WeekPlan) -> str:
-    if not week.penalties:
+    """What the plan paid, in the runner's words; a cost about a session the week does not
+    hold (a "main session" in a week without one) is not listed, it was not given up."""
+    shown = [p for p in week.penalties if _applies(p.text, week)]
+    if not shown:
         return "Gave up: nothing — every soft objective met."
-    parts = [f"{p.text} ({p.rule})" for p in week.penalties]
+    parts = [f"{_kit_names(runner_text(p.text), week)} ({p.rule})" for p in shown]
     return "Gave up: " + "; ".join(parts)
+
+
+def _kit_names(text: str, week: WeekPlan) -> str:
+    """Exercise names in a penalty as the table shows them, with the runner's own kit."""
+    for session in week.sessions:
+        for item in session.exercises:
+            name = item.exercise.name
+            if name in text:
+                text = text.replace(name, shown_name(item.exercise, item.equipment_used))
+    return text
+
+
+def _applies(text: str, week: WeekPlan) -> bool:
+    held = {s.intensity for s in week.sessions}
+    for intensity in ("heavy", "light"):
+        if f"out of the {intensity} session" in text and intensity not in held:
+            return False
+    return True
 
 
 def plan_report(plan: Plan, *, show_labels: bool = False) -> str:
@@ -76,9 +129,6 @@ def plan_report(plan: Plan, *, show_labels: bool = False) -> str:
     for week in plan.weeks:
         lines.extend(week_table(week, show_labels=show_labels))
         lines.append("")
-    total = sum(len(w.sessions) for w in plan.weeks)
-    heavy = sum(1 for w in plan.weeks for s in w.sessions if s.intensity == "heavy")
-    weeks = len(plan.weeks)
-    lines.append(f"{total} session{'s' if total != 1 else ''} over {weeks} "
-                 f"week{'s' if weeks != 1 else ''}: {heavy} heavy, {total - heavy} light.")
+    lines.append(count_summary((s.intensity for w in plan.weeks for s in w.sessions),
+                               len(plan.weeks)))
     return "\n".join(lines)

@@ -13,11 +13,11 @@ from datetime import date, datetime, time, timedelta
 from ortools.sat.python import cp_model
 
 from constraints import HARD_RULES
-from planner.domain import Dose, Penalty, PlannedExercise, Run, Session
+from planner.domain import KEY_RUNS, Dose, Penalty, PlannedExercise, Run, Session
 from planner.explain import exercise_why, session_why
 from planner.instance import Carry, FamilyKey, WeekInstance
 from planner.model import WeekModel, build_week_model
-from planner.progression import WARMUP_MINUTES, Candidate
+from planner.progression import WARMUP_MINUTES, Candidate, named_weight, session_minutes
 
 SEED = 20240611
 DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
@@ -85,24 +85,26 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
             chosen[key] = cand
             doses[key] = cand.dose
     sessions = []
-    for d in inst.days:
-        if not solver.boolean_value(wm.session[d]):
-            continue
-        intensity = "heavy" if solver.boolean_value(wm.heavy[d]) else "light"
+    week = tuple((d, "heavy" if solver.boolean_value(wm.heavy[d]) else "light")
+                 for d in inst.days if solver.boolean_value(wm.session[d]))
+    for d, intensity in week:
         picked = [chosen[(f, intensity)] for f in inst.families
                   if solver.boolean_value(wm.inc[(d, f, intensity)])]
         items = tuple(
             PlannedExercise(
                 exercise=c.exercise, dose=c.dose, rest_s=c.rest_s, minutes=c.minutes,
                 why=exercise_why(inst, c, intensity),
-                equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment))
+                equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment),
+                weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
+                seconds=c.seconds)
             for c in sorted(picked, key=session_order))
-        minutes = WARMUP_MINUTES + sum(item.minutes for item in items)
+        minutes = session_minutes(intensity, sum(item.seconds for item in items))
         day = inst.date_of(d)
+        start = session_start(inst.runs, day, inst.profile.start_time, minutes)
         sessions.append(Session(
-            date=day, start=session_start(inst.runs, day, inst.profile.start_time, minutes),
-            minutes=minutes, intensity=intensity, exercises=items,
-            why=session_why(inst, d, intensity), warmup_minutes=WARMUP_MINUTES))
+            date=day, start=start, minutes=minutes, intensity=intensity, exercises=items,
+            why=session_why(inst, d, intensity, start=start, week=week),
+            warmup_minutes=WARMUP_MINUTES[intensity]))
     return tuple(sessions), doses
 
 
@@ -114,19 +116,24 @@ def session_order(cand: Candidate) -> tuple[int, int]:
 def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[str]
                    ) -> tuple[str, ...]:
     """The item that meets each requirement: the runner's own kit first, else what every home
-    has (floor, wall, step, chair)."""
-    used = []
-    for options in requirements:
-        mine = [item for item in options if item in owned]
-        used.append(mine[0] if mine else options[0])
-    return tuple(used)
+    has (floor, wall, step, chair), in the catalog's order of alternatives."""
+    from planner.wording import equipment_choice
+
+    return tuple(equipment_choice(options, owned) for options in requirements)
 
 
 def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: int) -> time:
-    """At the runner's strength time, or straight after that day's run when they would overlap."""
+    """At the runner's strength time, or straight after that day's run when they would overlap.
+    On a key-run day strength never comes first: "Avoid heavy leg work right before speed
+    training, hill repeats, racing, or long runs", so it starts when the key run is over."""
     start = datetime_on(day, preferred)
+    timed = sorted((r for r in runs if r.date == day and r.time), key=lambda r: r.time)
+    key_ends = [datetime_on(day, r.time) + timedelta(minutes=r.minutes or DEFAULT_RUN_MINUTES)
+                for r in timed if r.kind in KEY_RUNS]
+    if key_ends and start < max(key_ends):
+        start = max(key_ends)
     end = start + timedelta(minutes=minutes)
-    for run in sorted((r for r in runs if r.date == day and r.time), key=lambda r: r.time):
+    for run in timed:
         run_start = datetime_on(day, run.time)
         run_end = run_start + timedelta(minutes=run.minutes or DEFAULT_RUN_MINUTES)
         if run_start < end and start < run_end:

@@ -55,7 +55,7 @@ def test_changed_sessions_raise_sequence(tmp_path: Path) -> None:
     old = tmp_path / "old.ics"
     shutil.copy(path, old)
 
-    result = plan(path, "--time", "06:30")  # every session moves to the morning
+    result = plan(path, "--time", "20:30")  # every session moves later in the evening
     after_raw = path.read_bytes()
     after = events(after_raw)
     assert set(after) == set(before)  # same days, same UIDs
@@ -73,7 +73,7 @@ def test_changed_sessions_raise_sequence(tmp_path: Path) -> None:
     # Deterministic: the same plan over the same old file gives the same bytes.
     again = tmp_path / "again.ics"
     shutil.copy(old, again)
-    plan(again, "--time", "06:30")
+    plan(again, "--time", "20:30")
     assert again.read_bytes() == after_raw
     # And a second change counts on: SEQUENCE 2 (a session placed after a run may keep
     # its start, and so its SEQUENCE).
@@ -137,7 +137,7 @@ def test_dropped_sessions_are_cancelled_when_asked(tmp_path: Path) -> None:
 def test_source_date_epoch_sets_the_stamp(tmp_path: Path) -> None:
     path = tmp_path / "plan.ics"
     plan(path)
-    plan(path, "--time", "06:30", env={"SOURCE_DATE_EPOCH": "1893456000"})  # 2030-01-01
+    plan(path, "--time", "20:30", env={"SOURCE_DATE_EPOCH": "1893456000"})  # 2030-01-01
     for event in events(path.read_bytes()).values():
         assert event["DTSTAMP"].dt == datetime(2030, 1, 1, tzinfo=timezone.utc)
     result = CliRunner(env={"SOURCE_DATE_EPOCH": "soon"}).invoke(

@@ -9,7 +9,7 @@ from tests.conftest import make_week
 
 
 def test_too_few_minutes_names_h12_and_the_minutes_that_work(catalog) -> None:
-    inst = make_week(catalog, ["easy"] * 7, level="beginner", minutes=15)
+    inst = make_week(catalog, ["easy"] * 7, level="beginner", minutes=8)
     assert solve_week(inst).sessions == ()
     diagnosis = diagnose_week(inst, 0)
     assert "H12" in diagnosis.conflict

@@ -22,7 +22,7 @@ def test_session_reasons_cite_day_rules(catalog) -> None:
     for session in week.sessions:
         assert "(S2)" in session.why
         assert "Mon, Wed, Sat are eves of key runs (H1)" in session.why
-        assert "Sun: long run, no heavy work (H11)" in session.why
+        assert "Sun: long run, no main session (H11)" in session.why
         # Never on an eve of a key run when heavy.
         if session.intensity == "heavy":
             assert session.date.weekday() not in (0, 2, 5)

@@ -7,7 +7,7 @@ row 1) and the field, because that is what lets a runner fix their file without 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -444,7 +444,11 @@ def test_more_than_104_weeks_of_dates(tmp_path: Path) -> None:
     err = load_error(path)
     assert_names(err, path, 4, "date")
     assert "split the file" in err.message
-    exactly = write(tmp_path, "date,run\n2025-03-17,easy\n2027-03-14,easy\n", "ok.csv")
+    # 104 weeks with runs in them (two runs 104 weeks apart and nothing between is now
+    # refused as a likely typo: see test_a_mistyped_year_is_refused_not_stretched).
+    every_month = "".join(f"{date(2025, 3, 17) + timedelta(weeks=4 * n)},easy\n"
+                          for n in range(26))
+    exactly = write(tmp_path, "date,run\n" + every_month + "2027-03-14,easy\n", "ok.csv")
     assert len(week_starts(load_runs(exactly).runs)) == 104
 
 

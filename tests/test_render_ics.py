@@ -358,8 +358,8 @@ def test_events_in_date_order_with_summaries() -> None:
     starts = [e["DTSTART"].dt for e in events]
     assert starts == sorted(starts)
     assert [str(e["SUMMARY"]) for e in events] == [
-        "Leg strength · heavy · 5 exercises",
-        "Leg strength · heavy · 7 exercises",
+        "Leg strength · main · 5 exercises",
+        "Leg strength · main · 7 exercises",
         "Leg strength · light (deload) · 2 exercises",
     ]
 
@@ -372,7 +372,7 @@ def test_description_content() -> None:
     assert lines[0] == sunday.why
     assert any(line.startswith("Warm-up (12 min): 5–8 minutes of easy movement") for line in lines)
     assert (
-        "1. Goblet squat — 3 × 10 reps · rest 90 s · load: moderate · tempo: controlled"
+        "1. Goblet squat — 3 × 10 reps · rest 90 s · load: light +1 step · tempo: controlled"
         " · full range" in lines
     )
     assert "   Cue: Elbows inside knees, chest tall." in lines
@@ -600,7 +600,7 @@ def test_renderer_does_not_import_the_solver() -> None:
     code = (
         "import sys, planner.render_ics; "
         "ok = {'planner', 'planner.domain', 'planner.errors', 'planner.render_ics', "
-        "'planner.vtimezone'}; "
+        "'planner.wording', 'planner.vtimezone'}; "
         "bad = [m for m in sys.modules if m.startswith(('ortools', 'constraints')) "
         "or (m.startswith('planner') and m not in ok)]; "
         "assert not bad, bad"

@@ -242,7 +242,7 @@ def test_h11_race_day_and_long_run_day(catalog) -> None:
 
 
 def test_h12_session_fits_the_minutes(catalog) -> None:
-    short = make_week(catalog, EASY_WEEK, level="beginner", minutes=20)
+    short = make_week(catalog, EASY_WEEK, level="beginner", minutes=10)
     assert sessions_of(short) == {}
     assert sessions_of(short, disabled=frozenset({"H12"}))
     roomy = make_week(catalog, EASY_WEEK, level="beginner", minutes=45)
@@ -287,3 +287,85 @@ def test_b2_taper_light_only_before_a_race(catalog) -> None:
     assert set(sessions_of(inst).values()) <= {"light"}
     assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SAT] == 1))[0])
     assert "heavy" in sessions_of(inst, disabled=frozenset({"B2"})).values()
+
+
+def test_h13_nothing_loaded_or_slow_on_the_eve_of_a_key_run(catalog) -> None:
+    kinds = ["easy", "speed", "rest", "easy", "easy", "rest", "easy"]
+    kit = frozenset({"dumbbell", "band"})
+    inst = make_week(catalog, kinds, level="intermediate", equipment=kit)
+
+    def loaded_bridge_on_monday(wm: WeekModel) -> None:
+        key, _ = pick_of(wm, "dumbbell-glute-bridge", "light")
+        wm.model.add(wm.light[MON] == 1)
+        wm.model.add(wm.inc[(MON, key[0], "light")] == 1)
+        wm.model.add(sum(wm.picks_where(key, lambda c: c.dose.load > 0)) == 1)
+
+    assert not feasible(solve_with(inst, loaded_bridge_on_monday)[0])
+    assert feasible(solve_with(inst, loaded_bridge_on_monday, disabled=frozenset({"H13"}))[0])
+
+
+def main_families(inst: WeekInstance, disabled: frozenset[str] = frozenset()) -> list[set[int]]:
+    return [{item.exercise.family_no for item in s.exercises}
+            for s in _solve_disabled(inst, disabled).sessions if s.intensity == "heavy"]
+
+
+def _solve_disabled(inst: WeekInstance, disabled: frozenset[str]):
+    from planner import solve
+
+    original = solve.build_week_model
+    solve.build_week_model = lambda i, **kw: original(i, disabled=disabled, **kw)
+    try:
+        return solve_week(inst)
+    finally:
+        solve.build_week_model = original
+
+
+def test_s10_fills_each_slot_with_its_own_exercise(catalog) -> None:
+    kit = frozenset({"dumbbell", "band"})
+    inst = make_week(catalog, EASY_WEEK, level="intermediate", equipment=kit)
+    [main] = main_families(inst)
+    # squat, lunge, loaded Romanian deadlift, step-up or split squat, calf, band walk
+    assert {1, 7, 11} <= main and main & {2, 3, 4} and main & {4, 5} and main & {9, 10}
+    assert len(main & {2, 3, 4, 5}) >= 2
+    without = main_families(inst, frozenset({"S10"}))
+    assert without != [main], "S10, not something else, shapes the main session"
+
+
+def test_s11_keeps_sessions_to_the_articles_slots(catalog) -> None:
+    inst = make_week(catalog, EASY_WEEK, level="intermediate", minutes=90,
+                     equipment=frozenset({"dumbbell", "band"}))
+    sessions = solve_week(inst).sessions
+    assert [len(s.exercises) for s in sessions if s.intensity == "light"] == [4]
+    assert all(len(s.exercises) <= 7 for s in sessions)
+    status, wm, solver = solve_with(inst)
+    extra = [t for t in wm.soft_terms if t.rule == "S11"]
+    assert extra and all(solver.value(t.literal) == 0 for t in extra)
+    # A second calf raise in the main session costs S11.
+    def second_calf(wm: WeekModel) -> None:
+        for family in (9, 10):
+            wm.model.add(sum(wm.inc[(d, family, "heavy")] for d in inst.days) == 1)
+
+    status, wm, solver = solve_with(inst, second_calf)
+    assert feasible(status)
+    assert sum(solver.value(t.literal) for t in wm.soft_terms if t.rule == "S11") >= 1
+
+
+def test_s12_a_little_power_when_a_day_allows_jumps(catalog) -> None:
+    inst = make_week(catalog, EASY_WEEK, level="intermediate",
+                     equipment=frozenset({"dumbbell", "band"}))
+    jumps = [item for s in solve_week(inst).sessions for item in s.exercises
+             if item.exercise.plyometric]
+    assert [item.exercise.id for item in jumps] == ["low-pogo-hop"]
+    def no_jumps(wm: WeekModel) -> None:
+        for key in wm.family_keys():
+            for lit in wm.exercise_picks(key, lambda ex: ex.plyometric):
+                wm.model.add(lit == 0)
+
+    status, wm, solver = solve_with(inst, no_jumps)
+    assert feasible(status)
+    assert [solver.value(t.literal) for t in wm.soft_terms if t.rule == "S12"] == [1]
+    _, wm, solver = solve_with(inst, no_jumps, disabled=frozenset({"S12"}))
+    assert not [t for t in wm.soft_terms if t.rule == "S12"]
+    beginner = make_week(catalog, EASY_WEEK, level="beginner")
+    assert not any(item.exercise.plyometric for s in solve_week(beginner).sessions
+                   for item in s.exercises)

@@ -1,0 +1,182 @@
+"""What a session is made of, slot by slot: S10 (the article's sessions) and S12 (power).
+
+The article gives three sessions to copy:
+- its Sample Leg Workout (goblet squat, reverse lunge, Romanian deadlift, step-up, standing
+  calf raise, lateral band walk), which is also its balanced session: "a squat or lunge, a
+  hip hinge, a step-up or single-leg move, calf work, and a hip stability drill";
+- its beginner session: "bodyweight squat ..., assisted reverse lunge ..., glute bridge ...,
+  low step-up ..., and wall calf raise";
+- its lighter second session: "single-leg control, lateral band walks, glute bridges, and
+  low-level pogo hops".
+
+Each session has slots and each slot is filled by its own exercise: an exercise fills at
+most one slot, so a single-leg RDL cannot stand in for the hinge, the single-leg move and
+the hip drill at once. H8 (hard) still accepts one exercise covering several needs, so a
+session too short for every slot stays legal and pays S10 for each empty slot instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from planner.domain import INTENSITIES, LOADED_EQUIPMENT, WEEKDAYS, Exercise, Profile
+
+if TYPE_CHECKING:
+    from planner.model import WeekModel
+
+S10_MAIN_WEIGHT = 60
+S10_LIGHT_WEIGHT = 40
+S11_WEIGHT = 8
+S12_WEIGHT = 20
+
+SlotTest = Callable[[Exercise], bool]
+
+TRUE_HINGE_FAMILIES = frozenset({6, 7})  # single-leg and two-leg Romanian deadlifts
+LUNGE_FAMILIES = frozenset({2, 3, 4})  # reverse, walking and split-squat lunges
+REVERSE_LUNGE_FAMILY = 2
+STEP_UP_FAMILY = 5
+# "a step-up or single-leg move": step-ups and (Bulgarian) split squats, as in the article's
+# sample workout and its intermediate strength session; the reverse and walking lunges fill
+# the lunge slot, the single-leg RDL the hinge.
+SINGLE_LEG_FAMILIES = frozenset({4, STEP_UP_FAMILY})
+ROMANIAN_DEADLIFT_FAMILY = 7
+BRIDGE_FAMILY = 8  # hip thrust or glute bridge
+BAND_WALK_FAMILY = 11
+
+MAIN_SLOTS = ("squat", "lunge", "hinge", "single-leg", "calf", "hip stability")
+BEGINNER_MAIN_SLOTS = ("squat", "reverse lunge", "glute bridge", "step-up", "calf")
+LIGHT_SLOTS = ("single-leg control", "hip stability", "glute bridge", "pogo or calf")
+
+
+def owns_weights(profile: Profile) -> bool:
+    return bool(profile.equipment & set(LOADED_EQUIPMENT))
+
+
+def slot_tests(profile: Profile) -> dict[str, SlotTest]:
+    """Which exercises fill each slot for this runner. The hinge is the sample workout's
+    loaded Romanian deadlift when an intermediate or advanced runner owns weights (the
+    single-leg RDL is then the light session's single-leg control), and a runner who owns a
+    band does the article's lateral band walk for hip stability."""
+    loaded_hinge = owns_weights(profile) and profile.level != "beginner"
+    has_band = "band" in profile.equipment
+    return {
+        "squat": lambda ex: "squat" in ex.patterns and not ex.plyometric,
+        "lunge": lambda ex: ex.family_no in LUNGE_FAMILIES,
+        "hinge": lambda ex: ex.family_no == ROMANIAN_DEADLIFT_FAMILY and ex.loaded
+        if loaded_hinge else ex.family_no in TRUE_HINGE_FAMILIES,
+        # "a step-up or single-leg move" beside the hinge, not a second hinge
+        "single-leg": lambda ex: ex.family_no in SINGLE_LEG_FAMILIES,
+        "step-up": lambda ex: ex.family_no == STEP_UP_FAMILY,
+        "reverse lunge": lambda ex: ex.family_no == REVERSE_LUNGE_FAMILY,
+        "calf": lambda ex: "calf" in ex.patterns and not ex.plyometric,
+        "hip stability": lambda ex: ex.family_no == BAND_WALK_FAMILY if has_band
+        else "hip-stability" in ex.patterns,
+        "glute bridge": lambda ex: ex.family_no == BRIDGE_FAMILY,
+        "single-leg control": lambda ex: "single-leg" in ex.patterns and not ex.loaded,
+        "pogo or calf": lambda ex: ex.plyometric or "calf" in ex.patterns,
+    }
+
+
+def session_slots(profile: Profile, intensity: str) -> tuple[str, ...]:
+    if intensity == "light":
+        return LIGHT_SLOTS
+    if profile.level != "beginner":
+        return MAIN_SLOTS
+    # A beginner who owns a band adds the balanced session's hip-stability drill.
+    return BEGINNER_MAIN_SLOTS + (("hip stability",) if "band" in profile.equipment else ())
+
+
+@dataclass(frozen=True)
+class SlotMatching:
+    """Each (day, intensity): a literal per slot that is true when no exercise fills it, and
+    the literals of every (slot, family) assignment made."""
+
+    missing: dict[tuple[int, str, str], Any]
+    filled: dict[tuple[int, str], list[Any]]
+
+
+def slot_matching(wm: WeekModel) -> SlotMatching:
+    """Assign each session's exercises to the article's slots, one slot per exercise. Built
+    once per model and shared by S10 and S11."""
+    cached = wm.shared.get("slot_matching")
+    if cached is not None:
+        return cached
+    m, inst = wm.model, wm.inst
+    tests = slot_tests(inst.profile)
+    missing: dict[tuple[int, str, str], Any] = {}
+    filled: dict[tuple[int, str], list[Any]] = {}
+    for intensity in INTENSITIES:
+        slots = session_slots(inst.profile, intensity)
+        fillers = {slot: wm.session_hits(intensity, tests[slot], per_family=True)
+                   for slot in slots}
+        for d in inst.days:
+            by_family: dict[int, list[Any]] = {}
+            filled[(d, intensity)] = []
+            for slot in slots:
+                assigned = []
+                for family, hit in fillers[slot][d]:
+                    lit = m.new_bool_var(f"slot_{d}_{intensity}_{slot}_{family}")
+                    m.add_implication(lit, hit)
+                    assigned.append(lit)
+                    by_family.setdefault(family, []).append(lit)
+                gap = m.new_bool_var(f"slot_{d}_{intensity}_{slot}_missing")
+                m.add(sum(assigned) + gap == 1).only_enforce_if(wm.intensity(d, intensity))
+                m.add(gap == 0).only_enforce_if(~wm.intensity(d, intensity))
+                missing[(d, intensity, slot)] = gap
+                filled[(d, intensity)].extend(assigned)
+            for lits in by_family.values():
+                m.add(sum(lits) <= 1)  # one exercise, one slot
+    matching = SlotMatching(missing, filled)
+    wm.shared["slot_matching"] = matching
+    return matching
+
+
+def _word(intensity: str) -> str:
+    return "main" if intensity == "heavy" else "light"
+
+
+def add_s10_sample_sessions(wm: WeekModel) -> None:
+    """S10 — every slot of the article's session for this runner and intensity is filled
+    by an exercise of its own; an empty slot costs S10_MAIN_WEIGHT (main) or
+    S10_LIGHT_WEIGHT (light)."""
+    matching = slot_matching(wm)
+    for (d, intensity, slot), gap in matching.missing.items():
+        weight = S10_MAIN_WEIGHT if intensity == "heavy" else S10_LIGHT_WEIGHT
+        wm.penalize("S10", weight, gap,
+                    f"{_word(intensity)} session on {WEEKDAYS[d]} has no exercise of its own "
+                    f"for {slot}")
+
+
+def add_s11_no_extras(wm: WeekModel) -> None:
+    """S11 — "Keep the workout short": an exercise that fills none of the session's slots
+    costs a little, so a session does not grow a second calf raise or a third lunge just
+    because minutes are left; a jump for S12 is worth more than this cost."""
+    m = wm.model
+    matching = slot_matching(wm)
+    for (d, intensity), filled in matching.filled.items():
+        count = sum(wm.inc[(d, f, intensity)] for f in wm.inst.families)
+        extra = m.new_int_var(0, 7, f"s11_{d}_{intensity}_extra")
+        m.add(extra >= count - sum(filled))
+        wm.penalize("S11", S11_WEIGHT, extra,
+                    f"{_word(intensity)} session on {WEEKDAYS[d]} holds exercises beyond the "
+                    "article's session")
+
+
+def add_s12_a_little_power(wm: WeekModel) -> None:
+    """S12 — "a small amount of power training when appropriate": an intermediate or
+    advanced runner does one plyometric exercise a week (low pogo hops first) when a
+    session day allows jumps (H1, H7, B2 decide which days do)."""
+    inst = wm.inst
+    if inst.profile.level == "beginner":
+        return
+    if all(inst.jumps_forbidden(d) for d in inst.days):
+        return
+    jumps = [lit for key in wm.family_keys()
+             for lit in wm.exercise_picks(key, lambda ex: ex.plyometric)]
+    if not jumps:
+        return
+    missing = wm.model.new_bool_var("s12_no_power")
+    wm.model.add(sum(jumps) + missing >= 1)
+    wm.penalize("S12", S12_WEIGHT, missing, "no plyometric (power) work this week")

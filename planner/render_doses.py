@@ -1,0 +1,107 @@
+"""A block's doses at a glance: one Markdown table per session type, weeks down, exercises
+across, for a coach to read the progression (reps climbing, loads stepping up, deloads and
+the taper) without opening sixteen weeks of sessions.
+
+`python -m planner.render_doses RUNS.csv --level intermediate --equipment dumbbell,band`
+prints the table for a runs file; docs/block-16-weeks.md is this output for the example
+block, kept current by a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from planner.domain import Plan, PlannedExercise, WeekPlan
+
+KIND_TITLES = (("heavy", "Main session"), ("light", "Light session"))
+
+
+def dose_cell(item: PlannedExercise) -> str:
+    """`3×10 @light +1 step`, `2×15 s`, with the tempo when it is slow."""
+    unit = {"seconds": " s", "reps/side": "/side", "steps/side": "/side",
+            "steps/direction": "/way"}.get(item.exercise.reps_unit, "")
+    text = f"{item.dose.sets}×{item.dose.reps}{unit}"
+    if item.weight_kg is not None:
+        text += f" @{item.weight_kg:g} kg"
+    elif item.dose.load:
+        text += f" @{item.load_label}"
+    if item.dose.tempo:
+        text += ", slow"
+    return text
+
+
+def _week_label(number: int, week: WeekPlan) -> str:
+    marks = [word for flag, word in ((week.taper, "taper"), (week.deload and not week.taper,
+                                                                "deload")) if flag]
+    return f"{number} ({week.start.isoformat()})" + (f" {marks[0]}" if marks else "")
+
+
+def dose_table(plan: Plan) -> str:
+    lines = [f"# Doses of the block, week by week: {plan.athlete} ({plan.level})", "",
+             "Each cell is sets × reps (per side or per way where it says so) and the load; "
+             "\"light +1 step\" is the next dumbbell up from the light start weight, \"slow\" "
+             "a 3-second lowering. The variation is named in its first week and when it "
+             "changes. A dash: not in that week's session. Deload and taper "
+             "weeks take a set off; the week after a deload returns to the dose before it.",
+             ""]
+    for intensity, title in KIND_TITLES:
+        names: list[str] = []
+        for week in plan.weeks:
+            for session in week.sessions:
+                if session.intensity != intensity:
+                    continue
+                for item in session.exercises:
+                    if item.exercise.family not in names:
+                        names.append(item.exercise.family)
+        if not names:
+            continue
+        lines += [f"## {title}", "", "| week | " + " | ".join(names) + " |",
+                  "|---|" + "---|" * len(names)]
+        last_variation: dict[str, str] = {}
+        for number, week in enumerate(plan.weeks, start=1):
+            cells = dict.fromkeys(names, "—")
+            for session in week.sessions:
+                if session.intensity != intensity:
+                    continue
+                for item in session.exercises:
+                    shown = dose_cell(item)
+                    family = item.exercise.family
+                    if last_variation.get(family) != item.exercise.id:
+                        shown = f"{item.exercise.name}: {shown}"  # named when it changes
+                        last_variation[family] = item.exercise.id
+                    cells[family] = shown
+            lines.append(f"| {_week_label(number, week)} | "
+                         + " | ".join(cells[name] for name in names) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from planner.block import plan_block
+    from planner.catalog import load_catalog
+    from planner.domain import Profile
+    from planner.errors import InputError
+    from planner.inputs import load_runs, parse_equipment, parse_level
+
+    parser = argparse.ArgumentParser(prog="python -m planner.render_doses",
+                                     description="Print a block's dose table (Markdown).")
+    parser.add_argument("runs")
+    parser.add_argument("--level", default="intermediate")
+    parser.add_argument("--equipment", default="none")
+    args = parser.parse_args(argv)
+    try:
+        profile = Profile(level=parse_level(args.level),
+                          equipment=parse_equipment(args.equipment), tz="UTC")
+        runs = load_runs(args.runs).runs
+        plan = plan_block(runs, profile, load_catalog().exercises).plan
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    sys.stdout.write(dose_table(plan))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
