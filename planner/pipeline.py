@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +62,7 @@ class PlanOptions:
     level: str = DEFAULT_LEVEL
     new_to_strength: bool = False
     equipment: str = DEFAULT_EQUIPMENT  # comma list, or "none"
+    weights: tuple[str, ...] = ()  # "dumbbell:4,6,8,10" items, as --weights (repeatable)
     sessions: int | None = None  # None: the level's default
     minutes: int = DEFAULT_MINUTES
     start_time: str = DEFAULT_TIME  # HH:MM
@@ -97,6 +98,8 @@ class Prepared:
     reader_warnings: tuple[str, ...]
     from_calendar: bool
     catalog: Catalog
+    window: tuple[date, date] | None = None  # the days the input covers (RunsInput.window)
+    zone_note: str | None = None  # the zone fell back to this machine's UTC
 
     @property
     def first_monday(self) -> date:
@@ -159,15 +162,18 @@ def build_profile(options: PlanOptions, tz: str | None) -> Profile:
         parse_equipment,
         parse_level,
         parse_timezone,
+        parse_weights,
     )
 
+    owned_weights = parse_weights(tuple(options.weights))
     athlete = " ".join(options.athlete.split())[:ATHLETE_NAME_MAX] or DEFAULT_ATHLETE
     sessions = (None if options.sessions is None
                 else check_int(options.sessions, SESSIONS_RANGE, "--sessions"))
     return Profile(
         athlete=athlete, level=parse_level(options.level),
         new_to_strength=bool(options.new_to_strength),
-        equipment=parse_equipment(options.equipment), sessions=sessions,
+        equipment=parse_equipment(options.equipment) | {item for item, _ in owned_weights},
+        weights=owned_weights, sessions=sessions,
         minutes=check_int(options.minutes, MINUTES_RANGE, "--minutes"),
         start_time=parse_clock(options.start_time, field="--time"), tz=parse_timezone(tz),
         prefer_days=parse_days(options.prefer, field="--prefer"),
@@ -256,9 +262,12 @@ def prepare(request: PlanRequest) -> Prepared:
                 runs_input = load_runs(path, start=parse_start(options.start))
         except InputError as err:
             raise rename_source(err, path, shown) from None
+    from planner.calendar_files import machine_zone_note
+
     return Prepared(request, profile, runs_input.runs, runs_input.mapped,
                     tuple(w.replace(path, shown) for w in runs_input.warnings),
-                    from_calendar, catalog)
+                    from_calendar, catalog, runs_input.window,
+                    machine_zone_note(profile.tz) if tz is None else None)
 
 
 def mapped_notes(prepared: Prepared) -> tuple[str, ...]:
@@ -273,13 +282,16 @@ def mapped_notes(prepared: Prepared) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def no_plan_message(impossible: Iterable) -> str:
+def no_plan_message(impossible: Sequence) -> str:
     lines = ["no plan satisfies the hard rules."]
-    for monday, diagnosis in impossible:
+    shown = 6  # a block of 104 impossible weeks must not flood the page
+    for monday, diagnosis in impossible[:shown]:
         rules = ", ".join(diagnosis.conflict) or "the week's days"
         lines.append(f"Week of {monday.isoformat()}: not even one session fits; "
                      f"conflicting rules: {rules}")
         lines.extend(f"  {line}" for line in diagnosis.suggestions)
+    if len(impossible) > shown:
+        lines.append(f"… and {len(impossible) - shown} more weeks where no session fits.")
     return "\n".join(lines)
 
 
@@ -296,10 +308,16 @@ def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) ->
         check_int(options.alarm, ALARM_RANGE, "--alarm")
     carry = (carry_from_plan_data(previous, prepared.catalog.by_id(), name="previous plan")
              if previous else None)
-    result = plan_block(prepared.runs, prepared.profile, prepared.catalog.exercises, carry)
+    result = plan_block(prepared.runs, prepared.profile, prepared.catalog.exercises, carry,
+                        window=prepared.window)
+    warnings = list(prepared.reader_warnings)
+    if result.empty_weeks:
+        shown = ", ".join(day.isoformat() for day in result.empty_weeks[:6])
+        more = f" +{len(result.empty_weeks) - 6} more" if len(result.empty_weeks) > 6 else ""
+        warnings.append(f"no runs in the week(s) of {shown}{more}: nothing planned there "
+                        "(a date typo? add the week's runs, or rest rows, to plan it)")
     if result.impossible and not any(w.sessions for w in result.plan.weeks):
         raise NoPlanError(no_plan_message(result.impossible))
-    warnings = list(prepared.reader_warnings)
     for monday, diagnosis in result.impossible:
         warnings.append(f"week of {monday.isoformat()} holds no session "
                         f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes")
@@ -311,7 +329,10 @@ def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) ->
     files["plan.json"] = render_json(result.plan)
     files["report.txt"] = (plan_report(result.plan, show_labels=prepared.from_calendar)
                            + "\n").encode("utf-8")
-    return PlanOutcome(result.plan, result.impossible, tuple(warnings), mapped_notes(prepared),
+    notes = mapped_notes(prepared)
+    if prepared.zone_note:
+        notes = (prepared.zone_note.removeprefix("note: "), *notes)
+    return PlanOutcome(result.plan, result.impossible, tuple(warnings), notes,
                        files, prepared.from_calendar, result.solve_seconds)
 
 
@@ -351,6 +372,8 @@ def options_from_profile(profile: Profile) -> dict[str, Any]:
         "athlete": profile.athlete, "level": profile.level,
         "new_to_strength": profile.new_to_strength,
         "equipment": ",".join(sorted(profile.equipment)) or "none",
+        "weights": ";".join(f"{item}:{','.join(f'{kg:g}' for kg in kgs)}"
+                            for item, kgs in profile.weights),
         "sessions": profile.sessions, "minutes": profile.minutes,
         "start_time": profile.start_time.strftime("%H:%M"), "tz": profile.tz,
         "prefer": ",".join(WEEKDAYS[d] for d in sorted(profile.prefer_days)) or None,

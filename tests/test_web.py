@@ -645,3 +645,15 @@ def test_csrf_cookie_is_strict_and_secure_over_https(tmp_path: Path) -> None:
     with TestClient(app, base_url="https://runstrong.example") as secure_client:
         cookie = secure_client.get("/").headers["set-cookie"].lower()
         assert "samesite=strict" in cookie and "httponly" in cookie and "secure" in cookie
+
+
+def test_owned_weights_reach_the_plan_and_the_replan_form(client: TestClient) -> None:
+    location = plan_week(client, weights="dumbbell:4,6,8,10,12.5")
+    data = client.get(f"{location}/plans/1/plan.json").json()
+    assert data["profile"].get("weights") or any(
+        item.get("weight_kg") for week in data["weeks"] for s in week["sessions"]
+        for item in s["exercises"])
+    assert 'value="dumbbell:4,6,8,10,12.5"' in client.get(location).text
+    response = client.post("/plan", data=form(csrf(client), weights="dumbbell:lots"),
+                           files=upload(WEEK))
+    assert response.status_code == 400 and "weights" in message(response.text)

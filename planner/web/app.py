@@ -178,6 +178,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
             "deload_every": str(defaults.get("deload_every", DEFAULT_DELOAD_EVERY)),
             "alarm": "" if defaults.get("alarm") is None else str(defaults["alarm"]),
             "with_runs": bool(defaults.get("with_runs")), "start": "", "map": "",
+            "weights": str(defaults.get("weights") or ""),
             "week_start": defaults.get("week_start", ""), "grid": defaults.get("grid", []),
         }
     return {
@@ -190,6 +191,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
         "deload_every": _text(form, "deload_every", 4), "alarm": _text(form, "alarm", 6),
         "with_runs": form.get("with_runs") == "yes", "start": _text(form, "start", 12),
         "map": _text(form, "map", 400), "week_start": _text(form, "week_start", 12),
+        "weights": _text(form, "weights", 400),
         "grid": [(_text(form, f"run_{d}", 20), _text(form, f"minutes_{d}", 6),
                   _text(form, f"time_{d}", 8)) for d in range(7)],
     }
@@ -203,6 +205,7 @@ def plan_options(values: dict[str, Any], default_tz: str) -> PlanOptions:
         athlete=values["athlete"] or "runner", level=values["level"] or "intermediate",
         new_to_strength=values["new_to_strength"],
         equipment=",".join(values["equipment"]) or "none",
+        weights=(values["weights"],) if values["weights"] else (),
         sessions=values["sessions"] or None, minutes=values["minutes"] or DEFAULT_MINUTES,
         start_time=values["start_time"] or DEFAULT_TIME, tz=values["tz"] or None,
         start=values["start"] or None, keyword_maps=maps,
@@ -215,6 +218,7 @@ def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, An
     """What the re-plan form starts from next time."""
     return {"athlete": options.athlete, "level": options.level,
             "new_to_strength": options.new_to_strength, "equipment": options.equipment,
+            "weights": ";".join(options.weights),
             "sessions": options.sessions, "minutes": options.minutes,
             "start_time": options.start_time, "tz": options.tz, "prefer": options.prefer,
             "avoid": options.avoid, "deload_every": options.deload_every,
