@@ -15,14 +15,15 @@ from typing import Any
 from planner.domain import KEY_RUNS, WEEKDAYS
 from planner.instance import TAPER_DAYS_BEFORE
 
-# The runner's word for each intensity: a heavy session is the week's "main" one.
-INTENSITY_WORDS = {"heavy": "main", "light": "light"}
 LOG_STATUSES: tuple[str, ...] = ("done", "skipped", "too hard")
 RIR_RANGE = (0, 5)
 
 
 def intensity_word(intensity: str) -> str:
-    return INTENSITY_WORDS.get(intensity, intensity)
+    """The runner's word (planner.wording): a heavy session is the week's "main" one."""
+    from planner.wording import session_word
+
+    return session_word(intensity)
 
 
 def day_label(day: date) -> str:
