@@ -28,10 +28,6 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_SOME_FAILED = 0, 1,
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class NoPlanError(RunstrongError):
-    exit_code = EXIT_NO_PLAN
-
-
 def friendly_errors(func: F) -> F:
     """Bad input is a message and exit 2, never a traceback (RUNSTRONG_DEBUG=1 shows it)."""
 
@@ -188,30 +184,12 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     honour SEQUENCE update in place (see the README for which do).
     """
     from planner import render_ics
-    from planner.block import plan_block
-    from planner.calendar_files import calendar_files, machine_zone_note
+    from planner.calendar_files import calendar_files
     from planner.catalog import load_catalog
-    from planner.domain import Profile
-    from planner.ics_input import (
-        calendar_timezone,
-        is_calendar_file,
-        load_runs_ics,
-        parse_keyword_map,
-        parse_range,
-    )
-    from planner.inputs import (
-        load_runs,
-        parse_clock,
-        parse_days,
-        parse_equipment,
-        parse_level,
-        parse_timezone,
-        parse_weights,
-    )
     from planner.outputs import Output, check_outputs, is_stdout, write_outputs
-    from planner.previous import carry_from_plan
+    from planner.pipeline import NoPlanError, PlanOptions, PlanRequest, plan_prepared, prepare
     from planner.render_fit import render_fit_files
-    from planner.render_json import render_json
+    from planner.render_json import load_plan_json, render_json
     from planner.report import plan_report
 
     to_stdout = is_stdout(ics_path) or is_stdout(json_path)
@@ -220,72 +198,41 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
                   inputs)
     if fit_dir is not None:
         check_output_dir(fit_dir, "--fit")
-    from_calendar = is_calendar_file(runs)
-    if not from_calendar:
-        for given, option in ((date_range, "--range"), (keyword_maps, "--map")):
-            if given:
-                raise InputError(f"{option} is for a calendar (.ics) file; {runs} is read as a "
-                                 "runs CSV", field=option)
-    elif start is not None:
-        raise InputError("--start is for a runs CSV with a 'day' column; a calendar has dates",
-                         field="--start")
-    if tz is None and from_calendar:
-        tz = calendar_timezone(runs)  # Google's X-WR-TIMEZONE; else this machine's zone
-    owned_weights = parse_weights(weights)
-    profile = Profile(
-        athlete=athlete, level=parse_level(level), new_to_strength=new_to_strength,
-        equipment=parse_equipment(equipment) | {item for item, _ in owned_weights},
-        weights=owned_weights, sessions=sessions, minutes=minutes,
-        start_time=parse_clock(start_time, field="--time"), tz=parse_timezone(tz),
-        prefer_days=parse_days(prefer, field="--prefer"),
-        avoid_days=parse_days(avoid, field="--avoid"), deload_every=deload_every)
-    zone_note = machine_zone_note(profile.tz) if tz is None else None
-    if zone_note:
-        click.echo(zone_note, err=True)
-    catalog = load_catalog(catalog_path)
-    if from_calendar:
-        runs_input = load_runs_ics(runs, range_=parse_range(date_range),
-                                   keyword_map=parse_keyword_map(keyword_maps),
-                                   default_tz=profile.tz)
-    else:
-        runs_input = load_runs(runs, start=_date(start, "--start"))
-    carry = carry_from_plan(previous, catalog.by_id()) if previous else None
-    result = plan_block(runs_input.runs, profile, catalog.exercises, carry,
-                        window=runs_input.window)
-    for warning in runs_input.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for label, kind, rows in runs_input.mapped:
-        if from_calendar:
-            days = sorted({runs_input.runs[row - 1].date.isoformat() for row in rows})
-            shown = ", ".join(days[:3]) + (f" +{len(days) - 3} more" if len(days) > 3 else "")
-            click.echo(f"note: '{label}' read as {kind} ({shown})", err=True)
-        else:
-            click.echo(f"note: '{label}' read as {kind} (rows {', '.join(map(str, rows))})",
-                       err=True)
-    if result.empty_weeks:
-        shown = ", ".join(day.isoformat() for day in result.empty_weeks[:6])
-        more = f" +{len(result.empty_weeks) - 6} more" if len(result.empty_weeks) > 6 else ""
-        click.echo(f"warning: no runs in the week(s) of {shown}{more}: nothing planned there "
-                   "(a date typo? add the week's runs, or rest rows, to plan it)", err=True)
-    if result.impossible and not any(w.sessions for w in result.plan.weeks):
-        raise NoPlanError(_no_plan_message(result.impossible))
-    for monday, diagnosis in result.impossible:
-        click.echo(f"warning: week of {monday.isoformat()} holds no session "
-                   f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes", err=True)
+    # The same planning path as the web page (planner.pipeline): this shell reads the
+    # options, prints what the pipeline reports and writes what it renders.
+    options = PlanOptions(
+        athlete=athlete, level=level, new_to_strength=new_to_strength, equipment=equipment,
+        weights=weights, sessions=sessions, minutes=minutes, start_time=start_time, tz=tz,
+        start=start, date_range=date_range, keyword_maps=keyword_maps, prefer=prefer,
+        avoid=avoid, deload_every=deload_every, alarm=alarm, with_runs=with_runs)
+    previous_plan = load_plan_json(previous) if previous else None
+    prepared = prepare(PlanRequest(
+        runs=b"", runs_name=str(runs), path=runs, options=options, previous=previous_plan,
+        catalog=load_catalog(catalog_path), previous_name=str(previous)))
+    if prepared.zone_note:
+        click.echo(prepared.zone_note, err=True)
+    try:
+        outcome = plan_prepared(prepared, previous_plan)
+    except NoPlanError as err:
+        _echo_found(err.warnings, err.notes)
+        raise
+    zone = prepared.zone_note.removeprefix("note: ") if prepared.zone_note else None
+    _echo_found(outcome.warnings, tuple(n for n in outcome.notes if n != zone))
+    from_calendar = outcome.from_calendar
     # Everything is rendered before anything is written, and everything is written
     # together or not at all (planner.outputs).
     whole = is_stdout(ics_path)  # one calendar on standard output, never split
-    calendar = calendar_files(result.plan, [] if whole else _existing_parts(ics_path),
+    calendar = calendar_files(outcome.plan, [] if whole else _existing_parts(ics_path),
                               alarm_minutes=alarm, with_runs=with_runs,
                               cancel_dropped=cancel_dropped,
                               max_events=(2**62 if whole else render_ics.MAX_EVENTS_PER_FILE),
                               max_bytes=(2**62 if whole else render_ics.MAX_BYTES_PER_FILE))
     parts = calendar.parts
-    fit_files = render_fit_files(result.plan) if fit_dir is not None else []
+    fit_files = render_fit_files(outcome.plan) if fit_dir is not None else []
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
     outputs = [Output(path, data, "--ics") for path, data in zip(ics_paths, parts, strict=True)]
     if json_path:
-        outputs.append(Output(json_path, render_json(result.plan), "--json"))
+        outputs.append(Output(json_path, render_json(outcome.plan), "--json"))
     if fit_dir is not None:
         make_output_dir(fit_dir, "--fit")
         outputs.extend(Output(fit_dir / name, data, "--fit") for name, data in fit_files)
@@ -294,7 +241,7 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         _warn_stale_fit(fit_dir, {name for name, _ in fit_files})
     # With an output on standard output, everything else goes to stderr.
     if not quiet:
-        click.echo(plan_report(result.plan, show_labels=from_calendar), err=to_stdout)
+        click.echo(plan_report(outcome.plan, show_labels=from_calendar), err=to_stdout)
     if len(parts) > 1:
         click.echo(f"The calendar is split into {len(parts)} files (Google Calendar rejects "
                    "imports over about 1 MB or 1,000 events): import each of them.",
@@ -373,22 +320,16 @@ def _existing_parts(ics_path: Path) -> list[Path]:
         number += 1
 
 
+def _echo_found(warnings: Sequence[str], notes: Sequence[str]) -> None:
+    for text in warnings:
+        click.echo(f"warning: {text}", err=True)
+    for text in notes:
+        click.echo(f"note: {text}", err=True)
+
+
 def _part_path(ics_path: Path, number: int) -> Path:
     """plan.ics -> plan-2.ics, plan-3.ics, …"""
     return ics_path.with_name(f"{ics_path.stem}-{number}{ics_path.suffix or '.ics'}")
-
-
-def _no_plan_message(impossible) -> str:
-    lines = ["no plan satisfies the hard rules."]
-    shown = 6  # a block of 104 impossible weeks must not flood the terminal
-    for monday, diagnosis in impossible[:shown]:
-        rules = ", ".join(diagnosis.conflict) or "the week's days"
-        lines.append(f"Week of {monday.isoformat()}: not even one session fits; "
-                     f"conflicting rules: {rules}")
-        lines.extend(f"  {line}" for line in diagnosis.suggestions)
-    if len(impossible) > shown:
-        lines.append(f"… and {len(impossible) - shown} more weeks where no session fits.")
-    return "\n".join(lines)
 
 
 @main.command()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,9 +49,15 @@ RunsKind = Literal["csv", "ics"]
 
 
 class NoPlanError(RunstrongError):
-    """No week of the block holds even one session (the CLI exits 3)."""
+    """No week of the block holds even one session (the CLI exits 3). `warnings` and
+    `notes` are what was found before it, for the CLI to print first."""
 
     exit_code = 3
+
+    def __init__(self, message: str, warnings: tuple[str, ...] = (),
+                 notes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.warnings, self.notes = warnings, notes
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,10 @@ class PlanRequest:
     options: PlanOptions = field(default_factory=PlanOptions)
     previous: dict[str, Any] | None = None  # a plan JSON dict (see render_json), "done" marks
     catalog: Catalog | None = None
+    # A file on disk (the CLI): read in place and named in full in messages, with no upload
+    # size limit; `runs` is then unused.
+    path: Path | None = None
+    previous_name: str = "previous plan"  # what messages call the previous plan
 
 
 @dataclass(frozen=True)
@@ -147,12 +157,15 @@ def check_int(value: Any, bounds: tuple[int, int], field: str) -> int:
 
 
 def parse_start(value: str | None, field: str = "--start") -> date | None:
+    from planner.inputs import check_date_bounds
+
     if value is None or not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field=field) from None
+    return check_date_bounds(day, field=field)
 
 
 def build_profile(options: PlanOptions, tz: str | None) -> Profile:
@@ -228,17 +241,24 @@ def prepare(request: PlanRequest) -> Prepared:
     from planner.catalog import load_catalog
     from planner.ics_input import (
         calendar_timezone,
+        is_calendar_file,
         load_runs_ics,
         parse_keyword_map,
         parse_range,
     )
     from planner.inputs import load_runs
 
-    options, shown = request.options, display_name(request.runs_name)
-    if len(request.runs) > MAX_RUNS_BYTES:
-        raise InputError(f"the file is {len(request.runs):,} bytes; the most is "
-                         f"{MAX_RUNS_BYTES:,}", file=shown)
-    from_calendar = is_calendar(request.runs, shown, request.kind)
+    options = request.options
+    if request.path is not None:
+        shown = str(request.path)
+        from_calendar = (request.kind == "ics" if request.kind is not None
+                         else is_calendar_file(request.path))
+    else:
+        shown = display_name(request.runs_name)
+        if len(request.runs) > MAX_RUNS_BYTES:
+            raise InputError(f"the file is {len(request.runs):,} bytes; the most is "
+                             f"{MAX_RUNS_BYTES:,}", file=shown)
+        from_calendar = is_calendar(request.runs, shown, request.kind)
     if not from_calendar:
         for given, option in ((options.date_range, "--range"), (options.keyword_maps, "--map")):
             if given:
@@ -247,7 +267,9 @@ def prepare(request: PlanRequest) -> Prepared:
     elif options.start:
         raise InputError("--start is for a runs CSV with a 'day' column; a calendar has dates",
                          field="--start")
-    with upload_file(request.runs, ".ics" if from_calendar else ".csv") as path:
+    source = (nullcontext(str(request.path)) if request.path is not None
+              else upload_file(request.runs, ".ics" if from_calendar else ".csv"))
+    with source as path:
         try:
             tz = options.tz
             if tz is None and from_calendar:
@@ -306,7 +328,8 @@ def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) ->
     options = prepared.request.options
     if options.alarm is not None:
         check_int(options.alarm, ALARM_RANGE, "--alarm")
-    carry = (carry_from_plan_data(previous, prepared.catalog.by_id(), name="previous plan")
+    carry = (carry_from_plan_data(previous, prepared.catalog.by_id(),
+                                  name=prepared.request.previous_name)
              if previous else None)
     result = plan_block(prepared.runs, prepared.profile, prepared.catalog.exercises, carry,
                         window=prepared.window)
@@ -317,7 +340,8 @@ def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) ->
         warnings.append(f"no runs in the week(s) of {shown}{more}: nothing planned there "
                         "(a date typo? add the week's runs, or rest rows, to plan it)")
     if result.impossible and not any(w.sessions for w in result.plan.weeks):
-        raise NoPlanError(no_plan_message(result.impossible))
+        raise NoPlanError(no_plan_message(result.impossible), tuple(warnings),
+                          mapped_notes(prepared))
     for monday, diagnosis in result.impossible:
         warnings.append(f"week of {monday.isoformat()} holds no session "
                         f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes")
