@@ -175,3 +175,18 @@ class _Reader:
 
 
 _REQUIRED = object()
+
+
+def with_catalog(plan: Plan, by_id: dict[str, Exercise]) -> Plan:
+    """The plan with each exercise's full catalog row (FIT names, ladder, cues) in place of
+    what the JSON carries, where the catalog knows the variation."""
+    from dataclasses import replace
+
+    def item(planned: PlannedExercise) -> PlannedExercise:
+        known = by_id.get(planned.exercise.id)
+        return planned if known is None else replace(planned, exercise=known)
+
+    weeks = tuple(replace(week, sessions=tuple(
+        replace(session, exercises=tuple(item(p) for p in session.exercises))
+        for session in week.sessions)) for week in plan.weeks)
+    return replace(plan, weeks=weeks)

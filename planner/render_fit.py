@@ -287,3 +287,17 @@ def _fit_text(text: str, max_bytes: int) -> str:
     if len(text) <= max_bytes:
         return text
     return _shorten(text, max_bytes - 3) + "..."
+
+
+def fit_zip(files: list[tuple[str, bytes]]) -> bytes:
+    """The workout files as one zip (for a download), byte-identical for the same files."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()

@@ -657,3 +657,37 @@ def test_owned_weights_reach_the_plan_and_the_replan_form(client: TestClient) ->
     response = client.post("/plan", data=form(csrf(client), weights="dumbbell:lots"),
                            files=upload(WEEK))
     assert response.status_code == 400 and "weights" in message(response.text)
+
+
+def test_watch_workouts_download_matches_plan_fit(client, tmp_path: Path) -> None:
+    """Issue 15: the web page offers the plan's sessions as Garmin FIT workouts, the same
+    files `runstrong plan --fit` writes for that plan."""
+    import io
+    import zipfile
+
+    from garmin_fit_sdk import Decoder, Stream
+
+    from planner.catalog import load_catalog
+    from planner.plan_json import plan_from_json, with_catalog
+    from planner.render_fit import render_fit_files
+
+    location = plan_week(client)
+    assert "workouts.zip" in client.get(location).text
+    response = client.get(f"{location}/plans/1/workouts.zip")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    data = client.get(f"{location}/plans/1/plan.json").json()
+    plan = with_catalog(plan_from_json(data), load_catalog().by_id())
+    expected = dict(render_fit_files(plan))
+    assert sorted(names) == sorted(expected) and len(names) == 2
+    for name in names:
+        raw = zipfile.ZipFile(io.BytesIO(response.content)).read(name)
+        assert raw == expected[name]
+        assert Decoder(Stream.from_byte_array(bytearray(raw))).check_integrity()
+        messages, errors = Decoder(Stream.from_byte_array(bytearray(raw))).read(
+            enable_crc_check=True)
+        assert not errors
+        steps = messages["workout_step_mesgs"]
+        assert any(step.get("exercise_category") is not None for step in steps)
+    assert client.get(f"{location}/plans/1/other.zip").status_code == 404

@@ -359,7 +359,7 @@ async def athlete_page(request: Request) -> Response:
 async def download(request: Request) -> Response:
     token, number, name = (request.path_params["token"], request.path_params["number"],
                            request.path_params["name"])
-    if name not in ("plan.ics", "plan.json", "report.txt"):
+    if name not in ("plan.ics", "plan.json", "report.txt", "workouts.zip"):
         raise HTTPException(404, "no such file")
 
     def load() -> tuple[bytes, str]:
@@ -368,18 +368,32 @@ async def download(request: Request) -> Response:
             record = store.plan_record(db, athlete, number)
             if record is None:
                 raise HTTPException(404, "no such plan")
+            if name == "workouts.zip":
+                return _workouts_zip(record.plan_json), athlete.name
             return {"plan.ics": record.ics, "plan.json": record.plan_json.encode("utf-8"),
                     "report.txt": record.report.encode("utf-8")}[name], athlete.name
 
     data, _ = await run_in_threadpool(load)
     media = {"plan.ics": "text/calendar; charset=utf-8",
              "plan.json": "application/json",
-             "report.txt": "text/plain; charset=utf-8"}[name]
+             "report.txt": "text/plain; charset=utf-8",
+             "workouts.zip": "application/zip"}[name]
     _, dot, ext = name.partition(".")
     filename = f"runstrong-{number}{dot}{ext}"
     return Response(data, media_type=media, headers={
         "content-disposition": f'attachment; filename="{filename}"',
         "cache-control": TOKEN_PAGES_CACHE})
+
+
+def _workouts_zip(plan_json: str) -> bytes:
+    """The plan's sessions as Garmin FIT workouts (as `runstrong plan --fit` writes them),
+    zipped: rebuilt from the stored plan with the catalog's FIT exercise names."""
+    from planner.catalog import load_catalog
+    from planner.plan_json import plan_from_json, with_catalog
+    from planner.render_fit import fit_zip, render_fit_files
+
+    plan = with_catalog(plan_from_json(json.loads(plan_json)), load_catalog().by_id())
+    return fit_zip(render_fit_files(plan))
 
 
 def _replan(app_state: Any, token: str, request: PlanRequest,
