@@ -22,6 +22,7 @@ from planner.progression import WARMUP_MINUTES, Candidate, named_weight, session
 SEED = 20240611
 DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
 DEFAULT_RUN_MINUTES = 60
+SOON_AFTER_MINUTES = 120  # a run starting within this of a session's end goes first
 
 
 def solver_parameters(solver: cp_model.CpSolver) -> None:
@@ -132,6 +133,13 @@ def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: in
                 for r in timed if r.kind in KEY_RUNS]
     if key_ends and start < max(key_ends):
         start = max(key_ends)
+    # "put harder strength training after an easy run": a run due soon after the session
+    # would start goes first.
+    soon = start + timedelta(minutes=minutes + SOON_AFTER_MINUTES)
+    for run in timed:
+        run_start = datetime_on(day, run.time)
+        if start <= run_start < soon:
+            start = max(start, run_start + timedelta(minutes=run.minutes or DEFAULT_RUN_MINUTES))
     end = start + timedelta(minutes=minutes)
     for run in timed:
         run_start = datetime_on(day, run.time)

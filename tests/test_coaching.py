@@ -392,7 +392,11 @@ def test_strength_never_comes_right_before_a_key_run() -> None:
     day = date(2027, 4, 8)
     tempo = Run(day, "tempo", 35, time(18, 30))
     assert session_start((tempo,), day, time(18, 0), 18) == time(19, 5)
+    # "after an easy run": an easy run due that evening goes first too ...
     easy = Run(day, "easy", 35, time(18, 30))
-    assert session_start((easy,), day, time(18, 0), 18) == time(18, 0)
+    assert session_start((easy,), day, time(18, 0), 18) == time(19, 5)
+    # ... but a run late at night does not hold the session back.
+    late = Run(day, "easy", 35, time(21, 30))
+    assert session_start((late,), day, time(18, 0), 40) == time(18, 0)
     morning = Run(day, "speed", 60, time(7, 0))
     assert session_start((morning,), day, time(18, 0), 40) == time(18, 0)
