@@ -53,7 +53,7 @@ def add_b2_race_taper(wm: WeekModel) -> None:
         after_race = any(1 <= (day - race).days <= LIGHT_DAYS_AFTER for race in inst.race_dates)
         if inst.in_taper(d) or after_race:
             wm.require("B2", wm.model.add(wm.heavy[d] == 0))
-        if inst.in_taper(d):
-            forbid_plyometrics(wm, "B2", d)
-        if inst.unloaded_for_race(d):
-            forbid_in_session(wm, "B2", d, is_loaded_or_slow)
+
+    forbid_plyometrics(wm, "B2", [d for d in inst.days if inst.in_taper(d)])
+    forbid_in_session(wm, "B2", [d for d in inst.days if inst.unloaded_for_race(d)],
+                      is_loaded_or_slow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,19 +10,27 @@ if TYPE_CHECKING:
     from planner.progression import Candidate
 
 
-def forbid_in_session(wm: WeekModel, rule: str, day: int,
+def forbid_in_session(wm: WeekModel, rule: str, days: Iterable[int],
                       test: Callable[[Candidate], bool]) -> None:
-    """No prescription passing `test` in the day's session, tagged with the rule."""
+    """No prescription passing `test` in those days' sessions, tagged with the rule."""
+    days = list(days)
+    if not days:
+        return
     for key in wm.family_keys():
         f, i = key
         banned = wm.picks_where(key, test)
         if banned:
-            wm.require(rule, wm.model.add(wm.inc[(day, f, i)] + sum(banned) <= 1))
+            for day in days:
+                wm.require(rule, wm.model.add(wm.inc[(day, f, i)] + sum(banned) <= 1))
 
 
-def forbid_plyometrics(wm: WeekModel, rule: str, day: int) -> None:
-    """No plyometric variation in the day's session, tagged with the rule that says so."""
-    forbid_in_session(wm, rule, day, lambda cand: cand.exercise.plyometric)
+def is_plyometric(cand: Candidate) -> bool:
+    return cand.exercise.plyometric
+
+
+def forbid_plyometrics(wm: WeekModel, rule: str, days: Iterable[int]) -> None:
+    """No plyometric variation in those days' sessions, tagged with the rule that says so."""
+    forbid_in_session(wm, rule, days, is_plyometric)
 
 
 def is_loaded_or_slow(cand: Candidate) -> bool:
@@ -32,19 +40,17 @@ def is_loaded_or_slow(cand: Candidate) -> bool:
 def add_h1_no_heavy_before_key_run(wm: WeekModel) -> None:
     """H1 — "Avoid heavy leg training the day before a long run, race, hill workout, or
     speed session." Also no plyometrics that day."""
-    for d in wm.inst.days:
-        if wm.inst.is_eve_of_key_run(d):
-            wm.require("H1", wm.model.add(wm.heavy[d] == 0))
-            forbid_plyometrics(wm, "H1", d)
+    eves = [d for d in wm.inst.days if wm.inst.is_eve_of_key_run(d)]
+    for d in eves:
+        wm.require("H1", wm.model.add(wm.heavy[d] == 0))
+    forbid_plyometrics(wm, "H1", eves)
 
 
 def add_h7_no_plyometrics_when_fatigued(wm: WeekModel) -> None:
     """H7 — common mistake: "adding plyometrics when already fatigued". A day with a long,
     race or hard run counts as fatigued whatever the order, since jumps before that run
     would tire the legs it needs."""
-    for d in wm.inst.days:
-        if wm.inst.is_fatigued(d):
-            forbid_plyometrics(wm, "H7", d)
+    forbid_plyometrics(wm, "H7", [d for d in wm.inst.days if wm.inst.is_fatigued(d)])
 
 
 def add_h11_race_and_long_run_days(wm: WeekModel) -> None:
@@ -61,6 +67,5 @@ def add_h13_nothing_loaded_before_key_run(wm: WeekModel) -> None:
     """H13 — the session on the eve of a key run is the article's light session ("single-leg
     control, lateral band walks, glute bridges"): bodyweight or band only, no external load
     and no slow 3-second lowering, whose soreness would reach the key run."""
-    for d in wm.inst.days:
-        if wm.inst.is_eve_of_key_run(d):
-            forbid_in_session(wm, "H13", d, is_loaded_or_slow)
+    forbid_in_session(wm, "H13", [d for d in wm.inst.days if wm.inst.is_eve_of_key_run(d)],
+                      is_loaded_or_slow)
