@@ -64,7 +64,6 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
             carry=carry, deload=taper or is_deload_week(index, profile.deload_every),
             race_dates=races, taper=taper)
-        result = solve_week(inst)
         instances.append(inst)
         closed = _closed_days(inst, window)
         open_days = {inst.date_of(day) for day in range(7) if day not in closed}
