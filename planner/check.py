@@ -38,6 +38,7 @@ from planner.domain import (
     WEEKDAYS,
     Exercise,
     Run,
+    load_step,
 )
 
 __all__ = ["REPS_UNITS", "Violation", "check_plan", "exercise_minutes"]
@@ -740,10 +741,9 @@ def _doses(week: _Week) -> dict[tuple[int, str], list[tuple[_Session, _Item, _Do
     return {key: entries for key, entries in found.items() if entries}
 
 
-def _load_step(label: Any) -> int:
-    if label in LOAD_LABELS:
-        return LOAD_LABELS.index(label)
-    return LEGACY_LOAD_LABELS.get(label, -1)
+def _step(label: Any) -> int:
+    step = load_step(label)
+    return -1 if step is None else step
 
 
 def _changes(before: _Dose, after: _Dose) -> list[str]:
@@ -755,7 +755,7 @@ def _changes(before: _Dose, after: _Dose) -> list[str]:
     if "variation" in changed:
         return [name for name in changed if name not in ("load", "reps")]
     if ("load" in changed and "reps" in changed
-            and _load_step(new["load"]) > _load_step(old["load"]) and new["reps"] < old["reps"]):
+            and _step(new["load"]) > _step(old["load"]) and new["reps"] < old["reps"]):
         changed.remove("reps")
     return changed
 

@@ -43,6 +43,13 @@ LOAD_LABELS: tuple[str, ...] = (
 # Words older plans used for steps 2 and 3, still read by --previous and check.
 LEGACY_LOAD_LABELS: dict[str, int] = {"moderate": 2, "heavy": 3}
 LOADED_EQUIPMENT: tuple[str, ...] = ("dumbbell", "kettlebell", "barbell")
+
+
+def load_step(label: object) -> int | None:
+    """The load step a plan's load word stands for (older words included), else None."""
+    if label in LOAD_LABELS:
+        return LOAD_LABELS.index(str(label))
+    return LEGACY_LOAD_LABELS.get(str(label))
 TEMPO_LABELS: tuple[str, ...] = ("controlled", "slow 3-s lowering")
 RANGE_LABELS: tuple[str, ...] = ("controlled range", "full range")
 

@@ -7,55 +7,27 @@ and the week re-solved, so the runner sees what the next-best choice would have 
 
 from __future__ import annotations
 
-from datetime import date, time
 from typing import Any
 
 from constraints import RULES_BY_ID, SOFT_RULES
-from planner.domain import LEVELS, WEEKDAYS, Profile, Run
+from planner.domain import WEEKDAYS
 from planner.errors import InputError
 from planner.wording import runner_text, session_word, shown_name
-
-
-def _profile(data: dict[str, Any]) -> Profile:
-    raw = data.get("profile") or {}
-    level = data.get("level")
-    if level not in LEVELS:
-        raise InputError(f"level '{level}' is not one of: {', '.join(LEVELS)}", field="level")
-    clock = str(raw.get("time") or "18:00")
-    return Profile(
-        athlete=str(data.get("athlete", "runner")), level=level,
-        new_to_strength=bool(raw.get("new_to_strength", False)),
-        equipment=frozenset(raw.get("equipment") or ()),
-        sessions=raw.get("sessions"), minutes=int(raw.get("minutes") or 45),
-        start_time=time.fromisoformat(clock), tz=str(data.get("tz") or "UTC"),
-        prefer_days=frozenset(WEEKDAYS.index(d) for d in raw.get("prefer_days") or ()),
-        avoid_days=frozenset(WEEKDAYS.index(d) for d in raw.get("avoid_days") or ()),
-        deload_every=int(raw.get("deload_every", 4)),
-        weights=tuple((str(item), tuple(sorted(float(kg) for kg in kgs)))
-                      for item, kgs in sorted(dict(raw.get("weights") or {}).items())))
-
-
-def _runs(data: dict[str, Any]) -> list[Run]:
-    runs = []
-    for week in data["weeks"]:
-        for run in week.get("runs", []):
-            clock = time.fromisoformat(run["time"]) if run.get("time") else None
-            runs.append(Run(date.fromisoformat(run["date"]), run["run"], run.get("minutes"),
-                            clock, run.get("title") or ""))
-    return runs
 
 
 def alternatives(data: dict[str, Any]) -> dict[str, str]:
     """session date -> what moving that session elsewhere would have cost."""
     from planner.block import plan_block
     from planner.catalog import load_catalog
+    from planner.plan_json import profile_from_json, runs_from_json
     from planner.solve import solve_week
 
-    runs = _runs(data)
+    runs = runs_from_json(data)
     if not runs:
         return {}
+    profile = profile_from_json(data)
     try:
-        result = plan_block(runs, _profile(data), load_catalog().exercises, diagnose=False)
+        result = plan_block(runs, profile, load_catalog().exercises, diagnose=False)
     except (ValueError, KeyError, TypeError) as err:
         raise InputError(f"cannot rebuild the plan from its runs and profile ({err})") from None
     found: dict[str, str] = {}

@@ -14,7 +14,7 @@ from datetime import date, time
 from typing import Any
 
 from planner.domain import (
-    LEGACY_LOAD_LABELS,
+    LEVELS,
     LOAD_LABELS,
     RANGE_LABELS,
     RUN_TYPES,
@@ -28,6 +28,7 @@ from planner.domain import (
     Run,
     Session,
     WeekPlan,
+    load_step,
 )
 from planner.errors import InputError
 
@@ -35,24 +36,53 @@ from planner.errors import InputError
 def plan_from_json(data: dict[str, Any], *, file: str | None = None) -> Plan:
     """The plan a `load_plan_json` dict describes; InputError naming the key otherwise."""
     reader = _Reader(file)
-    tz = reader.text(data, "tz", "the plan", default="UTC")
+    profile = profile_from_json(data, file=file)
     profile_data = data.get("profile") if isinstance(data.get("profile"), dict) else {}
-    profile = Profile(
-        athlete=reader.text(data, "athlete", "the plan"),
-        level=reader.text(data, "level", "the plan"),
-        tz=tz,
-        start_time=reader.clock(profile_data, "time", "profile", default=time(18, 0)),
-        minutes=reader.integer(profile_data, "minutes", "profile", default=45),
-        equipment=frozenset(str(item) for item in profile_data.get("equipment") or ()),
-        prefer_days=reader.days(profile_data, "prefer_days"),
-        avoid_days=reader.days(profile_data, "avoid_days"),
-    )
     weeks = tuple(reader.week(week, f"weeks[{number}]")
                   for number, week in enumerate(data["weeks"], start=1))
     return Plan(athlete=profile.athlete, level=profile.level,
-                status=reader.text(data, "status", "the plan", default="optimal"), tz=tz,
-                weeks=weeks, profile=profile,
+                status=reader.text(data, "status", "the plan", default="optimal"),
+                tz=profile.tz, weeks=weeks, profile=profile,
                 beginner_promoted=bool(profile_data.get("beginner_promoted", False)))
+
+
+def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profile:
+    """The options a plan was made with (its "profile" object, athlete, level and zone)."""
+    reader = _Reader(file)
+    raw = data.get("profile") if isinstance(data.get("profile"), dict) else {}
+    level = reader.text(data, "level", "the plan")
+    if level not in LEVELS:
+        raise reader.error(f"level '{level}' is not one of: {', '.join(LEVELS)}", "level")
+    sessions = reader.value(raw, "sessions", "profile", int, None)
+    weights = dict(raw.get("weights") or {}) if isinstance(raw.get("weights"), dict) else {}
+    try:
+        owned = tuple((str(item), tuple(sorted(float(kg) for kg in kgs)))
+                      for item, kgs in sorted(weights.items()))
+    except (TypeError, ValueError):
+        raise reader.error("profile.weights is not a list of kilograms per item",
+                           "weights") from None
+    return Profile(
+        athlete=reader.text(data, "athlete", "the plan"),
+        level=level,
+        new_to_strength=bool(raw.get("new_to_strength", False)),
+        tz=reader.text(data, "tz", "the plan", default="UTC"),
+        start_time=reader.clock(raw, "time", "profile", default=time(18, 0)),
+        minutes=reader.integer(raw, "minutes", "profile", default=45),
+        sessions=sessions,
+        equipment=frozenset(str(item) for item in raw.get("equipment") or ()),
+        prefer_days=reader.days(raw, "prefer_days"),
+        avoid_days=reader.days(raw, "avoid_days"),
+        deload_every=reader.integer(raw, "deload_every", "profile", default=4),
+        weights=owned,
+    )
+
+
+def runs_from_json(data: dict[str, Any], *, file: str | None = None) -> tuple[Run, ...]:
+    """Every run the plan's weeks list, in order."""
+    reader = _Reader(file)
+    return tuple(reader.run(run, f"weeks[{w}].runs[{r}]")
+                 for w, week in enumerate(data["weeks"], start=1)
+                 for r, run in enumerate(week.get("runs") or (), start=1))
 
 
 class _Reader:
@@ -101,6 +131,10 @@ class _Reader:
         names = obj.get(key) or ()
         return frozenset(WEEKDAYS.index(name) for name in names if name in WEEKDAYS)
 
+    def load(self, obj: dict[str, Any], where: str) -> int:
+        step = load_step(obj.get("load"))
+        return step if step is not None else self.label(obj, "load", where, LOAD_LABELS)
+
     def label(self, obj: dict[str, Any], key: str, where: str, labels: tuple[str, ...]) -> int:
         text = self.text(obj, key, where)
         if text not in labels:
@@ -147,8 +181,7 @@ class _Reader:
         name = self.text(data, "name", where)
         dose = Dose(variation=variation, sets=self.integer(data, "sets", where),
                     reps=self.integer(data, "reps", where),
-                    load=LEGACY_LOAD_LABELS.get(str(data.get("load")))
-                    or self.label(data, "load", where, LOAD_LABELS),
+                    load=self.load(data, where),
                     tempo=self.label(data, "tempo", where, TEMPO_LABELS),
                     range=self.label(data, "range", where, RANGE_LABELS))
         primary = tuple(str(m) for m in data.get("primary") or ())

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain import (
-    LEGACY_LOAD_LABELS,
     LOAD_LABELS,
     RANGE_LABELS,
     TEMPO_LABELS,
     Dose,
     Exercise,
+    load_step,
 )
 from planner.errors import InputError
 from planner.instance import PROMOTION_WEEKS, Carry, FamilyKey
@@ -98,13 +98,17 @@ def _index(labels: tuple[str, ...], value: str, name: str, field: str) -> int:
     return labels.index(value)
 
 
+def _load(value: Any, name: str, field: str) -> int:
+    step = load_step(value)
+    return step if step is not None else _index(LOAD_LABELS, value, name, field)
+
+
 def _dose(item: dict[str, Any], name: str, where: str) -> Dose:
     return Dose(
         variation=item["variation"],
         sets=item["sets"],
         reps=item["reps"],
-        load=LEGACY_LOAD_LABELS.get(item["load"]) or _index(LOAD_LABELS, item["load"], name,
-                                                            f"{where}.load"),
+        load=_load(item["load"], name, f"{where}.load"),
         tempo=_index(TEMPO_LABELS, item["tempo"], name, f"{where}.tempo"),
         range=_index(RANGE_LABELS, item["range"], name, f"{where}.range"),
     )
