@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from constraints.key_runs import forbid_in_session, forbid_plyometrics, is_loaded_or_slow
+from constraints.registry import hard_rule
 from planner.progression import deload_dose
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 LIGHT_DAYS_AFTER = 2
 
 
+@hard_rule("B1", "a deload week only steps back")
 def add_b1_deload_week(wm: WeekModel) -> None:
     """B1 — in a deload (or taper) week every exercise carried over from last week loses
     about a third of its volume in one variable (`deload_dose`), nothing else changes. New
@@ -41,6 +43,7 @@ def add_b1_deload_week(wm: WeekModel) -> None:
             wm.require("B1", wm.model.add(lit == 0))
 
 
+@hard_rule("B2", "race taper: less volume, light only and unloaded before a race")
 def add_b2_race_taper(wm: WeekModel) -> None:
     """B2 — light only in the 9 days before a race and nothing loaded in the last 3, nothing
     the day before, light only in the two days after. (The falling volume of the last two

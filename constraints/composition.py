@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from constraints.registry import soft_rule
 from planner.domain import INTENSITIES, LOADED_EQUIPMENT, WEEKDAYS, Exercise, Profile
 
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ def _word(intensity: str) -> str:
     return "main" if intensity == "heavy" else "light"
 
 
+@soft_rule("S10", "each slot of the article's session filled by its own exercise",
+           weight=S10_MAIN_WEIGHT)
 def add_s10_sample_sessions(wm: WeekModel) -> None:
     """S10 — every slot of the article's session for this runner and intensity is filled
     by an exercise of its own; an empty slot costs S10_MAIN_WEIGHT (main) or
@@ -149,6 +152,7 @@ def add_s10_sample_sessions(wm: WeekModel) -> None:
                     f"for {slot}")
 
 
+@soft_rule("S11", "no exercise beyond the session's slots", weight=S11_WEIGHT)
 def add_s11_no_extras(wm: WeekModel) -> None:
     """S11 — "Keep the workout short": an exercise that fills none of the session's slots
     costs a little, so a session does not grow a second calf raise or a third lunge just
@@ -164,6 +168,8 @@ def add_s11_no_extras(wm: WeekModel) -> None:
                     "article's session")
 
 
+@soft_rule("S12", "a little power: one plyometric exercise a week when a day allows",
+           weight=S12_WEIGHT)
 def add_s12_a_little_power(wm: WeekModel) -> None:
     """S12 — "a small amount of power training when appropriate": an intermediate or
     advanced runner does one plyometric exercise a week (low pogo hops first) when a

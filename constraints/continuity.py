@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.registry import soft_rule
+
 if TYPE_CHECKING:
     from planner.model import WeekModel
 
@@ -12,6 +14,7 @@ S4_ACCESSORY_WEIGHT = 6
 S8_WEIGHT = 4
 
 
+@soft_rule("S4", "keep core lifts stable, rotate accessories", weight=S4_CORE_WEIGHT)
 def add_s4_stable_core_lifts(wm: WeekModel) -> None:
     """S4 — exercises stay in the block so they can progress ("Progress slowly ... one
     variable at a time" needs the same exercise week after week): dropping a core lift costs
@@ -57,6 +60,7 @@ def add_s4_no_new_exercises_in_deload(wm: WeekModel) -> None:
                         f"{family} is new in the {key[1]} session of a deload week")
 
 
+@soft_rule("S8", "progress each continuing exercise by one step", weight=S8_WEIGHT)
 def add_s8_progress(wm: WeekModel) -> None:
     """S8 — "Progress slowly. Add one variable at a time": a continuing exercise that does
     not move one step harder costs a little (deload weeks excepted)."""

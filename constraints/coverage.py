@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.registry import soft_rule
 from planner.domain import MUSCLES
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ S1_WEIGHT = 1_000  # muscle coverage comes first among the trade-offs
 DIRECT_ONLY = frozenset({"calves", "soleus"})
 
 
+@soft_rule("S1", "cover every muscle group; direct calf and soleus work", weight=S1_WEIGHT)
 def add_s1_muscle_coverage(wm: WeekModel) -> None:
     """A muscle group counts as trained when an exercise of the week works it as a primary
     muscle, or two exercises work it as a secondary one; calves and soleus need direct

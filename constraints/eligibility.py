@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.registry import hard_rule, soft_rule
 from planner.domain import ASSUMED_EQUIPMENT, LEVELS, Exercise
 from planner.wording import with_article
 
@@ -33,12 +34,14 @@ def _forbid(wm: WeekModel, rule: str, test) -> None:
             wm.require(rule, wm.model.add(lit == 0))
 
 
+@hard_rule("H5", "only exercises the runner's equipment allows")
 def add_h5_equipment(wm: WeekModel) -> None:
     """H5 — only exercises the runner's equipment allows; with none, bodyweight variants."""
     owned = wm.inst.profile.equipment
     _forbid(wm, "H5", lambda ex: not equipment_allows(ex, owned))
 
 
+@hard_rule("H6", "plyometrics and variations by level")
 def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
     """H6 — "Beginners: Skip jumping at first"; "Intermediate: Start with low pogo hops on two
     legs"; "Advanced: Use squat jumps, low-level bounds ..."."""
@@ -46,6 +49,7 @@ def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
     _forbid(wm, "H6", lambda ex: not level_allows(ex, level))
 
 
+@soft_rule("S7", "variations that match the runner's level", weight=S7_WEIGHT)
 def add_s7_level_fit(wm: WeekModel) -> None:
     """S7 — prefer the variation written for the runner's level (an advanced runner gets the
     advanced variant when the equipment allows), one cost unit per level below."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.registry import hard_rule, soft_rule
+
 if TYPE_CHECKING:
     from planner.model import WeekModel
 
@@ -12,12 +14,14 @@ S6_WEIGHT = 10_000  # above every other cost: fewer sessions only when the week 
 S9_WEIGHT = 25
 
 
+@hard_rule("H3", "sessions per week by level, never more than asked")
 def add_h3_sessions_per_week(wm: WeekModel) -> None:
     """H3 — "Beginners should start with one session"; intermediate and advanced two;
     never more than the runner asked for."""
     wm.require("H3", wm.model.add(sum(wm.session) <= wm.inst.target_sessions))
 
 
+@hard_rule("H4", "a full day between two strength sessions")
 def add_h4_recovery_day(wm: WeekModel) -> None:
     """H4 — at least one full day between two strength sessions, across weeks too."""
     inst = wm.inst
@@ -29,6 +33,7 @@ def add_h4_recovery_day(wm: WeekModel) -> None:
                 wm.require("H4", wm.model.add(wm.session[d] == 0))
 
 
+@soft_rule("S6", "aim for the target number of strength days", weight=S6_WEIGHT)
 def add_s6_target_sessions(wm: WeekModel) -> None:
     """S6 — CDC: muscle-strengthening "at least 2 days per week"; H3 sets this runner's
     target. Missing sessions are the most expensive cost, so they go only when the hard
@@ -42,6 +47,7 @@ def add_s6_target_sessions(wm: WeekModel) -> None:
                     f"session {n + 1} of {target} could not be placed this week")
 
 
+@soft_rule("S9", "one heavy and one light session when there are two", weight=S9_WEIGHT)
 def add_s9_session_mix(wm: WeekModel) -> None:
     """S9 — the article's intermediate week is "one session ... strength" and "the second
     session can be lighter": with two sessions, one heavy and one light; the single

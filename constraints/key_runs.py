@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from constraints.registry import hard_rule
+
 if TYPE_CHECKING:
     from planner.model import WeekModel
     from planner.progression import Candidate
@@ -37,6 +39,7 @@ def is_loaded_or_slow(cand: Candidate) -> bool:
     return cand.dose.load > 0 or cand.dose.tempo > 0
 
 
+@hard_rule("H1", "no heavy session or plyometrics the day before a key run")
 def add_h1_no_heavy_before_key_run(wm: WeekModel) -> None:
     """H1 — "Avoid heavy leg training the day before a long run, race, hill workout, or
     speed session." Also no plyometrics that day."""
@@ -46,6 +49,7 @@ def add_h1_no_heavy_before_key_run(wm: WeekModel) -> None:
     forbid_plyometrics(wm, "H1", eves)
 
 
+@hard_rule("H7", "no plyometrics on fatigued legs")
 def add_h7_no_plyometrics_when_fatigued(wm: WeekModel) -> None:
     """H7 — common mistake: "adding plyometrics when already fatigued". A day with a long,
     race or hard run counts as fatigued whatever the order, since jumps before that run
@@ -53,6 +57,7 @@ def add_h7_no_plyometrics_when_fatigued(wm: WeekModel) -> None:
     forbid_plyometrics(wm, "H7", [d for d in wm.inst.days if wm.inst.is_fatigued(d)])
 
 
+@hard_rule("H11", "no session on race day, no heavy session on a long-run day")
 def add_h11_race_and_long_run_days(wm: WeekModel) -> None:
     """H11 — "Avoid heavy leg work right before ... racing, or long runs": no session on
     race day, no heavy session on a long-run day."""
@@ -63,6 +68,7 @@ def add_h11_race_and_long_run_days(wm: WeekModel) -> None:
             wm.require("H11", wm.model.add(wm.heavy[d] == 0))
 
 
+@hard_rule("H13", "nothing loaded and no slow lowering on the eve of a key run")
 def add_h13_nothing_loaded_before_key_run(wm: WeekModel) -> None:
     """H13 — the session on the eve of a key run is the article's light session ("single-leg
     control, lateral band walks, glute bridges"): bodyweight or band only, no external load

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.registry import soft_rule
 from planner.domain import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ S5_PREFER_WEIGHT = 15
 GOOD_HEAVY_DAYS = frozenset({"easy", "recovery", "tempo", "hill", "speed"})
 
 
+@soft_rule("S2", "heavy after an easy or moderately hard run; rest days free",
+           weight=S2_REST_DAY_WEIGHT)
 def add_s2_day_fit(wm: WeekModel) -> None:
     """S2 — "put harder strength training after an easy run or on a day that is already
     moderately hard, then keep easy days truly easy"; rest days stay free."""
@@ -40,6 +43,7 @@ def add_s2_day_fit(wm: WeekModel) -> None:
                         f"heavy session on {day}, not after an easy or moderately hard run")
 
 
+@soft_rule("S3", "spread two sessions apart", weight=S3_WEIGHT)
 def add_s3_spread(wm: WeekModel) -> None:
     """S3 — two sessions two days apart recover less than three or more days apart."""
     m = wm.model
@@ -50,6 +54,7 @@ def add_s3_spread(wm: WeekModel) -> None:
                     f"sessions on {WEEKDAYS[d]} and {WEEKDAYS[d + 2]} are only two days apart")
 
 
+@soft_rule("S5", "honour preferred and avoided days", weight=S5_AVOID_WEIGHT)
 def add_s5_preferred_days(wm: WeekModel) -> None:
     """S5 — honour the runner's avoided days strongly and preferred days mildly."""
     profile = wm.inst.profile

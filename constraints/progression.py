@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.registry import hard_rule
 from planner.domain import Exercise
 
 if TYPE_CHECKING:
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
 DEADLIFT_FAMILIES = frozenset({6, 7})  # Single-Leg Romanian Deadlift, Romanian Deadlift
 
 
+@hard_rule("H9", "one variable at a time")
 def add_h9_one_variable_at_a_time(wm: WeekModel) -> None:
     """H9 — "Add one variable at a time: more reps, more weight, more range of motion, slower
     tempo, or a harder variation." A prescription may differ from last week's in at most
@@ -42,6 +44,7 @@ def categories_done(doses, by_id: dict[str, Exercise]) -> set[str]:
     return done
 
 
+@hard_rule("H10", "new to strength: not everything new in one week")
 def add_h10_new_to_strength(wm: WeekModel) -> None:
     """H10 — "Do not add heavy squats, lunges, deadlifts, and jumping all in the same week if
     you are new to strength training." Only a category absent last week counts as added."""

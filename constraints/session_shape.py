@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.registry import hard_rule
 from planner.progression import WARMUP_MINUTES
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ HEAVY_SESSION_NEEDS: tuple[tuple[str, ...], ...] = (
 )
 
 
+@hard_rule("H2", "4 to 7 exercises a session")
 def add_h2_exercise_count(wm: WeekModel) -> None:
     """H2 — "Most runners only need 4–7 leg exercises in one session." """
     for d in wm.inst.days:
@@ -26,6 +28,7 @@ def add_h2_exercise_count(wm: WeekModel) -> None:
         wm.require("H2", wm.model.add(count <= MAX_EXERCISES * wm.session[d]))
 
 
+@hard_rule("H8", "a heavy session is balanced")
 def add_h8_heavy_session_balance(wm: WeekModel) -> None:
     """H8 — a heavy session covers each of HEAVY_SESSION_NEEDS."""
     for need in HEAVY_SESSION_NEEDS:
@@ -34,6 +37,7 @@ def add_h8_heavy_session_balance(wm: WeekModel) -> None:
             wm.require("H8", wm.model.add(sum(hits[d]) >= wm.heavy[d]))
 
 
+@hard_rule("H12", "a session fits the minutes available")
 def add_h12_time_budget(wm: WeekModel) -> None:
     """H12 — the warm-up ("5–8 minutes of easy movement", drills, practice sets) plus every
     exercise's sets, reps and rest fit the minutes the runner has. Counted in seconds, so

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from planner.diagnosis import Diagnosis, diagnose_week
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
 from planner.inputs import week_starts
 from planner.instance import TAPER_WEEKS, Carry, WeekInstance
-from planner.solve import Diagnosis, WeekResult, diagnose_week, solve_week
+from planner.solve import WeekResult, solve_week
 
 # Explaining a shortfall re-solves the week many times; a hostile file (a race every day
 # for two years) would take minutes. Later shortfall weeks get a short note instead.

@@ -148,21 +148,3 @@ class WeekModel:
     def objective(self) -> cp_model.LinearExprT:
         return sum(term.weight * term.literal for term in self.soft_terms)
 
-
-def build_week_model(inst: WeekInstance, *, disabled: frozenset[str] = frozenset(),
-                     guard_rules: Iterable[str] = (),
-                     required_sessions: int | None = None,
-                     with_objective: bool = True) -> WeekModel:
-    """Every hard rule, then every soft objective, each added by its own named function."""
-    from constraints import HARD_RULES, SOFT_RULES
-
-    wm = WeekModel(inst, guard_rules=guard_rules, required_sessions=required_sessions)
-    for rule in HARD_RULES:
-        if rule.id not in disabled:
-            rule.add(wm)
-    if with_objective:
-        for soft in SOFT_RULES:
-            if soft.id not in disabled:
-                soft.add(wm)
-        wm.model.minimize(wm.objective())
-    return wm

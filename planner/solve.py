@@ -1,4 +1,5 @@
-"""Solve a week, turn the solver's answer into plain plan data, and diagnose short weeks.
+"""Solve a week and turn the solver's answer into plain plan data (planner/diagnosis.py says why a
+week holds fewer sessions).
 
 Determinism: one worker, a fixed seed and a deterministic time limit, so the same input
 gives the same plan on any machine (maintainers: parallel search is not deterministic).
@@ -12,12 +13,12 @@ from datetime import date, datetime, time, timedelta
 
 from ortools.sat.python import cp_model
 
-from constraints import HARD_RULES
+from constraints import build_week_model, rule_sort_key
 from planner.domain import KEY_RUNS, Dose, Penalty, PlannedExercise, Run, Session
-from planner.explain import exercise_why, session_why
 from planner.instance import Carry, FamilyKey, WeekInstance
-from planner.model import WeekModel, build_week_model
+from planner.model import WeekModel
 from planner.progression import WARMUP_MINUTES, Candidate, named_weight, session_minutes
+from planner.why_lines import exercise_why, session_why
 
 SEED = 20240611
 DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
@@ -162,56 +163,3 @@ def _read_penalties(wm: WeekModel, solver: cp_model.CpSolver) -> tuple[Penalty, 
         if value:
             paid.append(Penalty(term.rule, term.weight * value, term.text))
     return tuple(sorted(paid, key=lambda p: (rule_sort_key(p.rule), -p.cost, p.text)))
-
-
-# -- diagnosis -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Diagnosis:
-    wanted: int
-    conflict: tuple[str, ...]  # smallest set of hard rule ids that together block `wanted`
-    suggestions: tuple[str, ...]
-
-
-def _feasible(inst: WeekInstance, wanted: int, disabled: frozenset[str] = frozenset()) -> bool:
-    wm = build_week_model(inst, disabled=disabled, required_sessions=wanted,
-                          with_objective=False)
-    solver = cp_model.CpSolver()
-    solver_parameters(solver)
-    return solver.solve(wm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-def conflicting_rules(inst: WeekInstance, wanted: int) -> tuple[str, ...]:
-    """Rules that together forbid `wanted` sessions: CP-SAT assumptions on a feasibility
-    model (no objective, one worker), then shrunk one rule at a time to a minimal set."""
-    rule_ids = [rule.id for rule in HARD_RULES if rule.id != "H3"]
-    wm = build_week_model(inst, guard_rules=rule_ids, required_sessions=wanted,
-                          with_objective=False)
-    wm.model.add_assumptions([wm.guards[r] for r in rule_ids])
-    solver = cp_model.CpSolver()
-    solver_parameters(solver)
-    if solver.solve(wm.model) != cp_model.INFEASIBLE:
-        return ()
-    by_index = {wm.guards[r].index: r for r in rule_ids}
-    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
-            if i in by_index]
-    all_rules = frozenset(rule.id for rule in HARD_RULES)
-    for rule in sorted(core, key=rule_sort_key):
-        trial = [r for r in core if r != rule]
-        if not _feasible(inst, wanted, disabled=all_rules - frozenset(trial) - {"H3"}):
-            core = trial
-    return tuple(sorted(core, key=rule_sort_key))
-
-
-def rule_sort_key(rule: str) -> tuple[str, int]:
-    return (rule[0], int(rule[1:]))
-
-
-def diagnose_week(inst: WeekInstance, placed: int) -> Diagnosis:
-    from planner.explain import describe_conflict, suggest_changes
-
-    wanted = placed + 1
-    conflict = conflicting_rules(inst, wanted)
-    suggestions = suggest_changes(inst, wanted, conflict, _feasible)
-    return Diagnosis(wanted, conflict, describe_conflict(inst, conflict) + suggestions)
-

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planner.solve import diagnose_week, solve_week
+from planner.diagnosis import diagnose_week
+from planner.solve import solve_week
 from tests.conftest import make_week
 
 

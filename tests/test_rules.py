@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from ortools.sat.python import cp_model
 
-from constraints import HARD_RULES, SOFT_RULES
+from constraints import HARD_RULES, SOFT_RULES, build_week_model
 from planner.domain import Dose
 from planner.instance import Carry, WeekInstance
-from planner.model import WeekModel, build_week_model
+from planner.model import WeekModel
 from planner.progression import deload_dose
 from planner.solve import solve_week, solver_parameters
 from tests.conftest import make_week

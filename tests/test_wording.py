@@ -22,7 +22,6 @@ from planner.domain import (
     Session,
     WeekPlan,
 )
-from planner.explain import exercise_why, session_why
 from planner.explain_report import explain_plan
 from planner.instance import Carry, WeekInstance
 from planner.progression import Candidate
@@ -30,6 +29,7 @@ from planner.render_ics import session_description, session_summary
 from planner.render_json import plan_to_dict
 from planner.report import gave_up_line, plan_report, week_table
 from planner.solve import equipment_used, solve_week
+from planner.why_lines import exercise_why, session_why
 from planner.wording import (
     a_an,
     count_summary,
@@ -234,7 +234,7 @@ def test_a_an_grammar() -> None:
 
 
 def test_conflict_lines_use_right_article_and_main(catalog) -> None:
-    from planner.explain import describe_conflict
+    from planner.diagnosis import describe_conflict
     from planner.progression import WARMUP_MINUTES
 
     inst = make_week(catalog, ["easy"] * 7)

@@ -1,4 +1,4 @@
-"""Plain-words reasons with rule ids: why this day, why this exercise, why no session fits.
+"""Plain-words reasons with rule ids: why this day and why this exercise, dose and change.
 
 Reads only the week's facts (WeekInstance) and the chosen candidates; the model's
 variables never leak into the words, so the same text can be checked against RULES.md.
@@ -6,14 +6,12 @@ variables never leak into the words, so the same text can be checked against RUL
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import time
 from typing import TYPE_CHECKING
 
 from constraints.session_shape import HEAVY_SESSION_NEEDS
-from planner.domain import EQUIPMENT, KEY_RUNS, LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
-from planner.progression import WARMUP_MINUTES
+from planner.domain import KEY_RUNS, LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
 from planner.wording import days_phrase, plural, run_relation, session_word, with_article
 
 if TYPE_CHECKING:
@@ -184,84 +182,3 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
                      + ("; deload (B1)" if inst.deload else ""))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
-
-
-def describe_conflict(inst: WeekInstance, conflict: tuple[str, ...]) -> tuple[str, ...]:
-    """One plain line per conflicting rule, with the days or numbers that make it bite."""
-    lines = []
-    for rule in conflict:
-        if rule == "H1":
-            eves = [d for d in inst.days if inst.is_eve_of_key_run(d)]
-            lines.append(f"H1: {_days(eves) or 'no day'} — eve of a key run, light only")
-        elif rule == "H11":
-            lines.append(f"H11: no session on race day, no {session_word('heavy')} session on a "
-                         "long-run day")
-        elif rule == "H4":
-            lines.append("H4: a full day must separate two strength sessions")
-        elif rule == "B2":
-            eves = [d for d in inst.days
-                    if any((race - inst.date_of(d)).days == 1 for race in inst.race_dates)]
-            lines.append(f"B2: {_days(eves) or 'no day'} — the day before a race, no session; "
-                         "light only in the 9 days before and 2 days after")
-        elif rule == "H12":
-            warmups = f"{WARMUP_MINUTES['light']}- to {WARMUP_MINUTES['heavy']}-minute"
-            lines.append(f"H12: {inst.profile.minutes} minutes must hold "
-                         f"{with_article(warmups)} warm-up and at least 4 exercises")
-        elif rule == "H5":
-            kit = ", ".join(sorted(inst.profile.equipment)) or "none"
-            lines.append(f"H5: only exercises your equipment allows (equipment: {kit})")
-        elif rule == "H8":
-            lines.append(f"H8: a {session_word('heavy')} session needs squat/lunge, hinge, "
-                         "single-leg, calf and hip-stability work")
-        elif rule == "H2":
-            lines.append("H2: every session needs 4 to 7 exercises")
-        else:
-            from constraints import RULES_BY_ID
-
-            lines.append(f"{rule}: {RULES_BY_ID[rule].title}")
-    return tuple(lines)
-
-
-Feasible = Callable[["WeekInstance", int], bool]
-
-
-def suggest_changes(inst: WeekInstance, wanted: int, conflict: tuple[str, ...],
-                    feasible: Feasible) -> tuple[str, ...]:
-    """The least change that makes `wanted` sessions fit, each verified by re-solving."""
-    found = []
-    if "H12" in conflict or not conflict:
-        for minutes in range(inst.profile.minutes + 5, 181, 5):
-            trial = replace(inst, profile=replace(inst.profile, minutes=minutes))
-            if feasible(trial, wanted):
-                found.append(f"try: give each session {minutes} minutes (--minutes {minutes})")
-                break
-    if "H5" in conflict or "H8" in conflict:
-        for item in EQUIPMENT:
-            if item in inst.profile.equipment:
-                continue
-            kit = inst.profile.equipment | {item}
-            trial = replace(inst, profile=replace(inst.profile, equipment=kit))
-            if feasible(trial, wanted):
-                found.append(f"try: add a {item} (--equipment {','.join(sorted(kit))})")
-                break
-    if {"H1", "H11", "H4", "B2"} & set(conflict):
-        for day in inst.days:
-            moved = _soften_key_run(inst, day)
-            if moved is not None and feasible(moved, wanted):
-                run = sorted(inst.kinds(day) & KEY_RUNS)
-                found.append(f"try: make {WEEKDAYS[day]}'s {'/'.join(run)} run an easy run, "
-                             "or move it a day")
-                break
-    if wanted > 1:
-        found.append(f"or accept {wanted - 1} session(s) this week (--sessions {wanted - 1})")
-    return tuple(found)
-
-
-def _soften_key_run(inst: WeekInstance, day: int) -> WeekInstance | None:
-    target = inst.date_of(day)
-    if not inst.kinds(day) & KEY_RUNS:
-        return None
-    runs = tuple(replace(r, kind="easy") if r.date == target and r.kind in KEY_RUNS else r
-                 for r in inst.runs)
-    races = tuple(d for d in inst.race_dates if d != target)
-    return replace(inst, runs=runs, race_dates=races)
