@@ -18,7 +18,7 @@ DIRECT_ONLY = frozenset({"calves", "soleus"})
 
 @soft_rule("S1", "cover every muscle group; direct calf and soleus work", weight=S1_WEIGHT)
 def add_s1_muscle_coverage(wm: WeekModel) -> None:
-    """A muscle group counts as trained when an exercise of the week works it as a primary
+    """S1 — a muscle group counts as trained when an exercise of the week works it as a primary
     muscle, or two exercises work it as a secondary one; calves and soleus need direct
     (primary) work."""
     m = wm.model

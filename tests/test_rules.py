@@ -4,11 +4,12 @@ switching the rule off changes the plan. Rule ids are those of ../shared/RULES.m
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from ortools.sat.python import cp_model
 
-from constraints import HARD_RULES, SOFT_RULES, build_week_model
+from constraints import HARD_RULES, RULES_BY_ID, SOFT_RULES, build_week_model
 from planner.domain import Dose
 from planner.instance import Carry, WeekInstance
 from planner.model import WeekModel
@@ -279,6 +280,33 @@ def test_b1_forbids_keeping_full_volume_in_a_deload_week(catalog) -> None:
                 wm.model.add(lit == 0)
 
     assert not feasible(solve_with(inst, keep_volume)[0])
+
+
+def test_b1_the_rule_itself_leaves_only_the_step_back_dose(catalog) -> None:
+    """The deload week's candidates are already step-back doses; this offers the model a
+    normal week's ladder (hold, progress, switch) and shows B1 alone removes all of it."""
+    kit = frozenset({"dumbbell", "band"})
+    first = solve_week(make_week(catalog, EASY_WEEK, equipment=kit))
+    normal = make_week(catalog, EASY_WEEK, carry=Carry(doses=first.doses), equipment=kit)
+    key, before = next((k, d) for k, d in sorted(first.doses.items()) if d.sets > 1)
+    stepped_back = deload_dose(catalog.by_id()[before.variation], before)
+
+    def full_volume(wm: WeekModel) -> None:
+        wm.model.add(wm.use[key] == 1)
+        wm.model.add(sum(wm.picks_where(key, lambda c: c.dose == stepped_back)) == 0)
+
+    def model(with_b1: bool) -> int:
+        wm = build_week_model(normal)
+        wm.inst = replace(normal, deload=True)
+        if with_b1:
+            RULES_BY_ID["B1"].add(wm)
+        full_volume(wm)
+        solver = cp_model.CpSolver()
+        solver_parameters(solver)
+        return solver.solve(wm.model)
+
+    assert not feasible(model(with_b1=True))
+    assert feasible(model(with_b1=False))
 
 
 def test_b2_taper_light_only_before_a_race(catalog) -> None:

@@ -1,0 +1,233 @@
+"""Every soft objective, on the model itself, two ways:
+
+1. what it is for: in a week where it matters, the plan shows the rule's effect, and with the
+   rule switched off the plan loses it;
+2. what it costs: forcing the miss pays the rule's named penalty at its declared weight, and
+   with the rule switched off nothing is paid under its id.
+
+Removing a soft rule's body makes both tests of that rule fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import pytest
+
+from constraints import RULES_BY_ID, SOFT_RULES
+from planner.domain import MUSCLES
+from planner.instance import Carry, WeekInstance
+from planner.model import WeekModel
+from planner.solve import solve_week
+from tests.conftest import make_week
+from tests.test_rules import _solve_disabled, feasible, pick_of, solve_with
+
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+EASY_WEEK = ["easy", "easy", "rest", "easy", "easy", "rest", "easy"]
+RUN_AND_REST = ["rest", "easy", "rest", "easy", "rest", "rest", "long"]
+KIT = frozenset({"dumbbell", "band"})
+
+
+def intermediate(catalog, kinds=EASY_WEEK, **profile) -> WeekInstance:
+    return make_week(catalog, kinds, level="intermediate", equipment=KIT, **profile)
+
+
+def second_week(catalog, **profile) -> WeekInstance:
+    """A week with last week's plan behind it, so exercises can continue and progress."""
+    first = solve_week(intermediate(catalog, **profile))
+    # Same dates reused: carry last week's doses, not its session days (H4 would see them).
+    return intermediate(catalog, carry=Carry(doses=first.doses), **profile)
+
+
+def session_days(plan) -> dict[int, str]:
+    return {s.date.weekday(): s.intensity for s in plan.sessions}
+
+
+def trained(plan) -> set[str]:
+    """S1's reading of the article: a primary muscle of one exercise, or a secondary one of
+    two; calves and soleus only count as primary."""
+    exercises = {item.exercise for s in plan.sessions for item in s.exercises}
+    primary = {m for ex in exercises for m in ex.primary}
+    secondary = [m for ex in exercises for m in ex.secondary if m not in ("calves", "soleus")]
+    return primary | {m for m in secondary if secondary.count(m) >= 2}
+
+
+# -- 1. what each rule is for -------------------------------------------------------------
+
+def test_s1_every_muscle_group_is_trained(catalog) -> None:
+    inst = intermediate(catalog)
+    assert trained(solve_week(inst)) == set(MUSCLES)
+
+    def no_calf_family(wm: WeekModel) -> None:  # room for every muscle but one
+        for key in wm.family_keys():
+            for lit in wm.exercise_picks(key, lambda ex: "calves" in ex.primary):
+                wm.model.add(lit == 0)
+
+    status, wm, solver = solve_with(inst, no_calf_family)
+    assert feasible(status)
+    paid = [t.text for t in wm.soft_terms if t.rule == "S1" and solver.value(t.literal)]
+    assert paid and all("not trained" in text for text in paid)
+
+
+def test_s2_heavy_after_a_run_and_rest_days_free(catalog) -> None:
+    inst = intermediate(catalog, RUN_AND_REST)
+    rest_days = {d for d in inst.days if not inst.kinds(d)}
+    days = session_days(_solve_disabled(inst, frozenset()))
+    assert not set(days) & rest_days, "S2 keeps rest days free"
+    without = session_days(_solve_disabled(inst, frozenset({"S2"})))
+    assert set(without) & rest_days, "without S2 the plan uses a rest day"
+
+
+def test_s3_two_sessions_three_or_more_days_apart(catalog) -> None:
+    days = sorted(session_days(_solve_disabled(intermediate(catalog), frozenset())))
+    assert len(days) == 2 and all(b - a >= 3 for a, b in pairwise(days))
+
+
+def test_s4_core_lifts_stay_from_one_week_to_the_next(catalog) -> None:
+    inst = second_week(catalog)
+    kept = {key for key in inst.carry.doses if key[1] == "heavy"}
+    plan = solve_week(inst)
+    families = {(item.exercise.family_no, s.intensity) for s in plan.sessions
+                for item in s.exercises}
+    assert kept <= families
+
+
+def test_s5_avoided_days_stay_free_and_preferred_days_are_used(catalog) -> None:
+    plain = session_days(solve_week(intermediate(catalog)))
+    avoid = frozenset(plain)
+    days = session_days(_solve_disabled(intermediate(catalog, avoid_days=avoid), frozenset()))
+    assert days and not set(days) & avoid
+    prefer = frozenset({MON, THU})
+    assert set(session_days(solve_week(intermediate(catalog, prefer_days=prefer)))) <= prefer
+    without = _solve_disabled(intermediate(catalog, avoid_days=avoid), frozenset({"S5"}))
+    assert set(session_days(without)) & avoid
+
+
+def test_s6_the_target_number_of_sessions(catalog) -> None:
+    # Every day but Thursday is one the runner would rather avoid: a second session costs
+    # S5, which only S6's "fewer only when the week cannot hold them" outweighs.
+    inst = intermediate(catalog, avoid_days=frozenset(range(7)) - {THU})
+    assert len(solve_week(inst).sessions) == 2
+    assert len(_solve_disabled(inst, frozenset({"S6"})).sessions) == 1
+
+
+def test_s7_variations_at_the_runners_level(catalog) -> None:
+    inst = intermediate(catalog)
+    levels = {item.exercise.level for s in solve_week(inst).sessions for item in s.exercises}
+    assert "beginner" not in levels
+    without = _solve_disabled(inst, frozenset({"S7"}))
+    assert "beginner" in {item.exercise.level for s in without.sessions for item in s.exercises}
+
+
+def test_s8_each_continuing_exercise_moves_one_step(catalog) -> None:
+    inst = second_week(catalog)
+    plan = solve_week(inst)
+    moved = [key for key, dose in plan.doses.items()
+             if key in inst.carry.doses and dose != inst.carry.doses[key]]
+    continuing = [key for key in plan.doses if key in inst.carry.doses]
+    assert continuing and len(moved) == len(continuing)
+    flat = _solve_disabled(inst, frozenset({"S8"}))
+    assert any(dose == inst.carry.doses[key] for key, dose in flat.doses.items()
+               if key in inst.carry.doses)
+
+
+def test_s9_one_main_and_one_light_session(catalog) -> None:
+    assert sorted(session_days(solve_week(intermediate(catalog))).values()) == ["heavy", "light"]
+
+
+# -- 2. what each rule costs ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Miss:
+    """A week and a constraint that forces the rule's miss."""
+
+    week: Callable[..., WeekInstance]
+    force: Callable[[WeekModel, WeekInstance], None]
+
+
+def _sessions_on(*days: int, heavy: tuple[int, ...] = ()) -> Callable[[WeekModel, WeekInstance],
+                                                                           None]:
+    def force(wm: WeekModel, inst: WeekInstance) -> None:
+        for d in inst.days:
+            wm.model.add(wm.session[d] == (d in days))
+        for d in heavy:
+            wm.model.add(wm.heavy[d] == 1)
+    return force
+
+
+def _no_calves(wm: WeekModel, inst: WeekInstance) -> None:
+    for key in wm.family_keys():
+        for lit in wm.exercise_picks(key, lambda ex: "calves" in ex.primary):
+            wm.model.add(lit == 0)
+
+
+def _drop_last_weeks_squat(wm: WeekModel, inst: WeekInstance) -> None:
+    _sessions_on(TUE, FRI, heavy=(TUE,))(wm, inst)
+    for key in inst.carry.doses:
+        if key[1] == "heavy" and inst.family(key[0])[0].role == "core":
+            wm.model.add(wm.use[key] == 0)
+            return
+
+
+def _hold_every_dose(wm: WeekModel, inst: WeekInstance) -> None:
+    for key in wm.family_keys():
+        if key in inst.carry.doses:
+            wm.model.add(sum(wm.picks_where(key, lambda c: c.progressed)) == 0)
+
+
+def _beginner_variation(wm: WeekModel, inst: WeekInstance) -> None:
+    _, lit = pick_of(wm, "supported-single-leg-rdl", "light")
+    wm.model.add(lit == 1)
+
+
+def _four_exercise_main_session(wm: WeekModel, inst: WeekInstance) -> None:
+    _sessions_on(TUE, FRI, heavy=(TUE,))(wm, inst)
+    wm.model.add(sum(wm.day_families(TUE)) == 4)
+
+
+def _second_calf(wm: WeekModel, inst: WeekInstance) -> None:
+    for family in (9, 10):
+        wm.model.add(sum(wm.inc[(d, family, "heavy")] for d in inst.days) == 1)
+
+
+def _no_jumps(wm: WeekModel, inst: WeekInstance) -> None:
+    for key in wm.family_keys():
+        for lit in wm.exercise_picks(key, lambda ex: ex.plyometric):
+            wm.model.add(lit == 0)
+
+
+MISSES: dict[str, Miss] = {
+    "S1": Miss(lambda c: intermediate(c), _no_calves),
+    "S2": Miss(lambda c: intermediate(c, RUN_AND_REST), _sessions_on(MON, THU, heavy=(MON,))),
+    "S3": Miss(lambda c: intermediate(c), _sessions_on(MON, WED)),
+    "S4": Miss(lambda c: second_week(c), _drop_last_weeks_squat),
+    "S5": Miss(lambda c: intermediate(c, avoid_days=frozenset({TUE})), _sessions_on(TUE, FRI)),
+    "S6": Miss(lambda c: intermediate(c), _sessions_on(TUE)),
+    "S7": Miss(lambda c: intermediate(c), _beginner_variation),
+    "S8": Miss(lambda c: second_week(c), _hold_every_dose),
+    "S9": Miss(lambda c: intermediate(c), _sessions_on(MON, THU, heavy=(MON, THU))),
+    "S10": Miss(lambda c: intermediate(c), _four_exercise_main_session),
+    "S11": Miss(lambda c: intermediate(c, minutes=90), _second_calf),
+    "S12": Miss(lambda c: intermediate(c), _no_jumps),
+}
+
+
+def test_every_soft_rule_has_a_forced_miss() -> None:
+    assert set(MISSES) == {rule.id for rule in SOFT_RULES}
+
+
+@pytest.mark.parametrize("rule_id", sorted(MISSES, key=lambda r: int(r[1:])))
+def test_a_forced_miss_pays_the_rules_named_penalty(catalog, rule_id: str) -> None:
+    miss = MISSES[rule_id]
+    inst = miss.week(catalog)
+    status, wm, solver = solve_with(inst, lambda wm: miss.force(wm, inst))
+    assert feasible(status)
+    paid = [t for t in wm.soft_terms if t.rule == rule_id and solver.value(t.literal)]
+    assert paid, f"forcing a miss of {rule_id} paid nothing"
+    assert all(t.text for t in paid), "every penalty says what was missed"
+    declared = RULES_BY_ID[rule_id].weight
+    assert max(t.weight for t in wm.soft_terms if t.rule == rule_id) >= declared
+    _, off, _ = solve_with(inst, lambda wm: miss.force(wm, inst), disabled=frozenset({rule_id}))
+    assert not [t for t in off.soft_terms if t.rule == rule_id]
