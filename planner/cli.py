@@ -22,6 +22,18 @@ from typing import Any, TypeVar
 
 import click
 
+from planner.domain import (
+    ALARM_RANGE,
+    DEFAULT_ATHLETE,
+    DEFAULT_DELOAD_EVERY,
+    DEFAULT_EQUIPMENT,
+    DEFAULT_LEVEL,
+    DEFAULT_MINUTES,
+    DEFAULT_TIME,
+    DELOAD_RANGE,
+    MINUTES_RANGE,
+    SESSIONS_RANGE,
+)
 from planner.errors import InputError, RunstrongError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_SOME_FAILED = 0, 1, 2, 3, 4
@@ -87,22 +99,23 @@ class OutputPath(click.Path):
 
 @main.command()
 @click.argument("runs", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--level", default="intermediate", show_default=True,
+@click.option("--level", default=DEFAULT_LEVEL, show_default=True,
               help="beginner (1 session/week), intermediate or advanced (2 sessions/week).")
 @click.option("--new-to-strength", is_flag=True,
               help="First time lifting: new lifts come in gradually (H10).")
-@click.option("--equipment", default="none", show_default=True, metavar="LIST",
+@click.option("--equipment", default=DEFAULT_EQUIPMENT, show_default=True, metavar="LIST",
               help="Comma list of dumbbell, kettlebell, barbell, bench, box, band, machine; "
                    "or none. Floor, wall, a step and a chair are assumed.")
 @click.option("--weights", multiple=True, metavar="ITEM:KG,…",
               help="The weights you own, so the plan names them, e.g. "
                    "--weights dumbbell:4,6,8,10,12.5 (repeatable; implies owning the item). "
                    "Without it loads read 'light', 'light +1 step' (the next dumbbell up).")
-@click.option("--sessions", type=click.IntRange(0, 7), default=None,
+@click.option("--sessions", type=click.IntRange(*SESSIONS_RANGE), default=None,
               help="Most strength sessions per week you want (default: by level).")
-@click.option("--minutes", type=click.IntRange(5, 240), default=45, show_default=True,
+@click.option("--minutes", type=click.IntRange(*MINUTES_RANGE), default=DEFAULT_MINUTES,
+              show_default=True,
               help="Minutes you have per session, warm-up included (H12).")
-@click.option("--time", "start_time", default="18:00", show_default=True, metavar="HH:MM",
+@click.option("--time", "start_time", default=DEFAULT_TIME, show_default=True, metavar="HH:MM",
               help="When strength sessions start; moved to right after a run that overlaps.")
 @click.option("--tz", default=None, metavar="ZONE",
               help="IANA time zone for the calendar, e.g. Europe/London (default: this machine's).")
@@ -118,12 +131,14 @@ class OutputPath(click.Path):
               help="Days you'd like sessions, e.g. Tue,Fri (S5).")
 @click.option("--avoid", default=None, metavar="DAYS",
               help="Days to keep free of strength work (S5).")
-@click.option("--deload-every", type=click.IntRange(0, 12), default=4, show_default=True,
+@click.option("--deload-every", type=click.IntRange(*DELOAD_RANGE), default=DEFAULT_DELOAD_EVERY,
+              show_default=True,
               help="Every Nth week of a multi-week file is a lighter step-back week; "
                    "0 = never.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last plan's JSON, so this one progresses from where it ended (H9).")
-@click.option("--athlete", default="runner", show_default=True, help="Name shown in the calendar.")
+@click.option("--athlete", default=DEFAULT_ATHLETE, show_default=True,
+              help="Name shown in the calendar.")
 @click.option("--ics", "ics_path", type=OutputPath(dir_okay=False, path_type=Path),
               default=Path("plan.ics"), show_default=True,
               help="Calendar file to write; - writes it to standard output (the table then "
@@ -135,7 +150,7 @@ class OutputPath(click.Path):
               default=None, metavar="DIR",
               help="Also write each session as a Garmin FIT workout file into DIR "
                    "(2027-03-02-main.fit, …), for the watch.")
-@click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
+@click.option("--alarm", type=click.IntRange(*ALARM_RANGE), default=None, metavar="MIN",
               help="Add a reminder MIN minutes before each session (Google's import drops it).")
 @click.option("--with-runs", is_flag=True,
               help="Also put the runs in the calendar, as their own events (category Run).")
@@ -570,7 +585,7 @@ def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path 
 @click.option("--user", default=None, metavar="NAME",
               help="User name on the server; the password is read from the environment "
                    "variable RUNSTRONG_CALDAV_PASSWORD, never from the command line.")
-@click.option("--alarm", type=click.IntRange(0, 24 * 60), default=None, metavar="MIN",
+@click.option("--alarm", type=click.IntRange(*ALARM_RANGE), default=None, metavar="MIN",
               help="Add a reminder MIN minutes before each session.")
 @click.option("--with-runs", is_flag=True,
               help="Also put the plan's runs in the calendar, as their own events.")

@@ -113,19 +113,36 @@ class Run:
     source_label: str = ""  # what the input said before synonym mapping ("intervals")
 
 
+# A runner's profile: defaults and bounds, the one place they are defined (CLI options,
+# web form, roster and plan-JSON readers all read them from here).
+DEFAULT_LEVEL = "intermediate"
+DEFAULT_EQUIPMENT = "none"
+DEFAULT_MINUTES = 45
+MINUTES_RANGE = (5, 240)
+SESSIONS_RANGE = (0, 7)
+DEFAULT_TIME = "18:00"  # HH:MM
+DEFAULT_START_TIME = time.fromisoformat(DEFAULT_TIME)
+DEFAULT_DELOAD_EVERY = 4
+DELOAD_RANGE = (0, 12)
+ALARM_RANGE = (0, 24 * 60)
+DEFAULT_ATHLETE = "runner"
+ATHLETE_NAME_MAX = 80
+
+
 @dataclass(frozen=True)
 class Profile:
-    athlete: str = "runner"
-    level: str = "intermediate"
+    athlete: str = DEFAULT_ATHLETE
+    level: str = DEFAULT_LEVEL
     new_to_strength: bool = False
     equipment: frozenset[str] = frozenset()
     sessions: int | None = None  # upper bound asked for; None = the level's default (H3)
-    minutes: int = 45  # available per session, warm-up included (H12)
-    start_time: time = time(18, 0)
+    minutes: int = DEFAULT_MINUTES  # available per session, warm-up included (H12)
+    start_time: time = DEFAULT_START_TIME
     tz: str = "UTC"
     prefer_days: frozenset[int] = frozenset()  # 0=Mon (S5)
     avoid_days: frozenset[int] = frozenset()  # 0=Mon (S5)
-    deload_every: int = 4  # every Nth week of a block is a step-back week; 0 = never
+    # Every Nth week of a block is a step-back week; 0 = never.
+    deload_every: int = DEFAULT_DELOAD_EVERY
     # The weights the runner owns, in kg, lightest first, per loaded item ("dumbbell"):
     # the plan then names the weight instead of a load step.
     weights: tuple[tuple[str, tuple[float, ...]], ...] = ()

@@ -28,23 +28,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 from planner.catalog import Catalog
-from planner.domain import LEVELS, Plan, Profile
+from planner.domain import (
+    ALARM_RANGE,
+    ATHLETE_NAME_MAX,
+    DEFAULT_ATHLETE,
+    DEFAULT_DELOAD_EVERY,
+    DEFAULT_EQUIPMENT,
+    DEFAULT_LEVEL,
+    DEFAULT_MINUTES,
+    DEFAULT_TIME,
+    DELOAD_RANGE,
+    MINUTES_RANGE,
+    SESSIONS_RANGE,
+    Plan,
+    Profile,
+)
 from planner.errors import InputError, RunstrongError
 
-# ---- defaults and bounds (the one place they are defined) ------------------------------
-DEFAULT_LEVEL = "intermediate"
-DEFAULT_EQUIPMENT = "none"
-DEFAULT_MINUTES = 45
-MINUTES_RANGE = (5, 240)
-SESSIONS_RANGE = (0, 7)
-DEFAULT_TIME = "18:00"
-DEFAULT_DELOAD_EVERY = 4
-DELOAD_RANGE = (0, 12)
-ALARM_RANGE = (0, 24 * 60)
-DEFAULT_ATHLETE = "runner"
-ATHLETE_NAME_MAX = 80
 MAX_RUNS_BYTES = 1_000_000  # a runs file bigger than this is not a runner's plan
-LEVEL_CHOICES: tuple[str, ...] = LEVELS
 RunsKind = Literal["csv", "ics"]
 
 

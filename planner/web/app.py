@@ -42,16 +42,21 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from planner.domain import EQUIPMENT, LEVELS, RUN_TYPES, WEEKDAYS
-from planner.errors import InputError, RunstrongError
-from planner.inputs import default_timezone, monday_of
-from planner.pipeline import (
+from planner.domain import (
     DEFAULT_DELOAD_EVERY,
     DEFAULT_MINUTES,
     DEFAULT_TIME,
-    MAX_RUNS_BYTES,
+    EQUIPMENT,
+    LEVELS,
     MINUTES_RANGE,
+    RUN_TYPES,
     SESSIONS_RANGE,
+    WEEKDAYS,
+)
+from planner.errors import InputError, RunstrongError
+from planner.inputs import default_timezone, monday_of
+from planner.pipeline import (
+    MAX_RUNS_BYTES,
     PlanOptions,
     PlanRequest,
     display_name,
