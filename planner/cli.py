@@ -633,13 +633,28 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
 
 @main.command()
 @click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The plan JSON this plan progressed from (the --previous it was made with), "
+                   "so the what-if lines rebuild the same weeks.")
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The exercise catalog CSV the plan was made with.")
 @friendly_errors
-def explain(plan_json: Path) -> None:
-    """Print why each session sits on its day and what each soft objective cost."""
+def explain(plan_json: Path, previous: Path | None, catalog_path: Path | None) -> None:
+    """Print why each session sits on its day, what moving it would cost, and what each
+    soft objective cost.
+
+    \b
+    Example:
+      runstrong explain plan.json
+      runstrong explain week2.json --previous week1.json --catalog my-catalog.csv
+    """
+    from planner.catalog import load_catalog
     from planner.explain_report import explain_plan
     from planner.render_json import load_plan_json
 
-    click.echo(explain_plan(load_plan_json(plan_json)))
+    data = load_plan_json(plan_json)
+    before = load_plan_json(previous) if previous is not None else None
+    click.echo(explain_plan(data, catalog=load_catalog(catalog_path), previous=before))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,27 +7,35 @@ and the week re-solved, so the runner sees what the next-best choice would have 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constraints import RULES_BY_ID, SOFT_RULES
 from planner.domain import WEEKDAYS
 from planner.errors import InputError
 from planner.wording import runner_text, session_word, shown_name
 
+if TYPE_CHECKING:
+    from planner.catalog import Catalog
 
-def alternatives(data: dict[str, Any]) -> dict[str, str]:
-    """session date -> what moving that session elsewhere would have cost."""
+
+def alternatives(data: dict[str, Any], catalog: Catalog,
+                 previous: dict[str, Any] | None = None) -> dict[str, str]:
+    """session date -> what moving that session elsewhere would have cost. The plan is
+    rebuilt with the catalog and the previous plan it was made with, so the rebuilt week is
+    the explained one."""
     from planner.block import plan_block
-    from planner.catalog import load_catalog
     from planner.plan_json import profile_from_json, runs_from_json
+    from planner.previous import carry_from_plan_data
     from planner.solve import solve_week
 
     runs = runs_from_json(data)
     if not runs:
         return {}
     profile = profile_from_json(data)
+    carry = (carry_from_plan_data(previous, catalog.by_id(), name="--previous")
+             if previous is not None else None)
     try:
-        result = plan_block(runs, profile, load_catalog().exercises, diagnose=False)
+        result = plan_block(runs, profile, catalog.exercises, carry, diagnose=False)
     except (ValueError, KeyError, TypeError) as err:
         raise InputError(f"cannot rebuild the plan from its runs and profile ({err})") from None
     found: dict[str, str] = {}
@@ -47,15 +55,6 @@ def alternatives(data: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _catalog() -> dict[str, Any]:
-    from planner.catalog import load_catalog
-
-    try:
-        return load_catalog().by_id()
-    except InputError:
-        return {}
-
-
 def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
     """The exercise's name with the runner's own kit ("Chair squat" for a box squat done to
     a chair), as the table and the calendar show it."""
@@ -65,9 +64,15 @@ def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
     return shown_name(exercise, tuple(item.get("equipment") or ()))
 
 
-def explain_plan(data: dict[str, Any], *, what_if: bool = True) -> str:
-    other = alternatives(data) if what_if else {}
-    catalog = _catalog()
+def explain_plan(data: dict[str, Any], *, what_if: bool = True, catalog: Catalog | None = None,
+                 previous: dict[str, Any] | None = None) -> str:
+    """`catalog` (default: the built-in one) names the exercises and rebuilds the plan for
+    the what-if lines; `previous` is the plan this one progressed from (--previous)."""
+    from planner.catalog import load_catalog
+
+    exercises = catalog if catalog is not None else load_catalog()
+    other = alternatives(data, exercises, previous) if what_if else {}
+    catalog_by_id = exercises.by_id()
     lines = [f"Plan for {data['athlete']} ({data['level']}), status {data.get('status', '?')}."]
     for week in data["weeks"]:
         lines.append("")
@@ -80,7 +85,7 @@ def explain_plan(data: dict[str, Any], *, what_if: bool = True) -> str:
             if session["date"] in other:
                 lines.append(f"    why not another day: {other[session['date']]}")
             for item in session["exercises"]:
-                lines.append(f"    - {_shown(item, catalog)}: {item.get('why', '')}")
+                lines.append(f"    - {_shown(item, catalog_by_id)}: {item.get('why', '')}")
         paid = week.get("penalties", [])
         total = sum(p["cost"] for p in paid)
         lines.append(f"  Soft objectives: total cost {total}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from planner.block import plan_block
 from planner.explain_report import explain_plan
 from planner.render_json import plan_to_dict
@@ -42,3 +45,44 @@ def test_explain_prints_every_soft_objective_and_a_what_if(catalog) -> None:
     for rule in ("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10"):
         assert f"    {rule} " in text
     assert "why not another day: without" in text
+
+
+def next_week(runs: Path) -> str:
+    """The same runs one week later."""
+    from datetime import date, timedelta
+
+    def later(match: re.Match[str]) -> str:
+        return (date.fromisoformat(match.group(0)) + timedelta(days=7)).isoformat()
+
+    return re.sub(r"\d{4}-\d{2}-\d{2}", later, runs.read_text(encoding="utf-8"))
+
+
+def test_explain_uses_the_catalog_and_previous_plan_it_is_given(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    runs = root / "examples" / "intermediate-week.csv"
+    options = ["--level", "intermediate", "--equipment", "dumbbell,band", "--tz", "UTC"]
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        assert runner.invoke(main, ["plan", str(runs), *options, "--json", "week1.json",
+                                    "--ics", "week1.ics"]).exit_code == 0
+        Path("next.csv").write_text(next_week(runs), encoding="utf-8")
+        assert runner.invoke(main, ["plan", "next.csv", *options, "--json", "week2.json",
+                                    "--ics", "week2.ics", "--previous", "week1.json"]
+                             ).exit_code == 0
+        renamed = (root / "catalog.csv").read_text(encoding="utf-8").replace(
+            ",Goblet squat,", ",Club goblet squat,")
+        Path("club.csv").write_text(renamed, encoding="utf-8")
+        alone = runner.invoke(main, ["explain", "week2.json"])
+        given = runner.invoke(main, ["explain", "week2.json", "--previous", "week1.json",
+                                     "--catalog", "club.csv"])
+        assert alone.exit_code == 0 and given.exit_code == 0, given.output
+        assert "Club goblet squat" in given.output and "Club goblet squat" not in alone.output
+        # Rebuilt from where week 1 ended, the what-if lines are those of the real week 2.
+        assert "why not another day" in given.output
+        assert given.output.replace("Club goblet squat", "Goblet squat") != alone.output
+        bad = runner.invoke(main, ["explain", "week2.json", "--previous", "club.csv"])
+        assert bad.exit_code == 2 and "club.csv" in bad.output
