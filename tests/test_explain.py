@@ -57,7 +57,7 @@ def next_week(runs: Path) -> str:
     return re.sub(r"\d{4}-\d{2}-\d{2}", later, runs.read_text(encoding="utf-8"))
 
 
-def test_explain_uses_the_catalog_and_previous_plan_it_is_given(tmp_path) -> None:
+def test_explain_uses_the_catalog_and_previous_plan_it_is_given(tmp_path, monkeypatch) -> None:
     from click.testing import CliRunner
 
     from planner.cli import main
@@ -66,23 +66,23 @@ def test_explain_uses_the_catalog_and_previous_plan_it_is_given(tmp_path) -> Non
     runs = root / "examples" / "intermediate-week.csv"
     options = ["--level", "intermediate", "--equipment", "dumbbell,band", "--tz", "UTC"]
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        assert runner.invoke(main, ["plan", str(runs), *options, "--json", "week1.json",
-                                    "--ics", "week1.ics"]).exit_code == 0
-        Path("next.csv").write_text(next_week(runs), encoding="utf-8")
-        assert runner.invoke(main, ["plan", "next.csv", *options, "--json", "week2.json",
-                                    "--ics", "week2.ics", "--previous", "week1.json"]
-                             ).exit_code == 0
-        renamed = (root / "catalog.csv").read_text(encoding="utf-8").replace(
-            ",Goblet squat,", ",Club goblet squat,")
-        Path("club.csv").write_text(renamed, encoding="utf-8")
-        alone = runner.invoke(main, ["explain", "week2.json"])
-        given = runner.invoke(main, ["explain", "week2.json", "--previous", "week1.json",
-                                     "--catalog", "club.csv"])
-        assert alone.exit_code == 0 and given.exit_code == 0, given.output
-        assert "Club goblet squat" in given.output and "Club goblet squat" not in alone.output
-        # Rebuilt from where week 1 ended, the what-if lines are those of the real week 2.
-        assert "why not another day" in given.output
-        assert given.output.replace("Club goblet squat", "Goblet squat") != alone.output
-        bad = runner.invoke(main, ["explain", "week2.json", "--previous", "club.csv"])
-        assert bad.exit_code == 2 and "club.csv" in bad.output
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(main, ["plan", str(runs), *options, "--json", "week1.json",
+                                "--ics", "week1.ics"]).exit_code == 0
+    Path("next.csv").write_text(next_week(runs), encoding="utf-8")
+    assert runner.invoke(main, ["plan", "next.csv", *options, "--json", "week2.json",
+                                "--ics", "week2.ics", "--previous", "week1.json"]
+                         ).exit_code == 0
+    renamed = (root / "catalog.csv").read_text(encoding="utf-8").replace(
+        ",Goblet squat,", ",Club goblet squat,")
+    Path("club.csv").write_text(renamed, encoding="utf-8")
+    alone = runner.invoke(main, ["explain", "week2.json"])
+    given = runner.invoke(main, ["explain", "week2.json", "--previous", "week1.json",
+                                 "--catalog", "club.csv"])
+    assert alone.exit_code == 0 and given.exit_code == 0, given.output
+    assert "Club goblet squat" in given.output and "Club goblet squat" not in alone.output
+    # Rebuilt from where week 1 ended, the what-if lines are those of the real week 2.
+    assert "why not another day" in given.output
+    assert given.output.replace("Club goblet squat", "Goblet squat") != alone.output
+    bad = runner.invoke(main, ["explain", "week2.json", "--previous", "club.csv"])
+    assert bad.exit_code == 2 and "club.csv" in bad.output
