@@ -42,8 +42,10 @@ from planner.domain import (
     SESSIONS_RANGE,
     Plan,
     Profile,
+    Run,
 )
 from planner.errors import InputError, RunstrongError
+from planner.instance import Carry
 
 MAX_RUNS_BYTES = 1_000_000  # a runs file bigger than this is not a runner's plan
 RunsKind = Literal["csv", "ics"]
@@ -56,9 +58,15 @@ class NoPlanError(RunstrongError):
     exit_code = 3
 
     def __init__(self, message: str, warnings: tuple[str, ...] = (),
-                 notes: tuple[str, ...] = ()) -> None:
+                 notes: tuple[str, ...] = (), impossible: tuple = ()) -> None:
         super().__init__(message)
         self.warnings, self.notes = warnings, notes
+        self.impossible = impossible  # tuple[tuple[date, Diagnosis], ...]
+
+    @property
+    def conflicting_rules(self) -> tuple[str, ...]:
+        """Every hard rule id that blocks some week, each once."""
+        return tuple(sorted({rule for _, d in self.impossible for rule in d.conflict}))
 
 
 @dataclass(frozen=True)
@@ -318,10 +326,42 @@ def no_plan_message(impossible: Sequence) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A block planned, before any file is rendered."""
+
+    plan: Plan
+    impossible: tuple  # tuple[tuple[date, Diagnosis], ...]: weeks where nothing fits
+    warnings: tuple[str, ...]
+    solve_seconds: float
+
+
+def plan_runs(runs: Sequence[Run], profile: Profile, catalog: Catalog, *,
+              carry: Carry | None = None, window: tuple[date, date] | None = None,
+              reader_warnings: Sequence[str] = (), notes: Sequence[str] = ()) -> Planned:
+    """The planning step every interface shares (plan, batch, the web page): the block,
+    the warnings a runner must read, and NoPlanError when no week holds a session."""
+    from planner.block import plan_block
+
+    result = plan_block(runs, profile, catalog.exercises, carry, window=window)
+    warnings = list(reader_warnings)
+    if result.empty_weeks:
+        shown = ", ".join(day.isoformat() for day in result.empty_weeks[:6])
+        more = f" +{len(result.empty_weeks) - 6} more" if len(result.empty_weeks) > 6 else ""
+        warnings.append(f"no runs in the week(s) of {shown}{more}: nothing planned there "
+                        "(a date typo? add the week's runs, or rest rows, to plan it)")
+    if result.impossible and not any(w.sessions for w in result.plan.weeks):
+        raise NoPlanError(no_plan_message(result.impossible), tuple(warnings), tuple(notes),
+                          result.impossible)
+    for monday, diagnosis in result.impossible:
+        warnings.append(f"week of {monday.isoformat()} holds no session "
+                        f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes")
+    return Planned(result.plan, result.impossible, tuple(warnings), result.solve_seconds)
+
+
 def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) -> PlanOutcome:
     """Solve, then render every file before anything is handed back."""
     from planner import render_ics
-    from planner.block import plan_block
     from planner.previous import carry_from_plan_data
     from planner.render_json import render_json
     from planner.report import plan_report
@@ -332,33 +372,22 @@ def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) ->
     carry = (carry_from_plan_data(previous, prepared.catalog.by_id(),
                                   name=prepared.request.previous_name)
              if previous else None)
-    result = plan_block(prepared.runs, prepared.profile, prepared.catalog.exercises, carry,
-                        window=prepared.window)
-    warnings = list(prepared.reader_warnings)
-    if result.empty_weeks:
-        shown = ", ".join(day.isoformat() for day in result.empty_weeks[:6])
-        more = f" +{len(result.empty_weeks) - 6} more" if len(result.empty_weeks) > 6 else ""
-        warnings.append(f"no runs in the week(s) of {shown}{more}: nothing planned there "
-                        "(a date typo? add the week's runs, or rest rows, to plan it)")
-    if result.impossible and not any(w.sessions for w in result.plan.weeks):
-        raise NoPlanError(no_plan_message(result.impossible), tuple(warnings),
-                          mapped_notes(prepared))
-    for monday, diagnosis in result.impossible:
-        warnings.append(f"week of {monday.isoformat()} holds no session "
-                        f"({', '.join(diagnosis.conflict) or 'no free day'}); see its notes")
+    planned = plan_runs(prepared.runs, prepared.profile, prepared.catalog, carry=carry,
+                        window=prepared.window, reader_warnings=prepared.reader_warnings,
+                        notes=mapped_notes(prepared))
     parts = render_ics.render_ics_files(
-        result.plan, alarm_minutes=options.alarm, with_runs=options.with_runs,
+        planned.plan, alarm_minutes=options.alarm, with_runs=options.with_runs,
         max_events=render_ics.MAX_EVENTS_PER_FILE, max_bytes=render_ics.MAX_BYTES_PER_FILE)
     files = {"plan.ics": parts[0]}
     files.update({f"plan-{number}.ics": part for number, part in enumerate(parts[1:], start=2)})
-    files["plan.json"] = render_json(result.plan)
-    files["report.txt"] = (plan_report(result.plan, show_labels=prepared.from_calendar)
+    files["plan.json"] = render_json(planned.plan)
+    files["report.txt"] = (plan_report(planned.plan, show_labels=prepared.from_calendar)
                            + "\n").encode("utf-8")
     notes = mapped_notes(prepared)
     if prepared.zone_note:
         notes = (prepared.zone_note.removeprefix("note: "), *notes)
-    return PlanOutcome(result.plan, result.impossible, tuple(warnings), notes,
-                       files, prepared.from_calendar, result.solve_seconds)
+    return PlanOutcome(planned.plan, planned.impossible, planned.warnings, notes,
+                       files, prepared.from_calendar, planned.solve_seconds)
 
 
 def run_plan(request: PlanRequest) -> PlanOutcome:
