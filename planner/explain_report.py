@@ -18,8 +18,8 @@ from planner.wording import runner_text, session_word, shown_name
 def alternatives(data: dict[str, Any]) -> dict[str, str]:
     """session date -> what moving that session elsewhere would have cost."""
     from planner.block import plan_block
-    from planner.catalog import load_catalog
-    from planner.plan_json import profile_from_json, runs_from_json
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import profile_from_json, runs_from_json
     from planner.solve import solve_week
 
     runs = runs_from_json(data)
@@ -48,7 +48,7 @@ def alternatives(data: dict[str, Any]) -> dict[str, str]:
 
 
 def _catalog() -> dict[str, Any]:
-    from planner.catalog import load_catalog
+    from planner.readers.catalog import load_catalog
 
     try:
         return load_catalog().by_id()

@@ -16,7 +16,7 @@ from planner.domain import (
 )
 from planner.errors import InputError
 from planner.instance import PROMOTION_WEEKS, Carry, FamilyKey
-from planner.render_json import load_plan_json
+from planner.readers.plan_json import load_plan_json, require_plan_shape
 
 
 def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
@@ -28,9 +28,7 @@ def carry_from_plan_data(data: dict[str, Any], by_id: dict[str, Exercise], *,
                          name: str = "previous plan") -> Carry:
     """`carry_from_plan` for a plan already read (a dict in the plan JSON's shape, e.g. one
     the web app keeps with the runner's log); `name` is what error messages call it."""
-    from planner.render_json import _require_plan_shape
-
-    _require_plan_shape(data, name)
+    require_plan_shape(data, name)
     weeks = data["weeks"]
     if not weeks:
         return Carry()

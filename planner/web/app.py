@@ -44,7 +44,6 @@ from starlette.staticfiles import StaticFiles
 
 from planner.domain import EQUIPMENT, LEVELS, RUN_TYPES, WEEKDAYS
 from planner.errors import InputError, RunstrongError
-from planner.inputs import default_timezone, monday_of
 from planner.pipeline import (
     DEFAULT_DELOAD_EVERY,
     DEFAULT_MINUTES,
@@ -59,6 +58,8 @@ from planner.pipeline import (
     prepare,
     week_csv,
 )
+from planner.readers.spans import monday_of
+from planner.readers.time_zones import default_timezone
 from planner.web import coach as coach_mod
 from planner.web import store
 from planner.web.db import as_utc, database_url, make_engine, migrate, session_factory
@@ -388,8 +389,8 @@ async def download(request: Request) -> Response:
 def _workouts_zip(plan_json: str) -> bytes:
     """The plan's sessions as Garmin FIT workouts (as `runstrong plan --fit` writes them),
     zipped: rebuilt from the stored plan with the catalog's FIT exercise names."""
-    from planner.catalog import load_catalog
-    from planner.plan_json import plan_from_json, with_catalog
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import plan_from_json, with_catalog
     from planner.render_fit import fit_zip, render_fit_files
 
     plan = with_catalog(plan_from_json(json.loads(plan_json)), load_catalog().by_id())
@@ -713,7 +714,7 @@ class _State:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    from planner.catalog import load_catalog
+    from planner.readers.catalog import load_catalog
 
     engine = make_engine(database_url(settings.db))
     migrate(engine)
