@@ -5,15 +5,18 @@ program cannot tell where the runs came from. What it does, in order:
 
 1. Parse the file with icalendar (several VCALENDARs in one file are read one after the
    other). Anything that is not an iCalendar file is an `InputError` naming the file.
-2. Expand recurring events (RRULE, RDATE, EXDATE, moved or cancelled occurrences) with
-   `recurring-ical-events`, which also applies Google's ``X-WR-TIMEZONE``: UTC and floating
-   times of such an export are read in that zone, as Google shows them. Floating times in a
+2. Expand recurring events (RRULE, RDATE, EXDATE, moved or cancelled occurrences; bounded
+   first, see `planner.readers.ics_recurrence`) with `recurring-ical-events`, which also
+   applies Google's ``X-WR-TIMEZONE``: UTC and floating times of such an export are read
+   in that zone, as Google shows them. Floating times in a
    calendar without ``X-WR-TIMEZONE`` are read in `default_tz`.
    The range is `range_` when given; otherwise the weeks spanned by the one-off (not
    recurring) runs, or 16 weeks from the first occurrence when every run recurs (a warning
    says so).
-3. Classify each occurrence from its text (`classify_event`): the user's `keyword_map`
-   first, then a table of running words, most specific first. SUMMARY decides; CATEGORIES
+3. Classify each occurrence from its text (`planner.readers.ics_events.classify_event`):
+   the user's `keyword_map` first, then a summary that is a whole run label ("Off"), then
+   the running words of `planner.readers.run_words` (the runs CSV's vocabulary too), most
+   specific first. SUMMARY decides; CATEGORIES
    are read when the summary has no specific word; DESCRIPTION may refine an event that
    already looks like a run ("Morning run" + "6 x 800 m intervals") but never turns a
    dentist appointment into a run because its notes say "no running today".
