@@ -144,9 +144,10 @@ def measure_cli(import_best: float | None) -> None:
 
 
 def load_inputs() -> tuple[Any, Any]:
-    from planner.catalog import load_catalog
     from planner.domain import Profile
-    from planner.inputs import parse_equipment, parse_level, parse_timezone
+    from planner.readers.catalog import load_catalog
+    from planner.readers.options import parse_equipment, parse_level
+    from planner.readers.time_zones import parse_timezone
 
     profile = Profile(level=parse_level(LEVEL), equipment=parse_equipment(EQUIPMENT),
                       tz=parse_timezone(TZ))
@@ -156,7 +157,7 @@ def load_inputs() -> tuple[Any, Any]:
 def plan_once(path: Path, profile: Any, exercises: Any) -> tuple[int, float, float, Any]:
     """(weeks, CP-SAT seconds, in-process wall seconds incl. model building, result)."""
     from planner.block import plan_block
-    from planner.inputs import load_runs
+    from planner.readers.runs_csv import load_runs
 
     runs = load_runs(path).runs
     started = time.perf_counter()

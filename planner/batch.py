@@ -19,13 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.catalog import Catalog
-from planner.domain import MUSCLES, Plan, Profile
+from planner.domain import MUSCLES, Plan
 from planner.errors import InputError
+from planner.readers.catalog import Catalog
+from planner.readers.roster import RosterEntry, RunsByAthlete, split_runs_by_athlete
 
-ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
-                  "new_to_strength", "email", "prefer", "avoid", "deload_every")
-REQUIRED_ROSTER = ("athlete", "level")
 SUMMARY_COLUMNS = ("athlete", "file", "weeks", "sessions", "heavy", "light", "status",
                    "coverage", "warnings")
 STEM_BYTES = 100  # an athlete's file name stem, in UTF-8 bytes
@@ -34,14 +32,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "summary",
                             *(f"com{n}" for n in range(1, 10)),
                             *(f"lpt{n}" for n in range(1, 10))})
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    row: int
-    name: str
-    profile: Profile | None  # None when the row itself is bad
-    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,104 +83,6 @@ def _cut_bytes(text: str, limit: int) -> str:
     return text if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
 
 
-def load_roster(path: str | Path) -> list[RosterEntry]:
-    """Every roster row as an entry; a bad row becomes an entry with its error (file, row,
-    field), so the rest of the roster still plans."""
-    from planner.inputs import normalise_header, read_table
-
-    table = read_table(path)
-    header = {normalise_header(c): i for i, c in enumerate(table.frame.columns)}
-    for column in REQUIRED_ROSTER:
-        if column not in header:
-            raise InputError(f"missing column '{column}' (columns: {', '.join(ROSTER_COLUMNS)})",
-                             file=table.path, row=table.first_row - 1, field=column)
-    entries = []
-    for label, values in table.frame.iterrows():
-        row = int(label) + table.first_row
-        cells = {col: str(values.iloc[pos]).strip() for col, pos in header.items()
-                 if col in ROSTER_COLUMNS}
-        name = cells.get("athlete", "")
-        try:
-            if not name:
-                raise InputError("athlete name is empty", file=table.path, row=row,
-                                 field="athlete")
-            entries.append(RosterEntry(row, name, _roster_profile(cells, table.path, row)))
-        except InputError as err:
-            entries.append(RosterEntry(row, name or f"row {row}", None, str(err)))
-    if not entries:
-        raise InputError("the roster has no athletes", file=table.path)
-    return entries
-
-
-def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
-    from planner.inputs import (
-        parse_bool,
-        parse_clock,
-        parse_days,
-        parse_equipment,
-        parse_level,
-        parse_timezone,
-    )
-
-    where = {"file": source, "row": row}
-
-    def integer(column: str, low: int, high: int, default: int | None) -> int | None:
-        text = cells.get(column, "")
-        if not text:
-            return default
-        try:
-            value = int(text)
-        except ValueError:
-            raise InputError(f"'{text}' is not a whole number", field=column, **where) from None
-        if not low <= value <= high:
-            raise InputError(f"{value} is outside {low}–{high}", field=column, **where)
-        return value
-
-    equipment_text = cells.get("equipment", "").replace(";", ",")
-    return Profile(
-        athlete=cells["athlete"],
-        level=parse_level(cells.get("level", ""), field="level", **where),
-        new_to_strength=parse_bool(cells.get("new_to_strength") or "no",
-                                   field="new_to_strength", **where),
-        equipment=parse_equipment(equipment_text, field="equipment", **where),
-        sessions=integer("sessions", 0, 7, None),
-        minutes=integer("minutes", 5, 240, 45) or 45,
-        start_time=parse_clock(cells.get("time") or "18:00", field="time", **where),
-        tz=parse_timezone(cells.get("tz") or None, field="tz", **where),
-        prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
-        avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
-        deload_every=integer("deload_every", 0, 12, 4) or 0,
-    )
-
-
-@dataclass(frozen=True, eq=False)
-class RunsByAthlete:
-    """A batch runs file split per athlete (casefolded, stripped name)."""
-
-    source: str
-    first_row: int
-    groups: dict[str, pd.DataFrame]
-    spellings: dict[str, dict[str, int]]  # key -> {name as written: first row}
-
-
-def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
-    """The runs file's rows per athlete (casefolded name), keeping row labels for errors."""
-    from planner.inputs import find_column, read_table
-
-    table = read_table(path)
-    position = find_column(table.frame, "athlete")
-    if position is None:
-        raise InputError("a batch runs file needs an 'athlete' column", file=table.path,
-                         row=table.first_row - 1, field="athlete")
-    written = table.frame.iloc[:, position].astype(str).str.strip()
-    names = written.str.casefold()
-    groups = {name: table.frame[names == name] for name in sorted(set(names))}
-    spellings: dict[str, dict[str, int]] = {}
-    for label, name in written.items():
-        spellings.setdefault(name.casefold(), {}).setdefault(name, int(label) + table.first_row)
-    return RunsByAthlete(table.path, table.first_row, groups, spellings)
-
-
 def name_warnings(roster: list[RosterEntry], runs: RunsByAthlete) -> list[str]:
     """Names that differ only in capitals (they share runs) and runs nobody will plan."""
     warnings: list[str] = []
@@ -221,7 +113,7 @@ def _quote(name: str) -> str:
 def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     """Plan one athlete from start to bytes; any input or planning problem is captured."""
     from planner.block import plan_block
-    from planner.inputs import runs_from_frame
+    from planner.readers.runs_csv import runs_from_frame
     from planner.render_fit import render_fit_files
     from planner.render_ics import render_ics
     from planner.render_json import render_json
@@ -262,7 +154,7 @@ _CATALOGS: dict[str | None, Catalog] = {}
 
 def _catalog(path: str | None) -> Catalog:
     """One catalog per worker process, read on its first athlete."""
-    from planner.catalog import load_catalog
+    from planner.readers.catalog import load_catalog
 
     if path not in _CATALOGS:
         _CATALOGS[path] = load_catalog(path)

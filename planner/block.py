@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from planner.diagnosis import Diagnosis, diagnose_week
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
-from planner.inputs import week_starts
 from planner.instance import TAPER_WEEKS, Carry, WeekInstance
+from planner.readers.spans import week_starts
 from planner.solve import WeekResult, solve_week
 
 # Explaining a shortfall re-solves the week many times; a hostile file (a race every day

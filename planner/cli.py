@@ -59,7 +59,7 @@ def friendly_errors(func: F) -> F:
 def _date(value: str | None, field: str) -> date | None:
     if value is None:
         return None
-    from planner.inputs import check_date_bounds
+    from planner.readers.spans import check_date_bounds
 
     try:
         day = date.fromisoformat(value)
@@ -200,11 +200,12 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     """
     from planner import render_ics
     from planner.calendar_files import calendar_files
-    from planner.catalog import load_catalog
     from planner.outputs import Output, check_outputs, is_stdout, write_outputs
     from planner.pipeline import NoPlanError, PlanOptions, PlanRequest, plan_prepared, prepare
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import load_plan_json
     from planner.render_fit import render_fit_files
-    from planner.render_json import load_plan_json, render_json
+    from planner.render_json import render_json
     from planner.report import plan_report
 
     to_stdout = is_stdout(ics_path) or is_stdout(json_path)
@@ -383,16 +384,9 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str 
     Example:
       runstrong batch examples/coach/roster.csv examples/coach/runs.csv --out plans/
     """
-    from planner.batch import (
-        SUMMARY_COLUMNS,
-        load_roster,
-        name_warnings,
-        run_batch,
-        safe_file_stem,
-        split_runs_by_athlete,
-        summary_csv,
-    )
+    from planner.batch import SUMMARY_COLUMNS, name_warnings, run_batch, safe_file_stem, summary_csv
     from planner.outputs import FolderGeneration, OutputError, check_outputs
+    from planner.readers.roster import load_roster, split_runs_by_athlete
 
     inputs = (roster, runs, catalog_path)
     check_outputs([(out_dir / "summary.csv", "")], inputs)
@@ -506,9 +500,9 @@ def catalog(muscle: str | None, pattern: str | None, equipment: str | None, leve
       runstrong catalog --pattern hinge --equipment none --level beginner
     """
     from constraints.eligibility import equipment_allows, level_allows
-    from planner.catalog import load_catalog
     from planner.domain import MUSCLES, PATTERNS
-    from planner.inputs import parse_equipment, parse_level
+    from planner.readers.catalog import load_catalog
+    from planner.readers.options import parse_equipment, parse_level
 
     cat = load_catalog(catalog_path)
     if muscle and muscle not in MUSCLES:
@@ -557,10 +551,10 @@ def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path 
     JSON shape. RUNS (optional) replaces the runs stored in the plan. Exit 0 when clean,
     1 when a rule is broken.
     """
-    from planner.catalog import load_catalog
     from planner.check import check_plan
-    from planner.inputs import load_runs
-    from planner.render_json import load_plan_json
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import load_plan_json
+    from planner.readers.runs_csv import load_runs
 
     cat = load_catalog(catalog_path)
     data = load_plan_json(plan_json)
@@ -608,9 +602,8 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
     """
     from datetime import datetime, timezone
 
-    from planner.plan_json import plan_from_json
     from planner.push import PASSWORD_ENV, PushRefused, push_plan, sends_password_in_clear
-    from planner.render_json import load_plan_json
+    from planner.readers.plan_json import load_plan_json, plan_from_json
 
     plan_data = plan_from_json(load_plan_json(plan_json), file=str(plan_json))
     password = os.environ.get(PASSWORD_ENV) or None
@@ -648,9 +641,9 @@ def explain(plan_json: Path, previous: Path | None, catalog_path: Path | None) -
       runstrong explain plan.json
       runstrong explain week2.json --previous week1.json --catalog my-catalog.csv
     """
-    from planner.catalog import load_catalog
     from planner.explain_report import explain_plan
-    from planner.render_json import load_plan_json
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import load_plan_json
 
     data = load_plan_json(plan_json)
     before = load_plan_json(previous) if previous is not None else None

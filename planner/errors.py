@@ -27,3 +27,9 @@ class InputError(RunstrongError):
             f"field '{self.field}'" if self.field else None,
         ) if part]
         return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+def shown_value(value: str, limit: int = 40) -> str:
+    """Quote a user's value in a message, cut short so junk cannot flood the terminal."""
+    shown = value if len(value) <= limit else value[: limit - 3] + "..."
+    return repr(shown)

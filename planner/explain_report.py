@@ -15,7 +15,7 @@ from planner.errors import InputError
 from planner.wording import runner_text, session_word, shown_name
 
 if TYPE_CHECKING:
-    from planner.catalog import Catalog
+    from planner.readers.catalog import Catalog
 
 
 def alternatives(data: dict[str, Any], catalog: Catalog,
@@ -24,8 +24,8 @@ def alternatives(data: dict[str, Any], catalog: Catalog,
     rebuilt with the catalog and the previous plan it was made with, so the rebuilt week is
     the explained one."""
     from planner.block import plan_block
-    from planner.plan_json import profile_from_json, runs_from_json
     from planner.previous import carry_from_plan_data
+    from planner.readers.plan_json import profile_from_json, runs_from_json
     from planner.solve import solve_week
 
     runs = runs_from_json(data)
@@ -68,7 +68,7 @@ def explain_plan(data: dict[str, Any], *, what_if: bool = True, catalog: Catalog
                  previous: dict[str, Any] | None = None) -> str:
     """`catalog` (default: the built-in one) names the exercises and rebuilds the plan for
     the what-if lines; `previous` is the plan this one progressed from (--previous)."""
-    from planner.catalog import load_catalog
+    from planner.readers.catalog import load_catalog
 
     exercises = catalog if catalog is not None else load_catalog()
     other = alternatives(data, exercises, previous) if what_if else {}

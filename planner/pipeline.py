@@ -27,7 +27,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from planner.catalog import Catalog
 from planner.domain import (
     ALARM_RANGE,
     ATHLETE_NAME_MAX,
@@ -46,6 +45,7 @@ from planner.domain import (
 )
 from planner.errors import InputError, RunstrongError
 from planner.instance import Carry
+from planner.readers.catalog import Catalog
 
 MAX_RUNS_BYTES = 1_000_000  # a runs file bigger than this is not a runner's plan
 RunsKind = Literal["csv", "ics"]
@@ -122,7 +122,7 @@ class Prepared:
 
     @property
     def first_monday(self) -> date:
-        from planner.inputs import monday_of
+        from planner.readers.spans import monday_of
 
         return monday_of(min(run.date for run in self.runs))
 
@@ -166,7 +166,7 @@ def check_int(value: Any, bounds: tuple[int, int], field: str) -> int:
 
 
 def parse_start(value: str | None, field: str = "--start") -> date | None:
-    from planner.inputs import check_date_bounds
+    from planner.readers.spans import check_date_bounds
 
     if value is None or not value.strip():
         return None
@@ -178,14 +178,14 @@ def parse_start(value: str | None, field: str = "--start") -> date | None:
 
 
 def build_profile(options: PlanOptions, tz: str | None) -> Profile:
-    from planner.inputs import (
+    from planner.readers.options import (
         parse_clock,
         parse_days,
         parse_equipment,
         parse_level,
-        parse_timezone,
         parse_weights,
     )
+    from planner.readers.time_zones import parse_timezone
 
     owned_weights = parse_weights(tuple(options.weights))
     athlete = " ".join(options.athlete.split())[:ATHLETE_NAME_MAX] or DEFAULT_ATHLETE
@@ -233,7 +233,7 @@ def display_name(name: str | None, default: str = "runs.csv") -> str:
 
 
 def is_calendar(data: bytes, name: str, kind: RunsKind | None) -> bool:
-    from planner.ics_input import CALENDAR_EXTENSIONS
+    from planner.readers.runs_ics import CALENDAR_EXTENSIONS
 
     if kind is not None:
         return kind == "ics"
@@ -247,15 +247,11 @@ def is_calendar(data: bytes, name: str, kind: RunsKind | None) -> bool:
 
 def prepare(request: PlanRequest) -> Prepared:
     """Read and check the runs and options (no solver): InputError on anything wrong."""
-    from planner.catalog import load_catalog
-    from planner.ics_input import (
-        calendar_timezone,
-        is_calendar_file,
-        load_runs_ics,
-        parse_keyword_map,
-        parse_range,
-    )
-    from planner.inputs import load_runs
+    from planner.readers.catalog import load_catalog
+    from planner.readers.ics_events import parse_keyword_map
+    from planner.readers.runs_csv import load_runs
+    from planner.readers.runs_ics import calendar_timezone, is_calendar_file, load_runs_ics
+    from planner.readers.spans import parse_range
 
     options = request.options
     if request.path is not None:

@@ -6,17 +6,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.domain import (
-    LOAD_LABELS,
-    RANGE_LABELS,
-    TEMPO_LABELS,
-    Dose,
-    Exercise,
-    load_step,
-)
+from planner.domain import Dose, Exercise
 from planner.errors import InputError
 from planner.instance import PROMOTION_WEEKS, Carry, FamilyKey
-from planner.render_json import load_plan_json
+from planner.readers.plan_json import (
+    done_from_json,
+    dose_from_json,
+    load_plan_json,
+    require_plan_shape,
+)
 
 
 def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
@@ -28,9 +26,7 @@ def carry_from_plan_data(data: dict[str, Any], by_id: dict[str, Exercise], *,
                          name: str = "previous plan") -> Carry:
     """`carry_from_plan` for a plan already read (a dict in the plan JSON's shape, e.g. one
     the web app keeps with the runner's log); `name` is what error messages call it."""
-    from planner.render_json import _require_plan_shape
-
-    _require_plan_shape(data, name)
+    require_plan_shape(data, name)
     weeks = data["weeks"]
     if not weeks:
         return Carry()
@@ -52,8 +48,8 @@ def carry_from_plan_data(data: dict[str, Any], by_id: dict[str, Exercise], *,
                 raise InputError(f"variation '{item['variation']}' is not in the catalog",
                                  file=name, field=f"{where}.variation")
             key = (exercise.family_no, intensity)
-            doses[key] = _dose(item, name, where)
-            verdict = _done(item.get("done", session.get("done")), name, f"{where}.done")
+            doses[key] = dose_from_json(item, name, where)
+            verdict = done_from_json(item.get("done", session.get("done")), name, f"{where}.done")
             if verdict == "skipped":
                 hold.add(key)
             elif verdict == "too hard":
@@ -61,20 +57,6 @@ def carry_from_plan_data(data: dict[str, Any], by_id: dict[str, Exercise], *,
     return Carry(doses=doses, session_dates=tuple(sorted(dates)), hold=frozenset(hold),
                  regress=frozenset(regress) - hold,
                  beginner_promoted=_promoted(data, weeks))
-
-
-DONE_WORDS = {True: "done", False: "skipped", None: "unknown", "yes": "done", "no": "skipped",
-              "done": "done", "skipped": "skipped", "too hard": "too hard",
-              "too_hard": "too hard", "hard": "too hard"}
-
-
-def _done(value: Any, name: str, field: str) -> str:
-    """Adherence marks a coach or runner fills in: true/false/"too hard" (or null)."""
-    key = value.strip().lower() if isinstance(value, str) else value
-    if not isinstance(key, (str, bool, type(None))) or key not in DONE_WORDS:
-        raise InputError(f"done must be true, false or \"too hard\", not {value!r}",
-                         file=name, field=field)
-    return DONE_WORDS[key]
 
 
 def _promoted(data: dict[str, Any], weeks: list[dict[str, Any]]) -> bool:
@@ -92,23 +74,3 @@ def _promoted(data: dict[str, Any], weeks: list[dict[str, Any]]) -> bool:
     return steady >= PROMOTION_WEEKS
 
 
-def _index(labels: tuple[str, ...], value: str, name: str, field: str) -> int:
-    if value not in labels:
-        raise InputError(f"'{value}' is not one of: {', '.join(labels)}", file=name, field=field)
-    return labels.index(value)
-
-
-def _load(value: Any, name: str, field: str) -> int:
-    step = load_step(value)
-    return step if step is not None else _index(LOAD_LABELS, value, name, field)
-
-
-def _dose(item: dict[str, Any], name: str, where: str) -> Dose:
-    return Dose(
-        variation=item["variation"],
-        sets=item["sets"],
-        reps=item["reps"],
-        load=_load(item["load"], name, f"{where}.load"),
-        tempo=_index(TEMPO_LABELS, item["tempo"], name, f"{where}.tempo"),
-        range=_index(RANGE_LABELS, item["range"], name, f"{where}.range"),
-    )

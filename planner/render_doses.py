@@ -80,10 +80,11 @@ def dose_table(plan: Plan) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from planner.block import plan_block
-    from planner.catalog import load_catalog
     from planner.domain import Profile
     from planner.errors import InputError
-    from planner.inputs import load_runs, parse_equipment, parse_level
+    from planner.readers.catalog import load_catalog
+    from planner.readers.options import parse_equipment, parse_level
+    from planner.readers.runs_csv import load_runs
 
     parser = argparse.ArgumentParser(prog="python -m planner.render_doses",
                                      description="Print a block's dose table (Markdown).")

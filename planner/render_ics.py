@@ -24,7 +24,7 @@ Findings about icalendar 7.3 that this module relies on (tests pin them down):
 With `with_runs` the runs are events too: CATEGORIES "Run,runstrong-runs", TRANSP
 TRANSPARENT, UIDs ``run-<32 hex>@runstrong`` (see `run_uid`), timed when the run's start
 is known, else all-day (DTSTART;VALUE=DATE and the exclusive DTEND of the next day). The
-summary ("Long run 22 km · long · 110 min") is what planner.ics_input reads back, so a
+summary ("Long run 22 km · long · 110 min") is what planner.readers.runs_ics reads back, so a
 plan's .ics can be the input of the next plan. `render_ics_files` splits a plan over
 900 events or 900 kB into several calendars by whole weeks: Google Calendar rejects
 imports of about 1 MB or 1,000 events.

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from planner.batch import safe_file_stem
-from planner.catalog import load_catalog
 from planner.check import check_plan
 from planner.cli import main
+from planner.readers.catalog import load_catalog
 
 ROSTER = """athlete,level,equipment,sessions,minutes,time,tz,new_to_strength
 Zoë Müller,intermediate,dumbbell;band,,45,18:00,Europe/Berlin,no

@@ -17,7 +17,7 @@ import vobject
 from click.testing import CliRunner, Result
 
 from planner.cli import main
-from planner.render_json import load_plan_json
+from planner.readers.plan_json import load_plan_json
 from tests.test_ics_output import ics_py_safely
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

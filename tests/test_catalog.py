@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.catalog import COLUMNS, Catalog, default_catalog_path, load_catalog
 from planner.domain import ASSUMED_EQUIPMENT, LEVELS, Exercise
 from planner.errors import InputError
+from planner.readers.catalog import COLUMNS, Catalog, default_catalog_path, load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOG_CSV = REPO / "catalog.csv"

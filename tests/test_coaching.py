@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.block import plan_block
-from planner.catalog import Catalog
 from planner.check import check_plan, exercise_seconds
 from planner.domain import Dose, Profile, Run
-from planner.inputs import load_runs
 from planner.progression import WARMUP_MINUTES, rest_seconds
 from planner.progression import exercise_seconds as model_exercise_seconds
+from planner.readers.catalog import Catalog
+from planner.readers.runs_csv import load_runs
 from planner.render_json import plan_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def runs_on(plan: dict[str, Any], day: date) -> set[str]:
 
 def plan_example(name: str, **profile: Any) -> dict[str, Any]:
     runs = load_runs(EXAMPLES / name).runs
-    from planner.catalog import load_catalog
+    from planner.readers.catalog import load_catalog
 
     result = plan_block(runs, Profile(tz="UTC", **profile), load_catalog().exercises)
     return plan_to_dict(result.plan)

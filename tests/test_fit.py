@@ -24,10 +24,10 @@ import pytest
 from click.testing import CliRunner
 from garmin_fit_sdk import Decoder, Profile, Stream
 
-from planner.catalog import COLUMNS, load_catalog
 from planner.cli import main
 from planner.domain import Dose, PlannedExercise, Session
 from planner.errors import InputError
+from planner.readers.catalog import COLUMNS, load_catalog
 from planner.render_fit import STEP_NAME_MAX, render_session_fit
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.batch import load_roster
-from planner.catalog import default_catalog_path, load_catalog
 from planner.cli import main
 from planner.errors import InputError
 from planner.previous import carry_from_plan
-from planner.render_json import load_plan_json
+from planner.readers.catalog import default_catalog_path, load_catalog
+from planner.readers.plan_json import load_plan_json
+from planner.readers.roster import load_roster
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

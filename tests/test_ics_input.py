@@ -14,13 +14,9 @@ from hypothesis import strategies as st
 from planner.cli import main
 from planner.domain import Run
 from planner.errors import InputError
-from planner.ics_input import (
-    classify_event,
-    is_calendar_file,
-    load_runs_ics,
-    parse_keyword_map,
-    parse_range,
-)
+from planner.readers.ics_events import classify_event, parse_keyword_map
+from planner.readers.runs_ics import is_calendar_file, load_runs_ics
+from planner.readers.spans import parse_range
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GOOGLE_EXAMPLE = EXAMPLES / "google-export.ics"
@@ -504,7 +500,7 @@ def test_outlook_zones_unknown_zones_and_multi_day_events(tmp_path: Path) -> Non
 
 
 def test_calendar_timezone(tmp_path: Path) -> None:
-    from planner.ics_input import calendar_timezone
+    from planner.readers.runs_ics import calendar_timezone
 
     assert calendar_timezone(GOOGLE_EXAMPLE) == "Europe/London"
     apple = write(tmp_path, vcalendar(

@@ -22,8 +22,8 @@ from click.testing import CliRunner
 from planner import render_ics as render_module
 from planner.cli import main
 from planner.domain import Plan, Run, Session, WeekPlan
-from planner.ics_input import load_runs_ics
-from planner.inputs import load_runs
+from planner.readers.runs_csv import load_runs
+from planner.readers.runs_ics import load_runs_ics
 from planner.render_ics import (
     render_ics,
     render_ics_files,

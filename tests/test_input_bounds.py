@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.catalog import load_catalog
 from planner.check import check_plan
 from planner.cli import main
 from planner.errors import InputError
-from planner.ics_input import MAX_CONTENT_LINES, MAX_EVENTS, load_runs_ics
-from planner.inputs import load_runs
+from planner.readers.catalog import load_catalog
+from planner.readers.runs_csv import load_runs
+from planner.readers.runs_ics import MAX_CONTENT_LINES, MAX_EVENTS, load_runs_ics
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -1,4 +1,4 @@
-"""planner.inputs: the runs CSV and the option parsers.
+"""planner.readers: the runs CSV and the option parsers.
 
 Every error test checks that the message names the file, the spreadsheet row (header =
 row 1) and the field, because that is what lets a runner fix their file without help.
@@ -15,24 +15,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import inputs
 from planner.domain import RUN_TYPES, Run
 from planner.errors import InputError
-from planner.inputs import (
-    RunsInput,
-    classify_run,
-    default_timezone,
-    load_runs,
+from planner.readers import runs_csv, spans, time_zones
+from planner.readers.csv_table import read_table
+from planner.readers.options import (
     parse_bool,
     parse_clock,
     parse_days,
     parse_equipment,
     parse_level,
-    parse_timezone,
-    read_table,
-    runs_from_frame,
-    week_starts,
 )
+from planner.readers.run_words import classify_run
+from planner.readers.runs_csv import RunsInput, load_runs, runs_from_frame
+from planner.readers.spans import week_starts
+from planner.readers.time_zones import default_timezone, parse_timezone
 
 DATA = Path(__file__).parent / "data" / "inputs"
 MONDAY = date(2025, 3, 17)
@@ -690,8 +687,8 @@ def test_parse_timezone_none_means_machine_zone(monkeypatch: pytest.MonkeyPatch)
 def test_default_timezone_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     etc_timezone = tmp_path / "timezone"
     localtime = tmp_path / "localtime"
-    monkeypatch.setattr(inputs, "_ETC_TIMEZONE", etc_timezone)
-    monkeypatch.setattr(inputs, "_ETC_LOCALTIME", localtime)
+    monkeypatch.setattr(time_zones, "_ETC_TIMEZONE", etc_timezone)
+    monkeypatch.setattr(time_zones, "_ETC_LOCALTIME", localtime)
     monkeypatch.delenv("TZ", raising=False)
     assert default_timezone() == "UTC"  # nothing to go on
 
@@ -779,7 +776,7 @@ def _header(required: list[str], optional: list[str]) -> st.SearchStrategy[list[
 _HEADERS = st.one_of(
     _header(["date", "run"], ["minutes", "time", "title", "athlete", "notes", "day"]),
     _header(["day", "run"], ["week", "minutes", "time", "athlete", "Pace"]),
-    st.lists(st.one_of(st.sampled_from([*inputs.RUN_COLUMNS, " Date ", "RUN", "notes", ""]),
+    st.lists(st.one_of(st.sampled_from([*runs_csv.RUN_COLUMNS, " Date ", "RUN", "notes", ""]),
                        _JUNK_TEXT), max_size=7),
 )
 
@@ -834,4 +831,4 @@ def test_fuzz_load_runs_only_raises_input_error(content: bytes, start: date | No
     assert result.runs
     assert all(run.kind in RUN_TYPES for run in result.runs)
     assert list(result.runs) == sorted(result.runs, key=lambda run: (run.date, run.time or time(0)))
-    assert len(week_starts(result.runs)) <= inputs.MAX_WEEKS
+    assert len(week_starts(result.runs)) <= spans.MAX_WEEKS

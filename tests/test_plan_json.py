@@ -1,4 +1,4 @@
-"""planner.plan_json: a plan JSON back into a `Plan` that renders the same calendar."""
+"""planner.readers.plan_json: a plan JSON back into a `Plan` that renders the same calendar."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from planner.cli import main
 from planner.errors import InputError
-from planner.plan_json import plan_from_json
+from planner.readers.plan_json import load_plan_json, plan_from_json
 from planner.render_ics import render_ics
-from planner.render_json import load_plan_json, render_json
+from planner.render_json import render_json
 from tests.test_render_ics import make_plan
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -667,8 +667,8 @@ def test_watch_workouts_download_matches_plan_fit(client, tmp_path: Path) -> Non
 
     from garmin_fit_sdk import Decoder, Stream
 
-    from planner.catalog import load_catalog
-    from planner.plan_json import plan_from_json, with_catalog
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import plan_from_json, with_catalog
     from planner.render_fit import render_fit_files
 
     location = plan_week(client)

@@ -114,12 +114,12 @@ def test_plan_report_and_explain_say_main(catalog) -> None:
 def test_own_calendar_events_with_the_new_word_are_still_recognised() -> None:
     import icalendar
 
-    from planner.ics_input import _is_own_strength
+    from planner.readers.ics_events import is_own_strength
 
     event = icalendar.Event()
     event.add("summary", "Leg strength · main · 5 exercises")
     event.add("uid", "not-ours@example.com")
-    assert _is_own_strength(event)
+    assert is_own_strength(event)
 
 
 # -- 2. every exercise says what it does for a runner, quoted from the article ---------

@@ -63,7 +63,7 @@ __all__ = ["Settings", "create_app"]
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    from planner.catalog import load_catalog
+    from planner.readers.catalog import load_catalog
 
     engine = make_engine(database_url(settings.db))
     migrate(engine)

@@ -22,18 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DBSession
 from sqlalchemy.orm import sessionmaker
 
-from planner.batch import (
-    RosterEntry,
-    jobs_for,
-    load_roster,
-    plan_athlete,
-    run_batch,
-    safe_file_stem,
-    split_runs_by_athlete,
-    summary_csv,
-)
+from planner.batch import jobs_for, plan_athlete, run_batch, safe_file_stem, summary_csv
 from planner.errors import InputError
 from planner.pipeline import display_name, options_from_profile, rename_source, upload_file
+from planner.readers.roster import RosterEntry, load_roster, split_runs_by_athlete
 from planner.report import plan_report
 from planner.web.db import Athlete, PlanRecord, Squad, SquadFailure, utcnow
 from planner.web.security import new_token

@@ -18,13 +18,13 @@ from planner.domain import (
     WEEKDAYS,
 )
 from planner.errors import InputError
-from planner.inputs import monday_of
 from planner.pipeline import (
     MAX_RUNS_BYTES,
     PlanOptions,
     display_name,
     week_csv,
 )
+from planner.readers.spans import monday_of
 from planner.web import store
 from planner.web.security import (
     CSRF_FIELD,

@@ -21,7 +21,7 @@ from planner.domain import (
     SESSIONS_RANGE,
     WEEKDAYS,
 )
-from planner.inputs import default_timezone
+from planner.readers.time_zones import default_timezone
 from planner.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,

@@ -49,7 +49,7 @@ FIRST_DATA_ROW = 2
 
 def default_catalog_path() -> Path:
     """The catalog beside the source tree, else the copy a wheel installs under share/."""
-    in_tree = Path(__file__).resolve().parents[1] / "catalog.csv"
+    in_tree = Path(__file__).resolve().parents[2] / "catalog.csv"
     if in_tree.exists():
         return in_tree
     return Path(sys.prefix) / "share" / "runstrong" / "catalog.csv"

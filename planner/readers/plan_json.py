@@ -1,5 +1,8 @@
-"""A `Plan` back from its JSON (planner.render_json), for the calendar writers.
+"""The one reader of plan JSON (planner.render_json writes it), for check, explain,
+--previous, push and the web app.
 
+`load_plan_json` reads a file and checks the keys every consumer relies on, naming what is
+wrong; `profile_from_json` and `runs_from_json` give what a plan was made from, and
 `plan_from_json(load_plan_json(path))` rebuilds everything the calendar shows: sessions
 (day, start, length, intensity, why, warm-up, exercises with dose, rest, labels, cue),
 deload weeks and runs. Catalog facts the JSON does not carry (muscles the calendar does
@@ -10,10 +13,15 @@ in the JSON either, so run events rebuilt from JSON lack that one line.
 
 from __future__ import annotations
 
+import json
 from datetime import date, time
+from pathlib import Path
 from typing import Any
 
 from planner.domain import (
+    DEFAULT_DELOAD_EVERY,
+    DEFAULT_MINUTES,
+    DEFAULT_START_TIME,
     LEVELS,
     LOAD_LABELS,
     RANGE_LABELS,
@@ -30,7 +38,128 @@ from planner.domain import (
     WeekPlan,
     load_step,
 )
-from planner.errors import InputError
+from planner.errors import InputError, shown_value
+from planner.readers.spans import check_date_bounds
+
+
+def load_plan_json(path: str | Path) -> dict[str, Any]:
+    """Read a plan JSON and check the keys every consumer relies on, naming what is wrong."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text; expected a runstrong plan JSON", file=name) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                         file=name) from None
+    except RecursionError:
+        raise InputError("nested too deeply to be a runstrong plan JSON", file=name) from None
+    require_plan_shape(data, name)
+    return data
+
+
+def _require(obj: Any, key: str, kind: type | tuple[type, ...], where: str, name: str) -> Any:
+    if not isinstance(obj, dict) or key not in obj:
+        raise InputError(f"missing key '{key}' in {where}", file=name, field=key)
+    value = obj[key]
+    if not isinstance(value, kind):
+        raise InputError(f"'{key}' in {where} has the wrong type ({type(value).__name__})",
+                         file=name, field=key)
+    return value
+
+
+def _require_date(text: str, key: str, where: str, name: str) -> None:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{shown_value(text)} in {where} is not a date (YYYY-MM-DD)",
+                         file=name, field=key) from None
+    check_date_bounds(day, file=name, field=f"{where}.{key}")
+
+
+def _optional(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+              name: str) -> Any:
+    """A key consumers read when present: absent or null is fine, another type is not."""
+    value = obj.get(key)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    wrong = not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
+    if value is not None and wrong:
+        raise InputError(f"'{key}' in {where} has the wrong type ({type(value).__name__})",
+                         file=name, field=key)
+    return value
+
+
+def _drop_nulls(obj: dict[str, Any], keys: dict[str, type]) -> None:
+    """`null` for an optional list or object means empty: consumers then iterate it."""
+    for key, kind in keys.items():
+        if key in obj and obj[key] is None:
+            obj[key] = kind()
+
+
+def _require_clock(text: str | None, key: str, where: str, name: str) -> None:
+    if text is None:
+        return
+    try:
+        time.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{shown_value(text)} in {where} is not a time (HH:MM)", file=name,
+                         field=key) from None
+
+
+def require_plan_shape(data: Any, name: str) -> None:
+    """Raise an InputError naming the first key a consumer relies on that is missing or of
+    the wrong type; null optional lists and objects become empty ones (in place)."""
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object with 'athlete', 'level' and 'weeks'", file=name)
+    _require(data, "athlete", str, "the plan", name)
+    _require(data, "level", str, "the plan", name)
+    _drop_nulls(data, {"profile": dict})
+    profile = _optional(data, "profile", dict, "the plan", name) or {}
+    _optional(data, "tz", str, "the plan", name)
+    _require_clock(_optional(profile, "time", str, "profile", name), "time", "profile", name)
+    for key in ("equipment", "prefer_days", "avoid_days"):
+        _optional(profile, key, list, "profile", name)
+    for key in ("minutes", "deload_every", "sessions"):
+        _optional(profile, key, int, "profile", name)
+    weeks = _require(data, "weeks", list, "the plan", name)
+    for w, week in enumerate(weeks, start=1):
+        where = f"weeks[{w}]"
+        _require_date(_require(week, "start", str, where, name), "start", where, name)
+        _drop_nulls(week, {"runs": list, "penalties": list, "notes": list})
+        for r, run in enumerate(_optional(week, "runs", list, where, name) or [], start=1):
+            rwhere = f"{where}.runs[{r}]"
+            _require_date(_require(run, "date", str, rwhere, name), "date", rwhere, name)
+            _require(run, "run", str, rwhere, name)
+            _optional(run, "minutes", int, rwhere, name)
+            _optional(run, "title", str, rwhere, name)
+            _require_clock(_optional(run, "time", str, rwhere, name), "time", rwhere, name)
+        for p, penalty in enumerate(_optional(week, "penalties", list, where, name) or [],
+                                    start=1):
+            pwhere = f"{where}.penalties[{p}]"
+            _require(penalty, "rule", str, pwhere, name)
+            _require(penalty, "cost", int, pwhere, name)
+            _require(penalty, "text", str, pwhere, name)
+        for n, note in enumerate(_optional(week, "notes", list, where, name) or [], start=1):
+            if not isinstance(note, str):
+                raise InputError(f"{where}.notes[{n}] is not text", file=name, field="notes")
+        sessions = _require(week, "sessions", list, where, name)
+        for s, session in enumerate(sessions, start=1):
+            swhere = f"{where}.sessions[{s}]"
+            _require_date(_require(session, "date", str, swhere, name), "date", swhere, name)
+            _require(session, "intensity", str, swhere, name)
+            exercises = _require(session, "exercises", list, swhere, name)
+            for e, item in enumerate(exercises, start=1):
+                ewhere = f"{swhere}.exercises[{e}]"
+                for key in ("name", "variation", "load", "tempo", "range"):
+                    _require(item, key, str, ewhere, name)
+                for key in ("sets", "reps"):
+                    _require(item, key, int, ewhere, name)
 
 
 def plan_from_json(data: dict[str, Any], *, file: str | None = None) -> Plan:
@@ -66,13 +195,14 @@ def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profi
         level=level,
         new_to_strength=bool(raw.get("new_to_strength", False)),
         tz=reader.text(data, "tz", "the plan", default="UTC"),
-        start_time=reader.clock(raw, "time", "profile", default=time(18, 0)),
-        minutes=reader.integer(raw, "minutes", "profile", default=45),
+        start_time=reader.clock(raw, "time", "profile", default=DEFAULT_START_TIME),
+        minutes=reader.integer(raw, "minutes", "profile", default=DEFAULT_MINUTES),
         sessions=sessions,
         equipment=frozenset(str(item) for item in raw.get("equipment") or ()),
         prefer_days=reader.days(raw, "prefer_days"),
         avoid_days=reader.days(raw, "avoid_days"),
-        deload_every=reader.integer(raw, "deload_every", "profile", default=4),
+        deload_every=reader.integer(raw, "deload_every", "profile",
+                                    default=DEFAULT_DELOAD_EVERY),
         weights=owned,
     )
 
@@ -223,3 +353,41 @@ def with_catalog(plan: Plan, by_id: dict[str, Exercise]) -> Plan:
         replace(session, exercises=tuple(item(p) for p in session.exercises))
         for session in week.sessions)) for week in plan.weeks)
     return replace(plan, weeks=weeks)
+
+
+DONE_WORDS = {True: "done", False: "skipped", None: "unknown", "yes": "done", "no": "skipped",
+              "done": "done", "skipped": "skipped", "too hard": "too hard",
+              "too_hard": "too hard", "hard": "too hard"}
+
+
+def done_from_json(value: Any, name: str, field: str) -> str:
+    """Adherence marks a coach or runner fills in: true/false/"too hard" (or null), as
+    "done", "skipped", "too hard" or "unknown"."""
+    key = value.strip().lower() if isinstance(value, str) else value
+    if not isinstance(key, (str, bool, type(None))) or key not in DONE_WORDS:
+        raise InputError(f"done must be true, false or \"too hard\", not {value!r}",
+                         file=name, field=field)
+    return DONE_WORDS[key]
+
+
+def _index(labels: tuple[str, ...], value: str, name: str, field: str) -> int:
+    if value not in labels:
+        raise InputError(f"'{value}' is not one of: {', '.join(labels)}", file=name, field=field)
+    return labels.index(value)
+
+
+def _load(value: Any, name: str, field: str) -> int:
+    step = load_step(value)
+    return step if step is not None else _index(LOAD_LABELS, value, name, field)
+
+
+def dose_from_json(item: dict[str, Any], name: str, where: str) -> Dose:
+    """A planned exercise's dose (an item `require_plan_shape` checked); `where` names it."""
+    return Dose(
+        variation=item["variation"],
+        sets=item["sets"],
+        reps=item["reps"],
+        load=_load(item["load"], name, f"{where}.load"),
+        tempo=_index(TEMPO_LABELS, item["tempo"], name, f"{where}.tempo"),
+        range=_index(RANGE_LABELS, item["range"], name, f"{where}.range"),
+    )

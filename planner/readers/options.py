@@ -1,0 +1,157 @@
+"""Option values as a runner types them: CLI options, and the same cells in a roster CSV.
+
+Each parser takes the text and where it came from (`field`, and `file`/`row` for a CSV
+cell), and returns a domain value or raises an InputError naming that place with the
+values that would have been accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from planner.domain import ASSUMED_EQUIPMENT, EQUIPMENT, LEVELS, LOADED_EQUIPMENT, WEEKDAYS
+from planner.errors import InputError, shown_value
+from planner.readers.run_words import suggest
+
+# Day names for the `day` column and for --prefer-days/--avoid-days; 0 = Monday.
+DAY_NAMES: dict[str, int] = {}
+for _index, _full in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+):
+    DAY_NAMES[_full] = _index
+    DAY_NAMES[_full[:3]] = _index
+DAY_NAMES.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
+
+EQUIPMENT_SYNONYMS: dict[str, str] = {
+    "dumbbells": "dumbbell",
+    "kettlebells": "kettlebell",
+    "barbells": "barbell",
+    "benches": "bench",
+    "boxes": "box",
+    "bands": "band",
+    "machines": "machine",
+    "resistance band": "band",
+    "resistance bands": "band",
+    "mini band": "band",
+    "mini bands": "band",
+    "loop band": "band",
+    "plyo box": "box",
+}
+# Things every home has (ASSUMED_EQUIPMENT); people still type them, so drop them quietly.
+_ASSUMED_WORDS: frozenset[str] = ASSUMED_EQUIPMENT | {"floor", "walls", "steps", "stairs", "chairs"}
+_TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
+_FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
+_CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def _words(text: str) -> list[str]:
+    return [" ".join(part.lower().replace("-", " ").replace("_", " ").split())
+            for part in text.split(",")]
+
+
+def parse_equipment(text: str | None, *, field: str = "--equipment", file: str | None = None,
+                    row: int | None = None) -> frozenset[str]:
+    """'dumbbells, band' -> {'dumbbell', 'band'}; 'none' or empty -> no equipment."""
+    if text is None or text.strip().lower() in ("", "none"):
+        return frozenset()
+    found: set[str] = set()
+    for word in _words(text):
+        if not word or word in _ASSUMED_WORDS:
+            continue  # empty from a trailing comma; floor/wall/step/chair are assumed
+        item = word if word in EQUIPMENT else EQUIPMENT_SYNONYMS.get(word)
+        if item is None:
+            raise InputError(
+                f"unknown equipment {shown_value(word)}: use a comma list of "
+                f"{', '.join(EQUIPMENT)}, or 'none' (floor, wall, step and chair are assumed)"
+                f"{suggest(word, (*EQUIPMENT, *EQUIPMENT_SYNONYMS))}",
+                file=file, row=row, field=field,
+            )
+        found.add(item)
+    return frozenset(found)
+
+
+def parse_weekday(text: str, *, field: str, file: str | None = None,
+                  row: int | None = None) -> int:
+    """'Tue', 'tuesday', 'TUES' -> 1 (0 = Monday)."""
+    key = text.strip().lower().rstrip(".")
+    if key not in DAY_NAMES:
+        raise InputError(f"bad day {shown_value(text)}: expected one of {', '.join(WEEKDAYS)} "
+                         f"(or the full name){suggest(key, DAY_NAMES)}", file=file, row=row,
+                         field=field)
+    return DAY_NAMES[key]
+
+
+def parse_days(text: str | None, *, field: str, file: str | None = None,
+               row: int | None = None) -> frozenset[int]:
+    """'Tue,Thu' or 'tuesday, thursday' -> {1, 3}; empty or 'none' -> no days."""
+    if text is None or text.strip().lower() in ("", "none"):
+        return frozenset()
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    return frozenset(parse_weekday(part, field=field, file=file, row=row) for part in parts)
+
+
+def parse_clock(text: str, *, field: str, file: str | None = None,
+                row: int | None = None) -> time:
+    """'18:30' or '7:05' (24-hour) -> time."""
+    found = _CLOCK_RE.fullmatch(text.strip())
+    if found and int(found.group(1)) < 24 and int(found.group(2)) < 60:
+        return time(int(found.group(1)), int(found.group(2)))
+    raise InputError(f"bad time {shown_value(text)}: expected HH:MM on a 24-hour clock, e.g. 18:30",
+                     file=file, row=row, field=field)
+
+
+def parse_level(text: str, *, field: str = "--level", file: str | None = None,
+                row: int | None = None) -> str:
+    level = text.strip().lower()
+    if level not in LEVELS:
+        raise InputError(f"unknown level {shown_value(text)}: use one of {', '.join(LEVELS)}"
+                         f"{suggest(level, LEVELS)}", file=file, row=row, field=field)
+    return level
+
+
+def parse_bool(text: str, *, field: str, file: str | None = None,
+               row: int | None = None) -> bool:
+    word = text.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise InputError(f"bad yes/no value {shown_value(text)}: use true/false, yes/no, y/n or 1/0",
+                     file=file, row=row, field=field)
+
+
+MAX_WEIGHT_KG = 500.0
+
+
+def parse_weights(texts: tuple[str, ...] | list[str], *, field: str = "--weights",
+                  file: str | None = None, row: int | None = None
+                  ) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """'dumbbell:4,6,8,10,12.5' (repeatable, or ';'-separated) -> (('dumbbell', (4.0, …)),):
+    the weights the runner owns, in kg, so the plan names them."""
+    found: dict[str, set[float]] = {}
+    for text in texts:
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            item, sep, numbers = part.partition(":")
+            key = item.strip().lower().rstrip("s")
+            key = EQUIPMENT_SYNONYMS.get(key, key)
+            if not sep or key not in LOADED_EQUIPMENT:
+                raise InputError(
+                    f"bad weights {shown_value(part)}: write ITEM:KG,KG,… with ITEM one of "
+                    f"{', '.join(LOADED_EQUIPMENT)}, e.g. dumbbell:4,6,8,10,12.5",
+                    file=file, row=row, field=field)
+            kgs = found.setdefault(key, set())
+            for number in numbers.split(","):
+                try:
+                    kg = float(number.strip().lower().removesuffix("kg"))
+                except ValueError:
+                    raise InputError(f"bad weight {shown_value(number)} in {shown_value(part)}: "
+                                     "expected kilograms like 8 or 12.5",
+                                     file=file, row=row, field=field) from None
+                if not 0 < kg <= MAX_WEIGHT_KG or kg != kg:
+                    raise InputError(f"weight {shown_value(number)} is not between 0 and "
+                                     f"{MAX_WEIGHT_KG:g} kg", file=file, row=row, field=field)
+                kgs.add(kg)
+    return tuple((item, tuple(sorted(kgs))) for item, kgs in sorted(found.items()))

@@ -1,0 +1,130 @@
+"""A coach's roster CSV (one athlete a row, with their options) and a squad's runs file
+split per athlete.
+
+A bad roster row does not stop the squad: it becomes an entry carrying its error (file,
+row, field), so `runstrong batch` plans everyone else and reports that row in summary.csv.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from planner.domain import (
+    DEFAULT_DELOAD_EVERY,
+    DEFAULT_MINUTES,
+    DEFAULT_TIME,
+    DELOAD_RANGE,
+    MINUTES_RANGE,
+    SESSIONS_RANGE,
+    Profile,
+)
+from planner.errors import InputError
+from planner.readers.csv_table import find_column, normalise_header, read_table
+from planner.readers.options import (
+    parse_bool,
+    parse_clock,
+    parse_days,
+    parse_equipment,
+    parse_level,
+)
+from planner.readers.time_zones import parse_timezone
+
+ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
+                  "new_to_strength", "email", "prefer", "avoid", "deload_every")
+REQUIRED_ROSTER = ("athlete", "level")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    row: int
+    name: str
+    profile: Profile | None  # None when the row itself is bad
+    error: str = ""
+
+
+def load_roster(path: str | Path) -> list[RosterEntry]:
+    """Every roster row as an entry; a bad row becomes an entry with its error (file, row,
+    field), so the rest of the roster still plans."""
+    table = read_table(path)
+    header = {normalise_header(c): i for i, c in enumerate(table.frame.columns)}
+    for column in REQUIRED_ROSTER:
+        if column not in header:
+            raise InputError(f"missing column '{column}' (columns: {', '.join(ROSTER_COLUMNS)})",
+                             file=table.path, row=table.first_row - 1, field=column)
+    entries = []
+    for label, values in table.frame.iterrows():
+        row = int(label) + table.first_row
+        cells = {col: str(values.iloc[pos]).strip() for col, pos in header.items()
+                 if col in ROSTER_COLUMNS}
+        name = cells.get("athlete", "")
+        try:
+            if not name:
+                raise InputError("athlete name is empty", file=table.path, row=row,
+                                 field="athlete")
+            entries.append(RosterEntry(row, name, _roster_profile(cells, table.path, row)))
+        except InputError as err:
+            entries.append(RosterEntry(row, name or f"row {row}", None, str(err)))
+    if not entries:
+        raise InputError("the roster has no athletes", file=table.path)
+    return entries
+
+
+def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
+    where = {"file": source, "row": row}
+
+    def integer(column: str, low: int, high: int, default: int | None) -> int | None:
+        text = cells.get(column, "")
+        if not text:
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            raise InputError(f"'{text}' is not a whole number", field=column, **where) from None
+        if not low <= value <= high:
+            raise InputError(f"{value} is outside {low}–{high}", field=column, **where)
+        return value
+
+    equipment_text = cells.get("equipment", "").replace(";", ",")
+    return Profile(
+        athlete=cells["athlete"],
+        level=parse_level(cells.get("level", ""), field="level", **where),
+        new_to_strength=parse_bool(cells.get("new_to_strength") or "no",
+                                   field="new_to_strength", **where),
+        equipment=parse_equipment(equipment_text, field="equipment", **where),
+        sessions=integer("sessions", *SESSIONS_RANGE, None),
+        minutes=integer("minutes", *MINUTES_RANGE, DEFAULT_MINUTES) or DEFAULT_MINUTES,
+        start_time=parse_clock(cells.get("time") or DEFAULT_TIME, field="time", **where),
+        tz=parse_timezone(cells.get("tz") or None, field="tz", **where),
+        prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
+        avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
+        deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY) or 0,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class RunsByAthlete:
+    """A batch runs file split per athlete (casefolded, stripped name)."""
+
+    source: str
+    first_row: int
+    groups: dict[str, pd.DataFrame]
+    spellings: dict[str, dict[str, int]]  # key -> {name as written: first row}
+
+
+def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
+    """The runs file's rows per athlete (casefolded name), keeping row labels for errors."""
+    table = read_table(path)
+    position = find_column(table.frame, "athlete")
+    if position is None:
+        raise InputError("a batch runs file needs an 'athlete' column", file=table.path,
+                         row=table.first_row - 1, field="athlete")
+    written = table.frame.iloc[:, position].astype(str).str.strip()
+    names = written.str.casefold()
+    groups = {name: table.frame[names == name] for name in sorted(set(names))}
+    spellings: dict[str, dict[str, int]] = {}
+    for label, name in written.items():
+        spellings.setdefault(name.casefold(), {}).setdefault(name, int(label) + table.first_row)
+    return RunsByAthlete(table.path, table.first_row, groups, spellings)
