@@ -86,3 +86,13 @@ def test_no_source_module_over_600_lines(package: str) -> None:
             for path in sorted((ROOT / package).rglob("*.py"))
             if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"split these by what they do: {long}"
+
+
+def test_the_layout_docs_name_real_files() -> None:
+    import re
+
+    for doc in (ROOT / "docs" / "layout.md", ROOT / "README.md"):
+        text = doc.read_text(encoding="utf-8")
+        named = set(re.findall(r"\b((?:planner|constraints)/[\w/]*?\w+(?:\.py|/))", text))
+        missing = sorted(name for name in named if not (ROOT / name).exists())
+        assert not missing, f"{doc.name} names files that do not exist: {missing}"
