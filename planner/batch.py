@@ -171,12 +171,21 @@ class RunsByAthlete:
     first_row: int
     groups: dict[str, pd.DataFrame]
     spellings: dict[str, dict[str, int]]  # key -> {name as written: first row}
+    # key -> the file its rows are numbered in, when not `source` (one file of a folder)
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # about the whole table (columns it ignored)
 
 
 def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
-    """The runs file's rows per athlete (casefolded name), keeping row labels for errors."""
+    """The runs file's rows per athlete (casefolded name), keeping row labels for errors.
+    A Parquet file or a folder of them is read by planner.runs_parquet."""
     from planner.inputs import find_column, read_table
+    from planner.runs_parquet import is_parquet_runs, split_parquet_runs
 
+    if is_parquet_runs(path):
+        read = split_parquet_runs(path)
+        return RunsByAthlete(str(path), 1, read.groups, read.spellings, read.sources,
+                             read.warnings)
     table = read_table(path)
     position = find_column(table.frame, "athlete")
     if position is None:
@@ -193,7 +202,7 @@ def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
 
 def name_warnings(roster: list[RosterEntry], runs: RunsByAthlete) -> list[str]:
     """Names that differ only in capitals (they share runs) and runs nobody will plan."""
-    warnings: list[str] = []
+    warnings: list[str] = list(runs.warnings)
     by_key: dict[str, list[RosterEntry]] = {}
     for entry in roster:
         by_key.setdefault(entry.name.strip().casefold(), []).append(entry)
@@ -295,9 +304,9 @@ def jobs_for(roster: list[RosterEntry], runs: str | Path | RunsByAthlete,
              fit: bool = False) -> Iterator[AthleteJob]:
     split = runs if isinstance(runs, RunsByAthlete) else split_runs_by_athlete(runs)
     for entry in roster:
-        frame = split.groups.get(entry.name.strip().casefold())
-        yield AthleteJob(entry, frame, split.source, split.first_row, catalog_path,
-                         fit=fit, start=start)
+        key = entry.name.strip().casefold()
+        yield AthleteJob(entry, split.groups.get(key), split.sources.get(key, split.source),
+                         split.first_row, catalog_path, fit=fit, start=start)
 
 
 def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jobs: int,
