@@ -178,9 +178,9 @@ class RunsByAthlete:
 
 def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
     """The runs file's rows per athlete (casefolded name), keeping row labels for errors.
-    A Parquet file or a folder of them is read by planner.runs_parquet."""
+    A Parquet file or a folder of them is read by planner.batch_parquet."""
+    from planner.batch_parquet import is_parquet_runs, split_parquet_runs
     from planner.inputs import find_column, read_table
-    from planner.runs_parquet import is_parquet_runs, split_parquet_runs
 
     if is_parquet_runs(path):
         read = split_parquet_runs(path)
@@ -237,9 +237,9 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
 
     entry = job.entry
     if entry.profile is None:
-        return _failure(entry.name, "bad roster row", entry.error)
+        return athlete_failure(entry.name, "bad roster row", entry.error)
     if job.runs_frame is None or job.runs_frame.empty:
-        return _failure(entry.name, "no runs", f"{job.runs_source}: no rows for athlete "
+        return athlete_failure(entry.name, "no runs", f"{job.runs_source}: no rows for athlete "
                         f"'{entry.name}'")
     try:
         runs_input = runs_from_frame(job.runs_frame, source=job.runs_source,
@@ -248,7 +248,7 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
                             _catalog(job.catalog_path).exercises)
         if result.impossible and not any(w.sessions for w in result.plan.weeks):
             rules = sorted({r for _, d in result.impossible for r in d.conflict})
-            return _failure(entry.name, "no plan",
+            return athlete_failure(entry.name, "no plan",
                             f"no plan satisfies the hard rules ({', '.join(rules)})")
         plan = result.plan
         fit_files = tuple(render_fit_files(plan)) if job.fit else ()
@@ -256,9 +256,9 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
                               _summary(entry.name, plan, runs_input.warnings), (),
                               fit_files, plan)
     except InputError as err:
-        return _failure(entry.name, "bad runs", str(err))
+        return athlete_failure(entry.name, "bad runs", str(err))
     except Exception as err:  # one athlete's bug or odd data never stops the squad
-        return _failure(entry.name, "error", f"{type(err).__name__}: {_first_line(err)}")
+        return athlete_failure(entry.name, "error", f"{type(err).__name__}: {_first_line(err)}")
 
 
 def _first_line(err: BaseException) -> str:
@@ -278,7 +278,7 @@ def _catalog(path: str | None) -> Catalog:
     return _CATALOGS[path]
 
 
-def _failure(name: str, status: str, message: str) -> AthleteOutcome:
+def athlete_failure(name: str, status: str, message: str) -> AthleteOutcome:
     summary = {column: "" for column in SUMMARY_COLUMNS}
     summary.update(athlete=name, status=f"failed: {status}",
                    warnings=" | ".join(line.strip() for line in message.splitlines()))

@@ -1,4 +1,5 @@
-"""A batch runs table as Parquet: one file, or a folder of them (a platform's export).
+"""Parquet for batch: the runs table in (one file, or a folder of them: a platform's
+export), summary.parquet out.
 
 The table is read one row group at a time and only its runs columns, so a file bigger
 than memory's comfort is never one DataFrame. Cells become the same stripped strings the
@@ -245,3 +246,46 @@ def _clock(value: Any) -> str:
         return ""
     return value.strftime("%H:%M") if isinstance(value, time) and not value.second \
         else str(value)
+
+
+# --summary-format: the summary files written
+SUMMARY_FILES = {"csv": ("summary.csv",), "parquet": ("summary.parquet",),
+                 "both": ("summary.csv", "summary.parquet")}
+# summary.parquet: the summary.csv columns, counts as numbers (empty for a failed athlete).
+_INT_COLUMNS = frozenset({"weeks", "sessions", "heavy", "light"})
+_FLOAT_COLUMNS = frozenset({"coverage"})
+
+
+def summary_parquet(rows: list[dict[str, str]], columns: tuple[str, ...]) -> bytes:
+    """The summary rows as Parquet, byte-identical for the same rows: one row group, no
+    pandas metadata, and every writer option that could vary pinned. Cells are as
+    planned, not formula-guarded as in the CSV (no spreadsheet opens Parquet as text)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays, fields = [], []
+    for column in columns:
+        values = [row.get(column, "") for row in rows]
+        if column in _INT_COLUMNS:
+            kind: Any = pa.int32()
+            cells: list[Any] = [int(v) if v else None for v in values]
+        elif column in _FLOAT_COLUMNS:
+            kind, cells = pa.float64(), [float(v) if v else None for v in values]
+        else:
+            kind, cells = pa.string(), [str(v) for v in values]
+        arrays.append(pa.array(cells, type=kind))
+        fields.append(pa.field(column, kind, nullable=kind != pa.string()))
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, row_group_size=max(1, len(rows)), version="2.6",
+                   compression="zstd", compression_level=3, use_dictionary=True,
+                   write_statistics=True, data_page_version="1.0", store_schema=False)
+    return sink.getvalue().to_pybytes()
+
+
+def summary_bytes(name: str, rows: list[dict[str, str]]) -> bytes:
+    """summary.csv or summary.parquet of these rows (roster order)."""
+    from planner.batch import SUMMARY_COLUMNS, summary_csv
+
+    return summary_parquet(rows, SUMMARY_COLUMNS) if name.endswith(".parquet") \
+        else summary_csv(rows)
