@@ -97,10 +97,11 @@ def connect(address: str, workers: int) -> Iterator[Any]:
     where = "a local cluster" if address == LOCAL else f"the Dask scheduler at {address}"
     try:
         if address == LOCAL:
-            # Processes, one thread each: CP-SAT and pandas hold the GIL-free part briefly,
-            # so threads would mostly wait on each other.
+            # Processes, one thread each: planning is mostly Python holding the GIL, so
+            # threads would wait on each other. Its HTTP endpoints on a free loopback port:
+            # the default :8787 may be another cluster's.
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address=None)
+                                   host="127.0.0.1", dashboard_address="127.0.0.1:0")
             client = Client(cluster)
         else:
             client = Client(address)
