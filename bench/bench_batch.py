@@ -1,8 +1,9 @@
 """Coach batch benchmark: N athletes × 16 weeks through `runstrong batch`, end to end.
 
 Prints wall time, weeks planned per second, weeks per second per core (weeks ÷ wall ÷
-cores used) and peak memory for growing batches, so linear growth and flat memory can be
-read off; target: 200 athletes × 16 weeks in under 60 s on 2 cores. With --cluster the
+cores used), CPU milliseconds per week (all processes) and peak memory for growing
+batches, so linear growth and flat memory can be read off; target: 200 athletes × 16
+weeks in under 60 s on 2 cores. With --cluster the
 same batch runs through `runstrong batch --cluster ADDRESS` on a Dask LocalCluster of
 --jobs single-threaded worker processes that this script starts (its start-up is not in
 the wall time), and each worker's peak memory is read from the workers themselves.
@@ -45,11 +46,16 @@ class Measured:
     wall: float
     cores: int
     client_mib: float  # the `runstrong batch` process (and, locally, its pool workers)
+    cpu: float  # CPU seconds of the batch process, its pool and (--cluster) the workers
     worker_mib: tuple[float, ...] = ()  # each Dask worker's peak, with --cluster
 
     @property
     def weeks_per_second(self) -> float:
         return self.athletes * WEEKS / self.wall
+
+    @property
+    def cpu_ms_per_week(self) -> float:
+        return 1000 * self.cpu / (self.athletes * WEEKS)
 
 
 def write_inputs(folder: Path, athletes: int, parquet: bool = False) -> tuple[Path, Path]:
@@ -91,10 +97,12 @@ def run_batch(athletes: int, jobs: int, cluster: bool, parquet: bool) -> Measure
         with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                           host="127.0.0.1", dashboard_address="127.0.0.1:0") as local, \
                 Client(local) as client:
+            before = client.run(_cpu_seconds)  # their start-up (imports) is not planning
             measured = _timed([*command, "--cluster", local.scheduler_address], athletes, jobs)
-            peaks = client.run(_peak_mib)
+            after, peaks = client.run(_cpu_seconds), client.run(_peak_mib)
+        workers_cpu = sum(after[w] - before.get(w, 0.0) for w in after)
         return Measured(athletes, measured.wall, measured.cores, measured.client_mib,
-                        tuple(peaks[w] for w in sorted(peaks)))
+                        measured.cpu + workers_cpu, tuple(peaks[w] for w in sorted(peaks)))
 
 
 def _timed(command: list[str], athletes: int, jobs: int) -> Measured:
@@ -106,7 +114,14 @@ def _timed(command: list[str], athletes: int, jobs: int) -> Measured:
     if os.waitstatus_to_exitcode(status) not in (0, 4):
         print(child.stderr.read().decode(errors="replace") if child.stderr else "",
               file=sys.stderr)
-    return Measured(athletes, wall, min(jobs, os.cpu_count() or 1), usage.ru_maxrss / MIB)
+    return Measured(athletes, wall, min(jobs, os.cpu_count() or 1), usage.ru_maxrss / MIB,
+                    usage.ru_utime + usage.ru_stime)
+
+
+def _cpu_seconds() -> float:
+    """Run on each Dask worker: the CPU time its process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_mib() -> float:
@@ -128,14 +143,15 @@ def main() -> None:
     print(f"runstrong batch: athletes × {WEEKS} weeks, {how}, "
           f"{'Parquet' if args.parquet else 'CSV'} runs, {os.cpu_count()} cores")
     print(f"{'athletes':>9} {'wall s':>8} {'weeks/s':>8} {'weeks/s/core':>13} "
-          f"{'client MiB':>11} {'worker MiB':>11}")
+          f"{'CPU ms/week':>12} {'client MiB':>11} {'worker MiB':>11}")
     results = []
     for size in args.sizes:
         m = run_batch(size, args.jobs, args.cluster, args.parquet)
         results.append(m)
         workers = "/".join(f"{w:.0f}" for w in m.worker_mib) or "-"
         print(f"{size:>9} {m.wall:>8.1f} {m.weeks_per_second:>8.1f} "
-              f"{m.weeks_per_second / m.cores:>13.1f} {m.client_mib:>11.0f} {workers:>11}")
+              f"{m.weeks_per_second / m.cores:>13.1f} {m.cpu_ms_per_week:>12.0f} "
+              f"{m.client_mib:>11.0f} {workers:>11}")
     if len(results) > 1:
         a, b = results[0], results[-1]
         print(f"growth: {b.athletes / a.athletes:.1f}× athletes took {b.wall / a.wall:.1f}× "

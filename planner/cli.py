@@ -4,7 +4,8 @@ Exit codes: 0 done; 1 `check` found rule violations; 2 bad input or options (not
 written; for `push` also a refused password or a URL with no calendar); 3 no plan
 satisfies the hard rules (the rules in conflict and what to change are printed; nothing
 written); 4 `batch`: some athletes failed (the others are written); 5 `push`: the
-calendar server could not be reached or failed part-way (what was done is reported);
+calendar server could not be reached or failed part-way (what was done is reported),
+`batch --cluster`: the Dask scheduler could not be reached (nothing written);
 130 `batch` interrupted (the athletes planned so far are written, summary.csv marks the rest).
 Every output goes through planner.outputs: checked before any work, written all or nothing.
 """

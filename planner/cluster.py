@@ -70,8 +70,12 @@ def batch_outcomes(roster: list[RosterEntry], runs: RunsByAthlete, *, jobs: int 
     with connect(cluster, workers) as client:
         in_flight = (jobs if jobs is not None and cluster != LOCAL
                      else IN_FLIGHT_PER_THREAD * cluster_threads(client))
-        yield plan_on_cluster(client, jobs_for(roster, runs, catalog_path, start, fit),
-                              in_flight)
+        outcomes = plan_on_cluster(client, jobs_for(roster, runs, catalog_path, start, fit),
+                                   in_flight)
+        try:
+            yield outcomes
+        finally:
+            outcomes.close()  # cancels what is still queued while the client is open
 
 
 def plan_for_files(job: AthleteJob) -> AthleteOutcome:
