@@ -49,6 +49,7 @@ class Measured:
     cores: int
     client_mib: float  # the `runstrong batch` process (and, locally, its pool workers)
     cpu: float  # CPU seconds of the batch process, its pool and (--cluster) the workers
+    client_cpu: float  # CPU seconds of the batch process (and, locally, its pool)
     worker_mib: tuple[float, ...] = ()  # each Dask worker's peak, with --cluster
 
     @property
@@ -106,7 +107,8 @@ def run_batch(athletes: int, weeks: int, jobs: int, cluster: bool, parquet: bool
             after, peaks = client.run(_cpu_seconds), client.run(_peak_mib)
         workers_cpu = sum(after[w] - before.get(w, 0.0) for w in after)
         return Measured(athletes, weeks, measured.wall, measured.cores, measured.client_mib,
-                        measured.cpu + workers_cpu, tuple(peaks[w] for w in sorted(peaks)))
+                        measured.cpu + workers_cpu, measured.cpu,
+                        tuple(peaks[w] for w in sorted(peaks)))
 
 
 def _timed(command: list[str], athletes: int, weeks: int, jobs: int) -> Measured:
@@ -118,8 +120,9 @@ def _timed(command: list[str], athletes: int, weeks: int, jobs: int) -> Measured
     if os.waitstatus_to_exitcode(status) not in (0, 4):
         print(child.stderr.read().decode(errors="replace") if child.stderr else "",
               file=sys.stderr)
+    cpu = usage.ru_utime + usage.ru_stime
     return Measured(athletes, weeks, wall, min(jobs, os.cpu_count() or 1), usage.ru_maxrss / MIB,
-                    usage.ru_utime + usage.ru_stime)
+                    cpu, cpu)
 
 
 def _cpu_seconds() -> float:
@@ -149,7 +152,8 @@ def main() -> None:
     print(f"runstrong batch: athletes × {args.weeks} weeks, {how}, "
           f"{'Parquet' if args.parquet else 'CSV'} runs, {os.cpu_count()} cores")
     print(f"{'athletes':>9} {'wall s':>8} {'weeks/s':>8} {'weeks/s/core':>13} "
-          f"{'CPU ms/week':>12} {'client MiB':>11} {'worker MiB':>11}")
+          f"{'CPU ms/week':>12} {'client CPU ms/athlete':>22} {'client MiB':>11} "
+          f"{'worker MiB':>11}")
     results = []
     for size in args.sizes:
         m = run_batch(size, args.weeks, args.jobs, args.cluster, args.parquet)
@@ -157,6 +161,7 @@ def main() -> None:
         workers = "/".join(f"{w:.0f}" for w in m.worker_mib) or "-"
         print(f"{size:>9} {m.wall:>8.1f} {m.weeks_per_second:>8.1f} "
               f"{m.weeks_per_second / m.cores:>13.1f} {m.cpu_ms_per_week:>12.0f} "
+              f"{1000 * m.client_cpu / m.athletes:>22.1f} "
               f"{m.client_mib:>11.0f} {workers:>11}")
     if len(results) > 1:
         a, b = results[0], results[-1]

@@ -147,11 +147,16 @@ def test_more_local_processes_than_a_machine_runs_is_refused(coach_files, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
-class _KillsItsWorker:
-    """Unpickled on the worker, it ends that worker's process: a worker dying mid-task."""
+def _worker_killer() -> str:
+    """A catalog path that ends the process looking it up: planning it on a worker is a
+    worker dying mid-task. The class is local, so cloudpickle ships it by value, and the
+    scheduler (which unpickles tasks, here in this very process) never looks it up."""
 
-    def __reduce__(self):
-        return (os._exit, (1,))
+    class KillsItsWorker(str):
+        def __hash__(self) -> int:
+            os._exit(1)
+
+    return KillsItsWorker("catalog.csv")
 
 
 def test_an_athlete_whose_worker_dies_is_its_row_and_the_others_are_kept(
@@ -168,7 +173,7 @@ def test_an_athlete_whose_worker_dies_is_its_row_and_the_others_are_kept(
         return AthleteJob(entry, split.groups[entry.name.casefold()], split.source,
                           split.first_row, catalog)
 
-    jobs = [job(zoe, None), job(ben, _KillsItsWorker()), job(ben, None)]
+    jobs = [job(zoe, None), job(ben, _worker_killer()), job(ben, None)]
     with distributed.Client(cluster.scheduler_address) as client:
         outcomes = dict(plan_on_cluster(client, jobs, in_flight=2))
     assert sorted(outcomes) == [0, 1, 2]
