@@ -339,7 +339,8 @@ def _part_path(ics_path: Path, number: int) -> Path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("plans"), show_default=True, help="Folder for the calendars.")
 @click.option("--jobs", type=click.IntRange(1, 4096), default=None,
-              help="Athletes planned in parallel (default: the machine's cores). With "
+              help="Athletes planned in parallel (default: the machine's cores; at most 64 "
+                   "here). With "
                    "--cluster local: the number of worker processes; with a scheduler "
                    "address: at most this many athletes on the cluster at once (default: "
                    "twice its worker threads).")
