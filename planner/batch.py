@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -85,7 +86,7 @@ def _cut_bytes(text: str, limit: int) -> str:
 
 def name_warnings(roster: list[RosterEntry], runs: RunsByAthlete) -> list[str]:
     """Names that differ only in capitals (they share runs) and runs nobody will plan."""
-    warnings: list[str] = []
+    warnings: list[str] = list(runs.warnings)
     by_key: dict[str, list[RosterEntry]] = {}
     for entry in roster:
         by_key.setdefault(entry.name.strip().casefold(), []).append(entry)
@@ -120,9 +121,9 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
 
     entry = job.entry
     if entry.profile is None:
-        return _failure(entry.name, "bad roster row", entry.error)
+        return athlete_failure(entry.name, "bad roster row", entry.error)
     if job.runs_frame is None or job.runs_frame.empty:
-        return _failure(entry.name, "no runs", f"{job.runs_source}: no rows for athlete "
+        return athlete_failure(entry.name, "no runs", f"{job.runs_source}: no rows for athlete "
                         f"'{entry.name}'")
     try:
         runs_input = runs_from_frame(job.runs_frame, source=job.runs_source,
@@ -131,7 +132,7 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
                             _catalog(job.catalog_path).exercises)
         if result.impossible and not any(w.sessions for w in result.plan.weeks):
             rules = sorted({r for _, d in result.impossible for r in d.conflict})
-            return _failure(entry.name, "no plan",
+            return athlete_failure(entry.name, "no plan",
                             f"no plan satisfies the hard rules ({', '.join(rules)})")
         plan = result.plan
         fit_files = tuple(render_fit_files(plan)) if job.fit else ()
@@ -139,9 +140,9 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
                               _summary(entry.name, plan, runs_input.warnings), (),
                               fit_files, plan)
     except InputError as err:
-        return _failure(entry.name, "bad runs", str(err))
+        return athlete_failure(entry.name, "bad runs", str(err))
     except Exception as err:  # one athlete's bug or odd data never stops the squad
-        return _failure(entry.name, "error", f"{type(err).__name__}: {_first_line(err)}")
+        return athlete_failure(entry.name, "error", f"{type(err).__name__}: {_first_line(err)}")
 
 
 def _first_line(err: BaseException) -> str:
@@ -161,7 +162,7 @@ def _catalog(path: str | None) -> Catalog:
     return _CATALOGS[path]
 
 
-def _failure(name: str, status: str, message: str) -> AthleteOutcome:
+def athlete_failure(name: str, status: str, message: str) -> AthleteOutcome:
     summary = {column: "" for column in SUMMARY_COLUMNS}
     summary.update(athlete=name, status=f"failed: {status}",
                    warnings=" | ".join(line.strip() for line in message.splitlines()))
@@ -187,9 +188,9 @@ def jobs_for(roster: list[RosterEntry], runs: str | Path | RunsByAthlete,
              fit: bool = False) -> Iterator[AthleteJob]:
     split = runs if isinstance(runs, RunsByAthlete) else split_runs_by_athlete(runs)
     for entry in roster:
-        frame = split.groups.get(entry.name.strip().casefold())
-        yield AthleteJob(entry, frame, split.source, split.first_row, catalog_path,
-                         fit=fit, start=start)
+        key = entry.name.strip().casefold()
+        yield AthleteJob(entry, split.groups.get(key), split.sources.get(key, split.source),
+                         split.first_row, catalog_path, fit=fit, start=start)
 
 
 def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jobs: int,
@@ -219,3 +220,43 @@ def summary_csv(rows: list[dict[str, str]]) -> bytes:
     writer.writerows({key: neutralise_cell(str(value)) for key, value in row.items()}
                      for row in rows)
     return out.getvalue().encode("utf-8")
+
+
+SUMMARY_FILES = {"csv": ("summary.csv",), "parquet": ("summary.parquet",),
+                 "both": ("summary.csv", "summary.parquet")}
+# summary.parquet: the summary.csv columns, counts as numbers (empty for a failed athlete).
+_INT_COLUMNS = frozenset({"weeks", "sessions", "heavy", "light"})
+_FLOAT_COLUMNS = frozenset({"coverage"})
+
+
+def summary_parquet(rows: list[dict[str, str]], columns: tuple[str, ...]) -> bytes:
+    """The summary rows as Parquet, byte-identical for the same rows: one row group, no
+    pandas metadata, and every writer option that could vary pinned. Cells are as
+    planned, not formula-guarded as in the CSV (no spreadsheet opens Parquet as text)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays, fields = [], []
+    for column in columns:
+        values = [row.get(column, "") for row in rows]
+        if column in _INT_COLUMNS:
+            kind: Any = pa.int32()
+            cells: list[Any] = [int(v) if v else None for v in values]
+        elif column in _FLOAT_COLUMNS:
+            kind, cells = pa.float64(), [float(v) if v else None for v in values]
+        else:
+            kind, cells = pa.string(), [str(v) for v in values]
+        arrays.append(pa.array(cells, type=kind))
+        fields.append(pa.field(column, kind, nullable=kind != pa.string()))
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, row_group_size=max(1, len(rows)), version="2.6",
+                   compression="zstd", compression_level=3, use_dictionary=True,
+                   write_statistics=True, data_page_version="1.0", store_schema=False)
+    return sink.getvalue().to_pybytes()
+
+
+def summary_bytes(name: str, rows: list[dict[str, str]]) -> bytes:
+    """summary.csv or summary.parquet of these rows (roster order)."""
+    return summary_parquet(rows, SUMMARY_COLUMNS) if name.endswith(".parquet") \
+        else summary_csv(rows)

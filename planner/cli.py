@@ -4,7 +4,8 @@ Exit codes: 0 done; 1 `check` found rule violations; 2 bad input or options (not
 written; for `push` also a refused password or a URL with no calendar); 3 no plan
 satisfies the hard rules (the rules in conflict and what to change are printed; nothing
 written); 4 `batch`: some athletes failed (the others are written); 5 `push`: the
-calendar server could not be reached or failed part-way (what was done is reported);
+calendar server could not be reached or failed part-way (what was done is reported),
+`batch --cluster`: the Dask scheduler could not be reached (nothing written);
 130 `batch` interrupted (the athletes planned so far are written, summary.csv marks the rest).
 Every output goes through planner.outputs: checked before any work, written all or nothing.
 """
@@ -350,11 +351,22 @@ def _part_path(ics_path: Path, number: int) -> Path:
 
 @main.command()
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("runs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("runs", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("plans"), show_default=True, help="Folder for the calendars.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Athletes planned in parallel (default: the machine's cores).")
+@click.option("--jobs", type=click.IntRange(1, 4096), default=None,
+              help="Athletes planned in parallel (default: the machine's cores; at most 64 "
+                   "here). With "
+                   "--cluster local: the number of worker processes; with a scheduler "
+                   "address: at most this many athletes on the cluster at once (default: "
+                   "twice its worker threads).")
+@click.option("--cluster", "cluster", default=None, metavar="ADDRESS",
+              help="Plan on a Dask cluster: its scheduler (tcp://HOST:8786), or 'local' "
+                   "for a cluster of --jobs processes on this machine. Every worker needs "
+                   "this version of runstrong. The output is the same as without it.")
+@click.option("--summary-format", "summary_format", type=click.Choice(["csv", "parquet", "both"]),
+              default="csv", show_default=True,
+              help="summary.csv, summary.parquet (same columns, counts as numbers) or both.")
 @click.option("--start", default=None, metavar="YYYY-MM-DD",
               help="The Monday of week 1, when the runs file has a 'day' column.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -363,13 +375,15 @@ def _part_path(ics_path: Path, number: int) -> Path:
               help="Also write each athlete's sessions as Garmin FIT workout files, in "
                    "OUT/<athlete>-fit/ (2027-03-02-main.fit, …).")
 @friendly_errors
-def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str | None,
-          catalog_path: Path | None, fit: bool) -> None:
+def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: str | None,
+          summary_format: str, start: str | None, catalog_path: Path | None,
+          fit: bool) -> None:
     """Plan a training block for every athlete of a ROSTER from one RUNS file.
 
     ROSTER columns: athlete, level, and optionally equipment (`;`-separated), sessions,
     minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every. RUNS is the
-    runs CSV of `runstrong plan` with an extra `athlete` column.
+    runs CSV of `runstrong plan` with an extra `athlete` column, or the same columns as a
+    Parquet file or a folder of Parquet files (read a row group at a time).
 
     Writes OUT/<athlete>.ics, OUT/<athlete>.json and OUT/summary.csv. An athlete with bad
     rows, an impossible block or any other failure is a row of summary.csv and a line on
@@ -379,41 +393,54 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str 
     are written with a summary.csv marked incomplete (into OUT.incomplete when OUT already
     holds plans, which are then left as they were).
     With --fit, each athlete's FIT workouts go into OUT/<athlete>-fit/.
+    With --cluster, athletes are planned on a Dask cluster and written as they finish;
+    a scheduler that cannot be reached exits 5 with nothing written.
 
     \b
     Example:
       runstrong batch examples/coach/roster.csv examples/coach/runs.csv --out plans/
+      runstrong batch club.csv runs/ --cluster tcp://10.0.0.5:8786 --summary-format both
     """
-    from planner.batch import SUMMARY_COLUMNS, name_warnings, run_batch, safe_file_stem, summary_csv
+    from planner.batch import (
+        SUMMARY_COLUMNS,
+        SUMMARY_FILES,
+        name_warnings,
+        safe_file_stem,
+        summary_bytes,
+    )
+    from planner.cluster import batch_outcomes
     from planner.outputs import FolderGeneration, OutputError, check_outputs
     from planner.readers.roster import load_roster, split_runs_by_athlete
 
     inputs = (roster, runs, catalog_path)
-    check_outputs([(out_dir / "summary.csv", "")], inputs)
+    summaries = SUMMARY_FILES[summary_format]
+    check_outputs([(out_dir / name, "") for name in summaries], inputs)
     monday = _date(start, "--start")
     if fit:
         check_output_dir(out_dir, "--out")
     entries = load_roster(roster)
     taken: set[str] = set()
     stems = [safe_file_stem(entry.name, taken) for entry in entries]
-    names = ["summary.csv", *(f"{stem}{suffix}" for stem in stems for suffix in (".ics", ".json"))]
+    names = [*summaries, *(f"{stem}{suffix}" for stem in stems for suffix in (".ics", ".json"))]
     check_outputs([(out_dir / name, "") for name in names], inputs)
     split = split_runs_by_athlete(runs)
     for warning in name_warnings(entries, split):
         click.echo(f"warning: {warning}", err=True)
     generation = FolderGeneration(out_dir, inputs)
-    workers = jobs or max(1, min(os.cpu_count() or 1, len(entries)))
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
-    rows: list[dict[str, str]] = []
-    fit_later: list[tuple[str, str, Any]] = []
+    # Filled in by roster index: a cluster hands athletes back as they finish.
+    rows: list[dict[str, str] | None] = [None] * len(entries)
+    fit_later: list[tuple[int, str, str, Any]] = []
     failed = 0
     interrupted = False
+    catalog = str(catalog_path) if catalog_path else None
     try:
-        outcomes = run_batch(entries, split, jobs=workers, start=monday,
-                             catalog_path=str(catalog_path) if catalog_path else None, fit=fit)
-        with click.progressbar(outcomes, length=len(entries), label="Planning athletes",
-                               file=sys.stderr if show_bar else _Null()) as bar:
-            for outcome, stem in zip(bar, stems, strict=False):
+        with batch_outcomes(entries, split, jobs=jobs, cluster=cluster, catalog_path=catalog,
+                            start=monday, fit=fit) as outcomes, click.progressbar(
+                outcomes, length=len(entries), label="Planning athletes",
+                file=sys.stderr if show_bar else _Null()) as bar:
+            for index, outcome in bar:
+                stem = stems[index]
                 summary = dict(outcome.summary)
                 if not outcome.failed:
                     try:
@@ -421,25 +448,28 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str 
                         generation.add(f"{stem}.json", outcome.json or b"")
                         summary["file"] = f"{stem}.ics"
                         if outcome.fit_files:
-                            fit_later.append((outcome.name, stem, outcome.fit_files))
+                            fit_later.append((index, outcome.name, stem, outcome.fit_files))
                     except OutputError as err:
                         summary.update(status="failed: cannot write", warnings=str(err))
                 if summary["status"].startswith("failed"):
                     failed += 1
                     click.echo(f"error: {outcome.name}: {summary['warnings']}", err=True)
-                rows.append(summary)
+                rows[index] = summary
     except KeyboardInterrupt:
         interrupted = True
-        for entry in entries[len(rows):]:
-            row = dict.fromkeys(SUMMARY_COLUMNS, "")
-            row.update(athlete=entry.name, status="not planned: interrupted",
-                       warnings="the batch was interrupted (Ctrl-C) before this athlete")
-            rows.append(row)
+        for index, entry in enumerate(entries):
+            if rows[index] is None:
+                row = dict.fromkeys(SUMMARY_COLUMNS, "")
+                row.update(athlete=entry.name, status="not planned: interrupted",
+                           warnings="the batch was interrupted (Ctrl-C) before this athlete")
+                rows[index] = row
     except BaseException:
         generation.discard()
         raise
+    done = [row for row in rows if row is not None]
     try:
-        generation.add("summary.csv", summary_csv(rows))
+        for name in summaries:
+            generation.add(name, summary_bytes(name, done))
         target = None
         if interrupted and generation.folder.is_dir() and any(generation.folder.iterdir()):
             target = generation.folder.with_name(generation.folder.name + ".incomplete")
@@ -453,17 +483,19 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, start: str 
         more = f" and {len(generation.carried) - 5} more" if len(generation.carried) > 5 else ""
         click.echo(f"note: kept {shown}{more} in {shown_dir}/: not written by this batch",
                    err=True)
-    planned = sum(1 for row in rows if row["file"])
+    planned = sum(1 for row in done if row["file"])
+    shown_summary = " and ".join(summaries)
     if interrupted:
         click.echo(f"Interrupted: planned {planned} of {len(entries)} athletes into {shown_dir}/ "
-                   "(summary.csv marks the rest)"
+                   f"({shown_summary} marks the rest)"
                    + (f"; {generation.folder}/ is unchanged" if target else "") + ".", err=True)
         sys.exit(130)
-    click.echo(f"Planned {planned} of {len(entries)} athletes into {shown_dir}/ (summary.csv).")
+    click.echo(f"Planned {planned} of {len(entries)} athletes into {shown_dir}/ "
+               f"({shown_summary}).")
     if fit:
         # The watch files go in after the calendars: one folder per athlete beside them.
         fit_count = 0
-        for name, stem, files in fit_later:
+        for _, name, stem, files in sorted(fit_later, key=lambda item: item[0]):
             try:
                 fit_count += _write_fit_folder(out_dir / f"{stem}-fit", files)
             except RunstrongError as err:

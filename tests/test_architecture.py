@@ -25,7 +25,7 @@ def contracts() -> list[dict]:
 
 
 def graph() -> grimp.ImportGraph:
-    return grimp.build_graph(*PACKAGES, exclude_type_checking_imports=True)
+    return grimp.build_graph(*PACKAGES, exclude_type_checking_imports=True, cache_dir=None)
 
 
 def test_import_linter_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:

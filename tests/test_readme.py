@@ -31,7 +31,7 @@ def readme_commands() -> list[list[str]]:
     """Every `runstrong …` line of the README's shell blocks, as argument lists."""
     commands = []
     for block in blocks("sh"):
-        for line in block.splitlines():
+        for line in block.replace("\\\n", " ").splitlines():
             line = line.split(" #", 1)[0].strip()
             if line.startswith("runstrong "):
                 commands.append(shlex.split(line)[1:])

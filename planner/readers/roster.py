@@ -7,7 +7,7 @@ row, field), so `runstrong batch` plans everyone else and reports that row in su
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -112,10 +112,20 @@ class RunsByAthlete:
     first_row: int
     groups: dict[str, pd.DataFrame]
     spellings: dict[str, dict[str, int]]  # key -> {name as written: first row}
+    # key -> the file its rows are numbered in, when not `source` (one file of a folder)
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # about the whole table (columns it ignored)
 
 
 def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
-    """The runs file's rows per athlete (casefolded name), keeping row labels for errors."""
+    """The runs file's rows per athlete (casefolded name), keeping row labels for errors.
+    A Parquet file or a folder of them is read by planner.readers.runs_parquet."""
+    from planner.readers.runs_parquet import is_parquet_runs, split_parquet_runs
+
+    if is_parquet_runs(path):
+        read = split_parquet_runs(path)
+        return RunsByAthlete(str(path), 1, read.groups, read.spellings, read.sources,
+                             read.warnings)
     table = read_table(path)
     position = find_column(table.frame, "athlete")
     if position is None:
