@@ -543,7 +543,7 @@ def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path 
     1 when a rule is broken.
     """
     from planner.catalog import load_catalog
-    from planner.check import check_plan
+    from planner.checker import check_plan
     from planner.inputs import load_runs
     from planner.render_json import load_plan_json
 

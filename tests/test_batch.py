@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from planner.batch import safe_file_stem
 from planner.catalog import load_catalog
-from planner.check import check_plan
+from planner.checker import check_plan
 from planner.cli import main
 
 ROSTER = """athlete,level,equipment,sessions,minutes,time,tz,new_to_strength

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from planner.block import plan_block
 from planner.catalog import Catalog
-from planner.check import check_plan, exercise_seconds
+from planner.checker import check_plan, exercise_seconds
 from planner.domain import Dose, Profile, Run
 from planner.inputs import load_runs
 from planner.progression import WARMUP_MINUTES, rest_seconds

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.catalog import load_catalog
-from planner.check import check_plan
+from planner.checker import check_plan
 from planner.cli import main
 from planner.errors import InputError
 from planner.ics_input import MAX_CONTENT_LINES, MAX_EVENTS, load_runs_ics
