@@ -51,13 +51,19 @@ def _room_for(cap: int, start: date, ctx: PlanContext, earlier: Sequence[date]) 
     return ()
 
 
+def _has_runs(week: WeekEntry, ctx: PlanContext) -> bool:
+    start = week.start
+    return start is not None and any(ctx.runs_on(start + timedelta(days=k)) for k in range(7))
+
+
 def check_h3_sessions_per_week(ctx: PlanContext) -> Iterator[Violation]:
     """H3: sessions per week up to the cap; fewer only when the week cannot hold them.
 
     Article: "Most runners do well with 1–2 lower-body strength sessions per week.
     Beginners should start with one session." A shortfall is accepted when no choice of
     dates avoids race days and back-to-back days, or when a note cites the rule that
-    caused it.
+    caused it. A week with no run listed on any day owes nothing: only weeks the runs file
+    covers are planned (the planner warns about the gap instead of guessing a week).
     """
     cap = _session_cap(ctx.profile)
     if cap is None:
@@ -69,7 +75,7 @@ def check_h3_sessions_per_week(ctx: PlanContext) -> Iterator[Violation]:
             yield Violation("H3", None, None,
                             f"{label} has {week.n_sessions} sessions; at most {cap} allowed")
         elif week.n_sessions < cap and week.start is not None:
-            if any(RULE_CITE.search(note) for note in week.notes):
+            if any(RULE_CITE.search(note) for note in week.notes) or not _has_runs(week, ctx):
                 continue
             room = _room_for(cap, week.start, ctx, earlier)
             if room:
