@@ -10,13 +10,14 @@ marks deload or taper, every exercise carried over from the week before (same fa
 the same intensity) keeps its variation and takes exactly the step-back dose: one set
 fewer with load, reps, tempo and range unchanged while the catalog's lowest set count
 allows it, else a third of the reps off (at least one, never below the catalog's lowest
-reps) with everything else unchanged. New exercises are allowed (S4 charges for them); a
-step-back week with no more sessions of either intensity than the week before holds no
-more sets in all. Work the previous plan marks skipped or "too hard" is exempt: the week
-after repeats or eases it instead. (c) The first ordinary week after a run of step-back
-weeks gives each exercise that kept its variation exactly the dose it had before the run
-(one variable back; a dose first seen inside the run is the one it returns to); a change
-of variation is left to H9. A run that opens the plan has no "before" to return to.
+reps) with everything else unchanged. New exercises are allowed (S4 charges for them), so
+the week's total sets are not compared: the planner does add a light session's pogo hops,
+or a main session the week before lacked, to a taper week. Work the previous plan marks
+skipped or "too hard" is exempt: the week after repeats or eases it instead. (c) The
+first ordinary week after a run of step-back weeks gives each exercise that kept its
+variation exactly the dose it had before the run (one variable back; a dose first seen
+inside the run is the one it returns to); a change of variation is left to H9. A run that
+opens the plan has no "before" to return to.
 
 B2 (race taper). Races come from the runs the checker is given. The two weeks whose
 Monday lies 0-13 days before a race are step-back weeks as in (b), reported under B2.
@@ -27,7 +28,6 @@ in the 2 days after.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -126,30 +126,6 @@ def _stepped_back_doses(index: int, week: WeekEntry, before: WeekEntry,
                             "one variable, nothing else changed)")
 
 
-def _shape(week: WeekEntry) -> Counter[str | None]:
-    return Counter(s.intensity for s in week.sessions)
-
-
-def _total_sets(week: WeekEntry) -> int:
-    return sum(item.sets or 0 for s in week.sessions for item in s.items)
-
-
-def _no_more_sets(index: int, week: WeekEntry, before: WeekEntry,
-                  rule: str) -> Iterator[Violation]:
-    """A step-back week holds no more sets in all than the week before, when it holds no
-    more sessions of either intensity. A main session the week before lacked, or a second
-    light session where the taper forbids the main one, brings exercises last week did not
-    have, which B1 allows (S4 charges for them); more sets in the same sessions is not."""
-    if _shape(week) - _shape(before):
-        return
-    now, then = _total_sets(week), _total_sets(before)
-    if now > then:
-        yield Violation(rule, None, None,
-                        f"step-back {_week_label(index, week)} holds {now} sets in all, more "
-                        f"than the {then} of the week before in as many sessions; a step-back "
-                        "week has less volume")
-
-
 def _returns_to_dose(index: int, ctx: PlanContext, step_back: list[bool]) -> Iterator[Violation]:
     """Clause (c): week `index`, the first after a run of step-back weeks, resumes the doses
     from before the run."""
@@ -158,7 +134,7 @@ def _returns_to_dose(index: int, ctx: PlanContext, step_back: list[bool]) -> Ite
         first -= 1
     if first == 0:
         return  # the run opens the plan: what came before it is not in this plan
-    resume: dict = {}
+    resume: dict[tuple[int, str], ExerciseEntry] = {}
     for earlier in ctx.weeks[first - 1:index - 1]:
         for key, entries in week_doses(earlier).items():
             resume.setdefault(key, entries[0][1])
@@ -186,7 +162,6 @@ def _step_back_violations(ctx: PlanContext) -> Iterator[Violation]:
         if step_back[index] and before is not None:
             rule = _rule_for(week, ctx)
             yield from _stepped_back_doses(index, week, before, rule)
-            yield from _no_more_sets(index, week, before, rule)
         elif index > 0 and step_back[index - 1] and not step_back[index]:
             yield from _returns_to_dose(index, ctx, step_back)
 
