@@ -185,6 +185,8 @@ def test_b2_a_main_session_three_days_before_the_race(block: dict[str, Any],
     assert "main session on Thu 2027-04-22, 3 days before a race (Sun 2027-04-25)" in v.message
     loaded = [e["variation"] for e in main["exercises"] if e["load"] != "bodyweight"]
     assert loaded and {v.exercise for v in violations if v.exercise} >= set(loaded)
+    assert all("at load 'light" in v.message and "3 days before a race" in v.message
+               for v in violations if v.exercise in loaded)
 
 
 def test_b2_a_session_the_day_before_the_race(block: dict[str, Any], catalog: Catalog) -> None:

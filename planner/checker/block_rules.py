@@ -193,11 +193,14 @@ def _race_session(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:
             if item.ex is not None and item.ex.plyometric:
                 yield Violation("B2", s.iso, item.variation,
                                 f"plyometric {name} {days} days before a race ({race})")
-            if days <= UNLOADED_DAYS_BEFORE and (item.load not in (None, "bodyweight")
-                                                 or item.tempo == SLOW_TEMPO):
+            if days > UNLOADED_DAYS_BEFORE:
+                continue
+            what = [f"at load '{item.load}'"] if item.load not in (None, "bodyweight") else []
+            what += [f"with {SLOW_TEMPO}"] if item.tempo == SLOW_TEMPO else []
+            if what:
                 yield Violation("B2", s.iso, item.variation,
-                                f"{name} loaded or slow {days} days before a race ({race}); "
-                                f"bodyweight and controlled tempo only in the last "
+                                f"{name} {' and '.join(what)} {days} days before a race "
+                                f"({race}); bodyweight and controlled tempo only in the last "
                                 f"{UNLOADED_DAYS_BEFORE}")
     for race in ctx.race_days():
         behind = (s.day - race).days
