@@ -583,7 +583,7 @@ def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path 
     JSON shape. RUNS (optional) replaces the runs stored in the plan. Exit 0 when clean,
     1 when a rule is broken.
     """
-    from planner.check import check_plan
+    from planner.checker import check_plan
     from planner.readers.catalog import load_catalog
     from planner.readers.plan_json import load_plan_json
     from planner.readers.runs_csv import load_runs

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.batch import safe_file_stem
-from planner.check import check_plan
+from planner.checker import check_plan
 from planner.cli import main
 from planner.readers.catalog import load_catalog
 

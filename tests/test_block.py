@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 from planner.block import plan_block
-from planner.check import check_plan
+from planner.checker import check_plan
 from planner.domain import Profile, Run
 from planner.previous import carry_from_plan
 from planner.render_json import plan_to_dict, render_json

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.check import Violation, check_plan, exercise_minutes
+from planner.checker import Violation, check_plan, exercise_minutes
 from planner.domain import WEEKDAYS, Exercise, Run
 
 
@@ -60,7 +60,7 @@ EXERCISES: tuple[Exercise, ...] = (
 
 @dataclass(frozen=True)
 class FakeCatalog:
-    """Stands in for planner.catalog.Catalog: only `exercises` and `by_id()`."""
+    """Stands in for planner.readers.catalog.Catalog: only `exercises` and `by_id()`."""
 
     exercises: tuple[Exercise, ...]
 
@@ -129,6 +129,17 @@ def light(day: str, pogo: bool = True) -> dict[str, Any]:
     ]
     items.append(entry("pogo-hop", 3, 15, 60) if pogo else entry("calf-raise", 3, 15, 60))
     return session(day, "light", items)
+
+
+def stepped_back(session_: dict[str, Any]) -> dict[str, Any]:
+    """The session at B1's step-back dose (a set fewer, or at 2 sets a third of the reps
+    off), as a taper week before a race must hold it (B2)."""
+    for item_ in session_["exercises"]:
+        if item_["sets"] > 2:
+            item_["sets"] -= 1
+        else:
+            item_["reps"] = max(6, item_["reps"] - max(1, item_["reps"] // 3))
+    return restate(session_)
 
 
 # Mon rest, Tue easy, Wed tempo, Thu easy, Fri rest, Sat long, Sun easy.
@@ -239,7 +250,7 @@ def test_result_is_sorted_and_deterministic() -> None:
 
 
 def test_checker_does_not_import_the_solver() -> None:
-    code = ("import sys, planner.check; "
+    code = ("import sys, planner.checker; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('ortools', 'constraints') or m in ('planner.model', 'planner.solve')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -367,7 +378,8 @@ def test_h3_shortfall_when_race_days_leave_no_room() -> None:
 def test_h3_shortfall_when_adjacency_to_the_previous_plan_leaves_no_room() -> None:
     # Races Thursday to Sunday leave Mon-Wed: Mon + Wed could hold two sessions ...
     runs = runs_for(W1, ("rest", "easy", "easy", "race", "race", "race", "race"))
-    plan = plan_of([week(W1, [light("2026-12-01", pogo=False)], runs=runs)])
+    # The race week takes the step-back dose after the previous plan's Sunday session (B2).
+    plan = plan_of([week(W1, [stepped_back(light("2026-12-01", pogo=False))], runs=runs)])
     [v] = only(check(plan), "H3")
     assert "Mon 2026-11-30" in v.message and "Wed 2026-12-02" in v.message
     # ... unless the previous plan ended with a Sunday session, which rules Monday out (H4).
@@ -379,7 +391,7 @@ def test_h3_adjacency_to_the_previous_week_of_the_same_plan() -> None:
     runs = runs_for(W2, ("rest", "easy", "easy", "race", "race", "race", "race"))
     plan = plan_of([
         week(W1, [heavy(MON1), light(SUN1, pogo=False)]),
-        week(W2, [light("2026-12-08", pogo=False)], runs=runs),
+        week(W2, [stepped_back(light("2026-12-08", pogo=False))], runs=runs),  # B2's taper
     ])
     assert check(plan) == []
 

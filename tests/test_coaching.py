@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.block import plan_block
-from planner.check import check_plan, exercise_seconds
+from planner.checker import check_plan, exercise_seconds
 from planner.domain import Dose, Profile, Run
 from planner.progression import WARMUP_MINUTES, rest_seconds
 from planner.progression import exercise_seconds as model_exercise_seconds

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.check import check_plan
+from planner.checker import check_plan
 from planner.cli import main
 from planner.errors import InputError
 from planner.readers.catalog import load_catalog

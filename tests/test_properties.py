@@ -1,5 +1,5 @@
 """Property tests: random weeks, levels and kits; every hard rule checked on the output by
-planner.check, which shares no code with the model."""
+planner.checker, which shares no code with the model."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.block import plan_block
-from planner.check import check_plan
+from planner.checker import check_plan
 from planner.domain import EQUIPMENT, LEVELS, RUN_TYPES, Profile, Run
 from planner.render_ics import render_ics
 from planner.render_json import plan_to_dict, render_json

@@ -129,3 +129,9 @@ def test_removing_the_rule_fails_its_tests(catalog, rule_id: str,
         except AssertionError:
             failed += 1
     assert failed, f"with {rule_id} taken out of the model, none of its {len(calls)} tests fail"
+
+
+def test_every_hard_rule_has_a_solver_free_check() -> None:
+    from planner.checker import CHECKS
+
+    assert set(CHECKS) == {rule.id for rule in HARD_RULES}
