@@ -1,0 +1,115 @@
+"""What every command shares: exit codes, one-line errors instead of tracebacks, dates
+and output paths checked before any work."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from planner.errors import InputError, RunstrongError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_SOME_FAILED = 0, 1, 2, 3, 4
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Bad input is a message and exit 2, never a traceback (RUNSTRONG_DEBUG=1 shows it)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RunstrongError as err:
+            if os.environ.get("RUNSTRONG_DEBUG"):
+                raise
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_date_option(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    from planner.readers.spans import check_date_bounds
+
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field=field) from None
+    return check_date_bounds(day, field=field)
+
+
+class OutputPath(click.Path):
+    """A file to write: ``-`` is standard output; an empty name is refused (click would
+    otherwise read it as ".")."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the file name is empty", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def check_output_dir(folder: Path, option: str) -> None:
+    """Exit 2 before any work when `folder` cannot be a folder we write into: it, or the
+    nearest part of its path that exists, is a file, or that part is not writable."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        where = "is a file" if existing == folder else f"cannot be made: {existing} is a file"
+        raise InputError(f"{folder} {where}, not a folder", field=option)
+    if existing.exists() and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{folder}: cannot write into {existing} (permission denied)",
+                         field=option)
+
+
+def make_output_dir(folder: Path, option: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot make the folder ({exc.strerror or exc})",
+                         field=option) from None
+
+
+def echo_found(warnings: Sequence[str], notes: Sequence[str]) -> None:
+    for text in warnings:
+        click.echo(f"warning: {text}", err=True)
+    for text in notes:
+        click.echo(f"note: {text}", err=True)
+
+
+def write_fit_folder(folder: Path, files: Sequence[tuple[str, bytes]],
+                      option: str = "--fit") -> int:
+    """Write one athlete's FIT workouts into `folder` (made if missing); warn about an earlier
+    plan's files there. Returns how many were written."""
+    from planner.atomic import write_atomic
+
+    check_output_dir(folder, option)
+    make_output_dir(folder, option)
+    for name, data in files:
+        write_atomic(folder / name, data)
+    warn_stale_fit(folder, {name for name, _ in files})
+    return len(files)
+
+
+def warn_stale_fit(folder: Path, written: set[str]) -> None:
+    """Workout files of an earlier plan in the same folder would go onto the watch too."""
+    from planner.render_fit import FIT_FILE_PATTERN
+
+    stale = sorted(p.name for p in folder.glob("*.fit")
+                   if FIT_FILE_PATTERN.fullmatch(p.name) and p.name not in written)
+    if stale:
+        shown = ", ".join(stale[:3]) + (f" +{len(stale) - 3} more" if len(stale) > 3 else "")
+        click.echo(f"warning: {folder} also holds {len(stale)} workout file(s) this plan did "
+                   f"not write ({shown}); copy only this plan's files to the watch", err=True)

@@ -1,0 +1,69 @@
+"""`runstrong push`: a plan into a CalDAV calendar, updating what an earlier push wrote."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from planner.cli.common import (
+    friendly_errors,
+)
+from planner.domain import (
+    ALARM_RANGE,
+)
+
+
+@click.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--caldav", "caldav_url", required=True, metavar="URL",
+              help="The CalDAV calendar's own URL, e.g. "
+                   "https://dav.example.com/calendars/me/runstrong/.")
+@click.option("--user", default=None, metavar="NAME",
+              help="User name on the server; the password is read from the environment "
+                   "variable RUNSTRONG_CALDAV_PASSWORD, never from the command line.")
+@click.option("--alarm", type=click.IntRange(*ALARM_RANGE), default=None, metavar="MIN",
+              help="Add a reminder MIN minutes before each session.")
+@click.option("--with-runs", is_flag=True,
+              help="Also put the plan's runs in the calendar, as their own events.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@friendly_errors
+def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
+         with_runs: bool, quiet: bool) -> None:
+    """Write PLAN_JSON's sessions into a CalDAV calendar, and keep them in step.
+
+    Creates new sessions, updates changed ones (SEQUENCE raised), deletes the sessions
+    runstrong put there for this athlete from the plan's first week on that the plan no
+    longer has, and never touches any other event. Pushing the same plan twice changes
+    nothing. Exit 2: refused (user name, password, URL); 5: server unreachable or failed
+    part-way (what was done is reported; push again to finish).
+
+    \b
+    Example:
+      RUNSTRONG_CALDAV_PASSWORD=... runstrong push plan.json \\
+          --caldav https://dav.example.com/calendars/anna/runstrong/ --user anna
+    """
+    from datetime import datetime, timezone
+
+    from planner.push import PASSWORD_ENV, PushRefused, push_plan, sends_password_in_clear
+    from planner.readers.plan_json import load_plan_json, plan_from_json
+
+    plan_data = plan_from_json(load_plan_json(plan_json), file=str(plan_json))
+    password = os.environ.get(PASSWORD_ENV) or None
+    if user is not None and password is None:
+        raise PushRefused(f"--user {user} needs the password in the environment variable "
+                          f"{PASSWORD_ENV}")
+    if password is not None and sends_password_in_clear(caldav_url):
+        click.echo(f"warning: {caldav_url} is plain http to another machine: the password "
+                   "crosses the network unencrypted; use https", err=True)
+
+    def progress(kind: str, uid: str) -> None:
+        if not quiet:
+            click.echo(f"{kind}d {uid}")  # created, updated, deleted
+
+    result = push_plan(plan_data, caldav_url, username=user, password=password,
+                       now=datetime.now(timezone.utc), alarm_minutes=alarm,
+                       with_runs=with_runs, on_change=progress)
+    click.echo(f"Pushed {plan_json} to {caldav_url}: {result.summary()}.")
+
