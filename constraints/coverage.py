@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from constraints.registry import soft_rule
 from planner.domain import MUSCLES
 
@@ -29,5 +31,6 @@ def add_s1_muscle_coverage(wm: WeekModel) -> None:
             lit for key in wm.family_keys()
             for lit in wm.exercise_picks(key, lambda ex, mu=muscle: mu in ex.secondary)]
         trained = m.new_bool_var(f"s1_trained_{muscle}")
-        m.add(2 * trained <= 2 * sum(primary) + sum(secondary))
+        m.add(2 * trained <= 2 * cp_model.LinearExpr.sum(primary)
+              + cp_model.LinearExpr.sum(secondary))
         wm.penalize("S1", S1_WEIGHT, ~trained, f"{muscle} not trained this week")

@@ -16,13 +16,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.domain import INTENSITIES, Exercise
+from planner.domain import INTENSITIES, Dose, Exercise, Profile
 from planner.instance import FamilyKey, WeekInstance
 from planner.progression import Candidate, candidates_for
+
+# A sum of literals as one expression: Python's sum() chains one expression object per term.
+total = cp_model.LinearExpr.sum
+
+
+@lru_cache(maxsize=8192)
+def _candidates(family: tuple[Exercise, ...], intensity: str, profile: Profile,
+                previous: Dose | None, deload: bool, adherence: str,
+                resume: Dose | None) -> tuple[Candidate, ...]:
+    """candidates_for, once per distinct question: a block asks the same one week after
+    week whenever a family's dose stands still (held, at the top of its ladder, new)."""
+    return tuple(candidates_for(family, intensity, profile, previous, deload, adherence,
+                                resume))
 
 
 @dataclass(frozen=True)
@@ -58,35 +72,39 @@ class WeekModel:
     # -- structure: definitions, not rules ---------------------------------------------
     def _build_structure(self) -> None:
         m, inst = self.model, self.inst
+        new_bool_var, add_implication = m.new_bool_var, m.add_implication
         for d in inst.days:
             m.add(self.heavy[d] + self.light[d] == self.session[d])
+        hold, regress = inst.carry.hold, inst.carry.regress
         for f in inst.families:
+            family = inst.family(f)
             for i in INTENSITIES:
                 key = (f, i)
-                adherence = ("hold" if key in inst.carry.hold else
-                             "regress" if key in inst.carry.regress else "")
-                cands = candidates_for(
-                    inst.family(f), i, inst.profile, inst.carry.doses.get(key), inst.deload,
-                    adherence, inst.carry.resume.get(key))
-                self.candidates[key] = cands
-                self.pick[key] = [m.new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
-                self.use[key] = m.new_bool_var(f"use_{f}_{i}")
-                m.add(sum(self.pick[key]) == self.use[key])
+                adherence = "hold" if key in hold else "regress" if key in regress else ""
+                cands = _candidates(family, i, inst.profile, inst.carry.doses.get(key),
+                                    inst.deload, adherence, inst.carry.resume.get(key))
+                self.candidates[key] = list(cands)
+                picks = [new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
+                self.pick[key] = picks
+                use = self.use[key] = new_bool_var(f"use_{f}_{i}")
+                m.add(total(picks) == use)
+                intensity_of = self.heavy if i == "heavy" else self.light
                 day_lits = []
                 for d in inst.days:
-                    lit = m.new_bool_var(f"inc_{d}_{f}_{i}")
+                    lit = new_bool_var(f"inc_{d}_{f}_{i}")
                     self.inc[(d, f, i)] = lit
-                    m.add_implication(lit, self.intensity(d, i))
-                    m.add_implication(lit, self.use[key])
+                    add_implication(lit, intensity_of[d])
+                    add_implication(lit, use)
                     day_lits.append(lit)
                 # A prescription exists only if some session of that intensity uses it.
-                m.add(self.use[key] <= sum(day_lits))
+                m.add(use <= total(day_lits))
+        inc = self.inc
         for d in inst.days:
             for f in inst.families:
                 # One family once per session: two variations of a squat is one squat too many.
-                m.add(self.inc[(d, f, "heavy")] + self.inc[(d, f, "light")] <= 1)
+                m.add(inc[(d, f, "heavy")] + inc[(d, f, "light")] <= 1)
         if self.required_sessions is not None:
-            m.add(sum(self.session) >= self.required_sessions)
+            m.add(total(self.session) >= self.required_sessions)
 
     # -- helpers for constraint modules ---------------------------------------------------
     def intensity(self, day: int, intensity: str) -> cp_model.IntVar:
@@ -113,7 +131,17 @@ class WeekModel:
 
     def exercise_picks(self, key: FamilyKey,
                        test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
-        return self.picks_where(key, lambda cand: test(cand.exercise))
+        # A family offers a few variations in many doses: test each variation once.
+        verdicts: dict[str, bool] = {}
+        picked = []
+        for lit, cand in zip(self.pick[key], self.candidates[key], strict=True):
+            exercise = cand.exercise
+            verdict = verdicts.get(exercise.id)
+            if verdict is None:
+                verdict = verdicts[exercise.id] = test(exercise)
+            if verdict:
+                picked.append(lit)
+        return picked
 
     def session_hits(self, intensity: str, test: Callable[[Exercise], bool],
                      per_family: bool = False) -> list[list[Any]]:
@@ -135,7 +163,7 @@ class WeekModel:
                 else:
                     hit = self.model.new_bool_var(f"hit_{d}_{f}_{intensity}")
                     self.model.add_implication(hit, inc)
-                    self.model.add(hit <= sum(passing))
+                    self.model.add(hit <= total(passing))
                 by_day[d].append((f, hit) if per_family else hit)
         return by_day
 
@@ -146,5 +174,7 @@ class WeekModel:
         return [self.inc[(day, f, i)] for f in self.inst.families for i in INTENSITIES]
 
     def objective(self) -> cp_model.LinearExprT:
-        return sum(term.weight * term.literal for term in self.soft_terms)
+        terms = self.soft_terms
+        return cp_model.LinearExpr.weighted_sum([term.literal for term in terms],
+                                                [term.weight for term in terms])
 
