@@ -39,6 +39,14 @@ def _candidates(family: tuple[Exercise, ...], intensity: str, profile: Profile,
                                 resume))
 
 
+class _PlainCpModel(cp_model.CpModel):
+    """A CpModel without the deprecated CamelCase aliases (AddBoolOr…) that ortools binds
+    onto every new model: about a millisecond a week, and nothing here calls them."""
+
+    def _add_pre_pep8_methods(self) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class SoftTerm:
     rule: str
@@ -51,7 +59,7 @@ class WeekModel:
     def __init__(self, inst: WeekInstance, guard_rules: Iterable[str] = (),
                  required_sessions: int | None = None) -> None:
         self.inst = inst
-        self.model = cp_model.CpModel()
+        self.model: cp_model.CpModel = _PlainCpModel()
         # One literal per hard rule when diagnosing: assumed true, so the solver can name
         # the rules whose conjunction leaves no plan.
         self.guards = {rule: self.model.new_bool_var(f"rule_{rule}") for rule in guard_rules}
@@ -66,6 +74,9 @@ class WeekModel:
         self.pick: dict[FamilyKey, list[cp_model.IntVar]] = {}
         self.use: dict[FamilyKey, cp_model.IntVar] = {}
         self.inc: dict[tuple[int, int, str], cp_model.IntVar] = {}
+        # Per family key: each variation with its pick literals, in candidate order (the
+        # candidates are sorted by variation), so a test on the exercise runs once each.
+        self._by_variation: dict[FamilyKey, list[tuple[Exercise, list[cp_model.IntVar]]]] = {}
         self.required_sessions = required_sessions
         self._build_structure()
 
@@ -86,6 +97,13 @@ class WeekModel:
                 self.candidates[key] = list(cands)
                 picks = [new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
                 self.pick[key] = picks
+                groups: list[tuple[Exercise, list[cp_model.IntVar]]] = []
+                for cand, lit in zip(cands, picks, strict=True):
+                    if groups and groups[-1][0] is cand.exercise:
+                        groups[-1][1].append(lit)
+                    else:
+                        groups.append((cand.exercise, [lit]))
+                self._by_variation[key] = groups
                 use = self.use[key] = new_bool_var(f"use_{f}_{i}")
                 m.add(total(picks) == use)
                 intensity_of = self.heavy if i == "heavy" else self.light
@@ -131,16 +149,15 @@ class WeekModel:
 
     def exercise_picks(self, key: FamilyKey,
                        test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
+        groups = self._by_variation.get(key)
+        if groups is None or sum(len(lits) for _, lits in groups) != len(self.pick[key]):
+            # Candidates replaced after the build (a test's what-if): ask each one.
+            return self.picks_where(key, lambda cand: test(cand.exercise))
         # A family offers a few variations in many doses: test each variation once.
-        verdicts: dict[str, bool] = {}
-        picked = []
-        for lit, cand in zip(self.pick[key], self.candidates[key], strict=True):
-            exercise = cand.exercise
-            verdict = verdicts.get(exercise.id)
-            if verdict is None:
-                verdict = verdicts[exercise.id] = test(exercise)
-            if verdict:
-                picked.append(lit)
+        picked: list[cp_model.IntVar] = []
+        for exercise, lits in groups:
+            if test(exercise):
+                picked.extend(lits)
         return picked
 
     def session_hits(self, intensity: str, test: Callable[[Exercise], bool],
