@@ -149,16 +149,16 @@ class WeekModel:
 
     def exercise_picks(self, key: FamilyKey,
                        test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
-        groups = self._by_variation.get(key)
-        if groups is None or sum(len(lits) for _, lits in groups) != len(self.pick[key]):
-            # Candidates replaced after the build (a test's what-if): ask each one.
-            return self.picks_where(key, lambda cand: test(cand.exercise))
         # A family offers a few variations in many doses: test each variation once.
         picked: list[cp_model.IntVar] = []
-        for exercise, lits in groups:
+        for exercise, lits in self.variations(key):
             if test(exercise):
                 picked.extend(lits)
         return picked
+
+    def variations(self, key: FamilyKey) -> list[tuple[Exercise, list[cp_model.IntVar]]]:
+        """Each variation offered for `key`, with the pick literals of its doses."""
+        return self._by_variation[key]
 
     def session_hits(self, intensity: str, test: Callable[[Exercise], bool],
                      per_family: bool = False) -> list[list[Any]]:
