@@ -16,6 +16,10 @@ the phases add up to the total. It is a report, not a test: it always exits 0.
 
     python3 bench/bench_per_core.py                   # 40 athletes, best of 3
     python3 bench/bench_per_core.py --athletes 20 --repeats 1 --profile 25
+    python3 bench/bench_per_core.py --athletes 30 --repeats 1 --out /tmp/ref   # then diff -r
+
+With --out, the last run's .ics and .json of every athlete are written there, so two
+versions of the planner can be compared byte for byte (`diff -r`).
 """
 
 from __future__ import annotations
@@ -112,20 +116,32 @@ def athlete_jobs(folder: Path, athletes: int) -> list[Any]:
     return list(jobs_for(load_roster(roster), runs, None))
 
 
-def plan_all(jobs: list[Any], clock: PhaseClock) -> tuple[float, float, int]:
+def plan_all(jobs: list[Any], clock: PhaseClock,
+             out: Path | None = None) -> tuple[float, float, int]:
     """Plan every job in turn; (wall s, CPU s, weeks planned). A failed athlete is an error
-    here: the bench inputs always plan."""
+    here: the bench inputs always plan. With `out`, each athlete's files are kept (written
+    after the clock stops, so the figures do not include disk writes)."""
     from planner.batch import plan_athlete
 
     weeks = 0
+    kept: list[tuple[str, bytes, bytes]] = []
     wall, cpu = time.perf_counter(), time.process_time()
     for job in jobs:
         with clock.phase("other"):
             outcome = plan_athlete(job)
-        if outcome.failed:
+        if outcome.failed or outcome.ics is None or outcome.json is None:
             raise SystemExit(f"{outcome.name}: {outcome.errors}")
         weeks += int(outcome.summary["weeks"])
-    return time.perf_counter() - wall, time.process_time() - cpu, weeks
+        if out is not None:
+            kept.append((outcome.name, outcome.ics, outcome.json))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, ics, json in kept:
+            stem = name.replace(" ", "-")  # the bench names are "Athlete 0001"
+            (out / f"{stem}.ics").write_bytes(ics)
+            (out / f"{stem}.json").write_bytes(json)
+    return wall, cpu, weeks
 
 
 def main() -> None:
@@ -134,6 +150,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also print cProfile's top N functions (one extra run)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write every athlete's .ics and .json here (last run)")
     args = parser.parse_args()
     from planner.batch import _catalog
 
@@ -143,11 +161,13 @@ def main() -> None:
         print(f"runstrong per core: {args.athletes} athletes × {WEEKS} weeks in one process "
               f"(plan_athlete, no pool), best of {args.repeats}")
         best: tuple[float, float, int, PhaseClock] | None = None
-        for _ in range(max(1, args.repeats)):
+        repeats = max(1, args.repeats)
+        for run in range(repeats):
             clock = PhaseClock()
             undo = instrument(clock)
             try:
-                wall, cpu, weeks = plan_all(jobs, clock)
+                wall, cpu, weeks = plan_all(jobs, clock,
+                                            args.out if run == repeats - 1 else None)
             finally:
                 undo()
             print(f"  run: {weeks} weeks in {wall:.2f} s wall, {cpu:.2f} s CPU "
