@@ -173,6 +173,7 @@ class WeekModel:
             if not passing:
                 continue
             every = len(passing) == len(self.pick[key])
+            any_passing = total(passing)
             for d in self.inst.days:
                 inc = self.inc[(d, f, intensity)]
                 if every:
@@ -180,7 +181,7 @@ class WeekModel:
                 else:
                     hit = self.model.new_bool_var(f"hit_{d}_{f}_{intensity}")
                     self.model.add_implication(hit, inc)
-                    self.model.add(hit <= total(passing))
+                    self.model.add(hit <= any_passing)
                 by_day[d].append((f, hit) if per_family else hit)
         return by_day
 
