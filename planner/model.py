@@ -29,7 +29,9 @@ from planner.progression import Candidate, candidates_for
 total = cp_model.LinearExpr.sum
 
 
-@lru_cache(maxsize=8192)
+# Bounded: a 16-week block asks a few hundred questions; a long-running web app must not
+# keep every runner's ladders.
+@lru_cache(maxsize=2048)
 def _candidates(family: tuple[Exercise, ...], intensity: str, profile: Profile,
                 previous: Dose | None, deload: bool, adherence: str,
                 resume: Dose | None) -> tuple[Candidate, ...]:
