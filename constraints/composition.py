@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ortools.sat.python import cp_model
+
 from constraints.registry import soft_rule
 from planner.domain import INTENSITIES, LOADED_EQUIPMENT, WEEKDAYS, Exercise, Profile
 
@@ -105,6 +107,8 @@ def slot_matching(wm: WeekModel) -> SlotMatching:
     if cached is not None:
         return cached
     m, inst = wm.model, wm.inst
+    new_bool_var, add_implication = m.new_bool_var, m.add_implication
+    total = cp_model.LinearExpr.sum
     tests = slot_tests(inst.profile)
     missing: dict[tuple[int, str, str], Any] = {}
     filled: dict[tuple[int, str], list[Any]] = {}
@@ -113,22 +117,23 @@ def slot_matching(wm: WeekModel) -> SlotMatching:
         fillers = {slot: wm.session_hits(intensity, tests[slot], per_family=True)
                    for slot in slots}
         for d in inst.days:
+            held = wm.intensity(d, intensity)
             by_family: dict[int, list[Any]] = {}
             filled[(d, intensity)] = []
             for slot in slots:
                 assigned = []
                 for family, hit in fillers[slot][d]:
-                    lit = m.new_bool_var(f"slot_{d}_{intensity}_{slot}_{family}")
-                    m.add_implication(lit, hit)
+                    lit = new_bool_var(f"slot_{d}_{intensity}_{slot}_{family}")
+                    add_implication(lit, hit)
                     assigned.append(lit)
                     by_family.setdefault(family, []).append(lit)
-                gap = m.new_bool_var(f"slot_{d}_{intensity}_{slot}_missing")
-                m.add(sum(assigned) + gap == 1).only_enforce_if(wm.intensity(d, intensity))
-                m.add(gap == 0).only_enforce_if(~wm.intensity(d, intensity))
+                gap = new_bool_var(f"slot_{d}_{intensity}_{slot}_missing")
+                m.add(total(assigned) + gap == 1).only_enforce_if(held)
+                m.add(gap == 0).only_enforce_if(~held)
                 missing[(d, intensity, slot)] = gap
                 filled[(d, intensity)].extend(assigned)
             for lits in by_family.values():
-                m.add(sum(lits) <= 1)  # one exercise, one slot
+                m.add(total(lits) <= 1)  # one exercise, one slot
     matching = SlotMatching(missing, filled)
     wm.shared["slot_matching"] = matching
     return matching
@@ -160,9 +165,9 @@ def add_s11_no_extras(wm: WeekModel) -> None:
     m = wm.model
     matching = slot_matching(wm)
     for (d, intensity), filled in matching.filled.items():
-        count = sum(wm.inc[(d, f, intensity)] for f in wm.inst.families)
+        count = cp_model.LinearExpr.sum([wm.inc[(d, f, intensity)] for f in wm.inst.families])
         extra = m.new_int_var(0, 7, f"s11_{d}_{intensity}_extra")
-        m.add(extra >= count - sum(filled))
+        m.add(extra >= count - cp_model.LinearExpr.sum(filled))
         wm.penalize("S11", S11_WEIGHT, extra,
                     f"{_word(intensity)} session on {WEEKDAYS[d]} holds exercises beyond the "
                     "article's session")
@@ -184,5 +189,5 @@ def add_s12_a_little_power(wm: WeekModel) -> None:
     if not jumps:
         return
     missing = wm.model.new_bool_var("s12_no_power")
-    wm.model.add(sum(jumps) + missing >= 1)
+    wm.model.add(cp_model.LinearExpr.sum(jumps) + missing >= 1)
     wm.penalize("S12", S12_WEIGHT, missing, "no plyometric (power) work this week")

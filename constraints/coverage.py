@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from constraints.registry import soft_rule
 from planner.domain import MUSCLES
 
@@ -22,12 +24,18 @@ def add_s1_muscle_coverage(wm: WeekModel) -> None:
     muscle, or two exercises work it as a secondary one; calves and soleus need direct
     (primary) work."""
     m = wm.model
+    primary: dict[str, list] = {muscle: [] for muscle in MUSCLES}
+    secondary: dict[str, list] = {muscle: [] for muscle in MUSCLES}
+    # One pass over the variations, not one per muscle (the sums below do not depend on
+    # the order their literals come in).
+    for key in wm.family_keys():
+        for exercise, lits in wm.variations(key):
+            for muscle in primary.keys() & set(exercise.primary):
+                primary[muscle].extend(lits)
+            for muscle in secondary.keys() & set(exercise.secondary) - DIRECT_ONLY:
+                secondary[muscle].extend(lits)
     for muscle in MUSCLES:
-        primary = [lit for key in wm.family_keys()
-                   for lit in wm.exercise_picks(key, lambda ex, mu=muscle: mu in ex.primary)]
-        secondary = [] if muscle in DIRECT_ONLY else [
-            lit for key in wm.family_keys()
-            for lit in wm.exercise_picks(key, lambda ex, mu=muscle: mu in ex.secondary)]
         trained = m.new_bool_var(f"s1_trained_{muscle}")
-        m.add(2 * trained <= 2 * sum(primary) + sum(secondary))
+        m.add(2 * trained <= 2 * cp_model.LinearExpr.sum(primary[muscle])
+              + cp_model.LinearExpr.sum(secondary[muscle]))
         wm.penalize("S1", S1_WEIGHT, ~trained, f"{muscle} not trained this week")

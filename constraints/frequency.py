@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from constraints.registry import hard_rule, soft_rule
 
 if TYPE_CHECKING:
@@ -18,7 +20,8 @@ S9_WEIGHT = 25
 def add_h3_sessions_per_week(wm: WeekModel) -> None:
     """H3 — "Beginners should start with one session"; intermediate and advanced two;
     never more than the runner asked for."""
-    wm.require("H3", wm.model.add(sum(wm.session) <= wm.inst.target_sessions))
+    wm.require("H3", wm.model.add(cp_model.LinearExpr.sum(wm.session)
+                                  <= wm.inst.target_sessions))
 
 
 @hard_rule("H4", "a full day between two strength sessions")
@@ -39,10 +42,11 @@ def add_s6_target_sessions(wm: WeekModel) -> None:
     target. Missing sessions are the most expensive cost, so they go only when the hard
     rules leave no room (H3: "fewer only when the week cannot hold them")."""
     target = wm.inst.target_sessions
+    sessions = cp_model.LinearExpr.sum(wm.session)
     for n in range(target):
         missing = wm.model.new_bool_var(f"s6_missing_{n}")
         # missing_n is forced on when fewer than n+1 sessions are placed.
-        wm.model.add(sum(wm.session) + missing >= n + 1)
+        wm.model.add(sessions + missing >= n + 1)
         wm.penalize("S6", S6_WEIGHT, missing,
                     f"session {n + 1} of {target} could not be placed this week")
 
@@ -53,7 +57,7 @@ def add_s9_session_mix(wm: WeekModel) -> None:
     session can be lighter": with two sessions, one heavy and one light; the single
     session of a week is a heavy (full-body) one."""
     m = wm.model
-    heavy_count = sum(wm.heavy)
+    heavy_count = cp_model.LinearExpr.sum(wm.heavy)
     extra_heavy = m.new_bool_var("s9_two_heavy")
     m.add(heavy_count <= 1 + extra_heavy)
     wm.penalize("S9", S9_WEIGHT, extra_heavy, "two heavy sessions this week (one should be light)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from constraints.registry import hard_rule
 
 if TYPE_CHECKING:
@@ -22,8 +24,9 @@ def forbid_in_session(wm: WeekModel, rule: str, days: Iterable[int],
         f, i = key
         banned = wm.picks_where(key, test)
         if banned:
+            any_banned = cp_model.LinearExpr.sum(banned)
             for day in days:
-                wm.require(rule, wm.model.add(wm.inc[(day, f, i)] + sum(banned) <= 1))
+                wm.require(rule, wm.model.add(wm.inc[(day, f, i)] + any_banned <= 1))
 
 
 def is_plyometric(cand: Candidate) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from constraints.registry import hard_rule
 from planner.domain import Exercise
 
@@ -67,4 +69,4 @@ def add_h10_new_to_strength(wm: WeekModel) -> None:
         m.add_max_equality(present, lits)
         added.append(present)
     if len(added) == 4:
-        wm.require("H10", m.add(sum(added) <= 3))
+        wm.require("H10", m.add(cp_model.LinearExpr.sum(added) <= 3))

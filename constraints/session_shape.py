@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from constraints.registry import hard_rule
 from planner.progression import WARMUP_MINUTES
 
@@ -23,7 +25,7 @@ HEAVY_SESSION_NEEDS: tuple[tuple[str, ...], ...] = (
 def add_h2_exercise_count(wm: WeekModel) -> None:
     """H2 — "Most runners only need 4–7 leg exercises in one session." """
     for d in wm.inst.days:
-        count = sum(wm.day_families(d))
+        count = cp_model.LinearExpr.sum(wm.day_families(d))
         wm.require("H2", wm.model.add(count >= MIN_EXERCISES * wm.session[d]))
         wm.require("H2", wm.model.add(count <= MAX_EXERCISES * wm.session[d]))
 
@@ -34,7 +36,7 @@ def add_h8_heavy_session_balance(wm: WeekModel) -> None:
     for need in HEAVY_SESSION_NEEDS:
         hits = wm.session_hits("heavy", lambda ex, need=need: bool(set(need) & set(ex.patterns)))
         for d in wm.inst.days:
-            wm.require("H8", wm.model.add(sum(hits[d]) >= wm.heavy[d]))
+            wm.require("H8", wm.model.add(cp_model.LinearExpr.sum(hits[d]) >= wm.heavy[d]))
 
 
 @hard_rule("H12", "a session fits the minutes available")
@@ -44,16 +46,18 @@ def add_h12_time_budget(wm: WeekModel) -> None:
     six short exercises are not each rounded up to a whole minute."""
     m, inst = wm.model, wm.inst
     budget_s = inst.profile.minutes * 60
+    weighted_sum = cp_model.LinearExpr.weighted_sum
+    # What a family's pick costs in seconds is the same every day: worked out once.
+    costs = []
+    for key in wm.family_keys():
+        seconds = [c.seconds for c in wm.candidates[key]]
+        costs.append((key, max(seconds, default=0), seconds, wm.pick[key]))
+    warmup = [60 * WARMUP_MINUTES["heavy"], 60 * WARMUP_MINUTES["light"]]
     for d in inst.days:
         parts = []
-        for key in wm.family_keys():
-            f, i = key
-            cands = wm.candidates[key]
-            longest = max((c.seconds for c in cands), default=0)
+        for (f, i), longest, seconds, picks in costs:
             spent = m.new_int_var(0, longest, f"seconds_{d}_{f}_{i}")
-            duration = sum(c.seconds * lit for c, lit in zip(cands, wm.pick[key], strict=True))
-            m.add(spent >= duration).only_enforce_if(wm.inc[(d, f, i)])
+            m.add(spent >= weighted_sum(picks, seconds)).only_enforce_if(wm.inc[(d, f, i)])
             parts.append(spent)
-        warmup_s = 60 * (WARMUP_MINUTES["heavy"] * wm.heavy[d]
-                         + WARMUP_MINUTES["light"] * wm.light[d])
-        wm.require("H12", m.add(warmup_s + sum(parts) <= budget_s))
+        warmup_s = weighted_sum([wm.heavy[d], wm.light[d]], warmup)
+        wm.require("H12", m.add(warmup_s + cp_model.LinearExpr.sum(parts) <= budget_s))

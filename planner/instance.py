@@ -112,5 +112,12 @@ class WeekInstance:
     def families(self) -> tuple[int, ...]:
         return tuple(sorted({ex.family_no for ex in self.exercises}))
 
+    @cached_property
+    def _by_family(self) -> dict[int, tuple[Exercise, ...]]:
+        grouped: dict[int, list[Exercise]] = {}
+        for ex in self.exercises:
+            grouped.setdefault(ex.family_no, []).append(ex)
+        return {family_no: tuple(group) for family_no, group in grouped.items()}
+
     def family(self, family_no: int) -> tuple[Exercise, ...]:
-        return tuple(ex for ex in self.exercises if ex.family_no == family_no)
+        return self._by_family.get(family_no, ())

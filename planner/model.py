@@ -16,13 +16,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.domain import INTENSITIES, Exercise
+from planner.domain import INTENSITIES, Dose, Exercise, Profile
 from planner.instance import FamilyKey, WeekInstance
 from planner.progression import Candidate, candidates_for
+
+# A sum of literals as one expression: Python's sum() chains one expression object per term.
+total = cp_model.LinearExpr.sum
+
+
+# Bounded: a 16-week block asks a few hundred questions; a long-running web app must not
+# keep every runner's ladders.
+@lru_cache(maxsize=2048)
+def _candidates(family: tuple[Exercise, ...], intensity: str, profile: Profile,
+                previous: Dose | None, deload: bool, adherence: str,
+                resume: Dose | None) -> tuple[Candidate, ...]:
+    """candidates_for, once per distinct question: a block asks the same one week after
+    week whenever a family's dose stands still (held, at the top of its ladder, new)."""
+    return tuple(candidates_for(family, intensity, profile, previous, deload, adherence,
+                                resume))
+
+
+class _PlainCpModel(cp_model.CpModel):
+    """A CpModel without the deprecated CamelCase aliases (AddBoolOr…) that ortools binds
+    onto every new model: about a millisecond a week, and nothing here calls them."""
+
+    def _add_pre_pep8_methods(self) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -37,7 +61,7 @@ class WeekModel:
     def __init__(self, inst: WeekInstance, guard_rules: Iterable[str] = (),
                  required_sessions: int | None = None) -> None:
         self.inst = inst
-        self.model = cp_model.CpModel()
+        self.model: cp_model.CpModel = _PlainCpModel()
         # One literal per hard rule when diagnosing: assumed true, so the solver can name
         # the rules whose conjunction leaves no plan.
         self.guards = {rule: self.model.new_bool_var(f"rule_{rule}") for rule in guard_rules}
@@ -52,41 +76,55 @@ class WeekModel:
         self.pick: dict[FamilyKey, list[cp_model.IntVar]] = {}
         self.use: dict[FamilyKey, cp_model.IntVar] = {}
         self.inc: dict[tuple[int, int, str], cp_model.IntVar] = {}
+        # Per family key: each variation with its pick literals, in candidate order (the
+        # candidates are sorted by variation), so a test on the exercise runs once each.
+        self._by_variation: dict[FamilyKey, list[tuple[Exercise, list[cp_model.IntVar]]]] = {}
         self.required_sessions = required_sessions
         self._build_structure()
 
     # -- structure: definitions, not rules ---------------------------------------------
     def _build_structure(self) -> None:
         m, inst = self.model, self.inst
+        new_bool_var, add_implication = m.new_bool_var, m.add_implication
         for d in inst.days:
             m.add(self.heavy[d] + self.light[d] == self.session[d])
+        hold, regress = inst.carry.hold, inst.carry.regress
         for f in inst.families:
+            family = inst.family(f)
             for i in INTENSITIES:
                 key = (f, i)
-                adherence = ("hold" if key in inst.carry.hold else
-                             "regress" if key in inst.carry.regress else "")
-                cands = candidates_for(
-                    inst.family(f), i, inst.profile, inst.carry.doses.get(key), inst.deload,
-                    adherence, inst.carry.resume.get(key))
-                self.candidates[key] = cands
-                self.pick[key] = [m.new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
-                self.use[key] = m.new_bool_var(f"use_{f}_{i}")
-                m.add(sum(self.pick[key]) == self.use[key])
+                adherence = "hold" if key in hold else "regress" if key in regress else ""
+                cands = _candidates(family, i, inst.profile, inst.carry.doses.get(key),
+                                    inst.deload, adherence, inst.carry.resume.get(key))
+                self.candidates[key] = list(cands)
+                picks = [new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
+                self.pick[key] = picks
+                groups: list[tuple[Exercise, list[cp_model.IntVar]]] = []
+                for cand, lit in zip(cands, picks, strict=True):
+                    if groups and groups[-1][0] is cand.exercise:
+                        groups[-1][1].append(lit)
+                    else:
+                        groups.append((cand.exercise, [lit]))
+                self._by_variation[key] = groups
+                use = self.use[key] = new_bool_var(f"use_{f}_{i}")
+                m.add(total(picks) == use)
+                intensity_of = self.heavy if i == "heavy" else self.light
                 day_lits = []
                 for d in inst.days:
-                    lit = m.new_bool_var(f"inc_{d}_{f}_{i}")
+                    lit = new_bool_var(f"inc_{d}_{f}_{i}")
                     self.inc[(d, f, i)] = lit
-                    m.add_implication(lit, self.intensity(d, i))
-                    m.add_implication(lit, self.use[key])
+                    add_implication(lit, intensity_of[d])
+                    add_implication(lit, use)
                     day_lits.append(lit)
                 # A prescription exists only if some session of that intensity uses it.
-                m.add(self.use[key] <= sum(day_lits))
+                m.add(use <= total(day_lits))
+        inc = self.inc
         for d in inst.days:
             for f in inst.families:
                 # One family once per session: two variations of a squat is one squat too many.
-                m.add(self.inc[(d, f, "heavy")] + self.inc[(d, f, "light")] <= 1)
+                m.add(inc[(d, f, "heavy")] + inc[(d, f, "light")] <= 1)
         if self.required_sessions is not None:
-            m.add(sum(self.session) >= self.required_sessions)
+            m.add(total(self.session) >= self.required_sessions)
 
     # -- helpers for constraint modules ---------------------------------------------------
     def intensity(self, day: int, intensity: str) -> cp_model.IntVar:
@@ -113,7 +151,16 @@ class WeekModel:
 
     def exercise_picks(self, key: FamilyKey,
                        test: Callable[[Exercise], bool]) -> list[cp_model.IntVar]:
-        return self.picks_where(key, lambda cand: test(cand.exercise))
+        # A family offers a few variations in many doses: test each variation once.
+        picked: list[cp_model.IntVar] = []
+        for exercise, lits in self.variations(key):
+            if test(exercise):
+                picked.extend(lits)
+        return picked
+
+    def variations(self, key: FamilyKey) -> list[tuple[Exercise, list[cp_model.IntVar]]]:
+        """Each variation offered for `key`, with the pick literals of its doses."""
+        return self._by_variation[key]
 
     def session_hits(self, intensity: str, test: Callable[[Exercise], bool],
                      per_family: bool = False) -> list[list[Any]]:
@@ -128,6 +175,7 @@ class WeekModel:
             if not passing:
                 continue
             every = len(passing) == len(self.pick[key])
+            any_passing = total(passing)
             for d in self.inst.days:
                 inc = self.inc[(d, f, intensity)]
                 if every:
@@ -135,7 +183,7 @@ class WeekModel:
                 else:
                     hit = self.model.new_bool_var(f"hit_{d}_{f}_{intensity}")
                     self.model.add_implication(hit, inc)
-                    self.model.add(hit <= sum(passing))
+                    self.model.add(hit <= any_passing)
                 by_day[d].append((f, hit) if per_family else hit)
         return by_day
 
@@ -146,5 +194,7 @@ class WeekModel:
         return [self.inc[(day, f, i)] for f in self.inst.families for i in INTENSITIES]
 
     def objective(self) -> cp_model.LinearExprT:
-        return sum(term.weight * term.literal for term in self.soft_terms)
+        terms = self.soft_terms
+        return cp_model.LinearExpr.weighted_sum([term.literal for term in terms],
+                                                [term.weight for term in terms])
 
