@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from constraints import (  # noqa: F401  (imported for their @hard_rule/@soft_rule declarations)
-    block,
     composition,
     continuity,
     coverage,
+    deload_and_taper,
     eligibility,
     frequency,
     key_runs,
     placement,
-    progression,
     session_shape,
+    week_to_week,
 )
 from constraints.registry import Rule, declared_rules, rule_sort_key
 from planner.instance import WeekInstance
