@@ -112,8 +112,9 @@ def _quote(name: str) -> str:
 
 
 def plan_athlete(job: AthleteJob) -> AthleteOutcome:
-    """Plan one athlete from start to bytes; any input or planning problem is captured."""
-    from planner.block import plan_block
+    """Plan one athlete from start to bytes, through the planning step `plan` and the web
+    page share (planner.pipeline.plan_runs); any input or planning problem is captured."""
+    from planner.pipeline import NoPlanError, plan_runs
     from planner.readers.runs_csv import runs_from_frame
     from planner.render_fit import render_fit_files
     from planner.render_ics import render_ics
@@ -128,17 +129,16 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     try:
         runs_input = runs_from_frame(job.runs_frame, source=job.runs_source,
                                      first_row=job.first_row, start=job.start)
-        result = plan_block(runs_input.runs, entry.profile,
-                            _catalog(job.catalog_path).exercises)
-        if result.impossible and not any(w.sessions for w in result.plan.weeks):
-            rules = sorted({r for _, d in result.impossible for r in d.conflict})
-            return athlete_failure(entry.name, "no plan",
-                            f"no plan satisfies the hard rules ({', '.join(rules)})")
-        plan = result.plan
+        planned = plan_runs(runs_input.runs, entry.profile, _catalog(job.catalog_path),
+                            reader_warnings=runs_input.warnings)
+        plan = planned.plan
         fit_files = tuple(render_fit_files(plan)) if job.fit else ()
         return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
-                              _summary(entry.name, plan, runs_input.warnings), (),
+                              _summary(entry.name, plan, planned.warnings), (),
                               fit_files, plan)
+    except NoPlanError as err:
+        return athlete_failure(entry.name, "no plan", "no plan satisfies the hard rules "
+                               f"({', '.join(err.conflicting_rules)})")
     except InputError as err:
         return athlete_failure(entry.name, "bad runs", str(err))
     except Exception as err:  # one athlete's bug or odd data never stops the squad
