@@ -110,7 +110,8 @@ def instrument(clock: PhaseClock) -> Callable[[], None]:
 
 
 def athlete_jobs(folder: Path, athletes: int) -> list[Any]:
-    from planner.batch import jobs_for, load_roster
+    from planner.batch import jobs_for
+    from planner.readers.roster import load_roster
 
     roster, runs = write_inputs(folder, athletes)
     return list(jobs_for(load_roster(roster), runs, None))
