@@ -89,8 +89,11 @@ def test_label_only_words_name_a_run_only_as_the_whole_label(word: str, kind: st
 
 
 def test_words_that_are_no_run_type_are_refused_alike() -> None:
-    for phrase in ("cross country", "xc", "sprint"):
+    for phrase in ("cross country", "xc"):
         assert classify_run(phrase) is None
+    # A lone sprint is a key run either way (intervals or a race): read as speed by both.
+    assert classify_run("sprint") == classify_event("Sprint session").kind == "speed"
+    assert classify_event("Sprint triathlon").kind == "race"
     assert classify_event("Cross country").kind is None
     for word in GENERIC_RUN_WORDS:
         # A bare "run" says too little for a runs CSV; a calendar reads it as easy.

@@ -52,7 +52,7 @@ VOCABULARY: tuple[RunWords, ...] = (
              (r"\d+\s?k[- ]race", r"half(?![- ](?:day|term|hour|time|price|board))")),
     RunWords("tempo", ("tempo", "threshold", "lt", "progression")),
     RunWords("speed", ("intervals", "interval", "track", "repeats", "reps", "vo2 max",
-                       "vo2max", "vo2", "fartlek", "speed", "speed work", "sprints",
+                       "vo2max", "vo2", "fartlek", "speed", "speed work", "sprints", "sprint",
                        "anaerobic")),
     RunWords("hill", ("hills", "hill", "hilly")),
     RunWords("recovery", ("recovery",)),
@@ -63,8 +63,8 @@ VOCABULARY: tuple[RunWords, ...] = (
                        "swimming", "cross training", "cross", "xt", "elliptical", "rowing",
                        "aqua jog", "aqua jogging")),
 )
-# A lone "sprint" is no word here: it may be a sprint race as well as sprint intervals
-# ("sprints", "hill sprint" and "sprint triathlon" are read).
+# A lone "sprint" is read as speed: a sprint race would be a key run too, so the rules
+# around it are the same ("sprint triathlon" is a race, matched first).
 # Whole labels only (see the module docs). The run types name themselves as labels too;
 # "long" is one of them and, like these, is not searched for in text.
 LABEL_ONLY_WORDS: dict[str, str] = {
