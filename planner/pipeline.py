@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -133,9 +134,29 @@ class PlanOutcome:
     impossible: tuple  # tuple[tuple[date, Diagnosis], ...]: weeks where nothing fits
     warnings: tuple[str, ...]  # as the CLI prints them after "warning: "
     notes: tuple[str, ...]  # as the CLI prints them after "note: "
-    files: dict[str, bytes]  # "plan.ics" (+ "plan-2.ics"…), "plan.json", "report.txt"
     from_calendar: bool
     solve_seconds: float = 0.0
+    alarm: Any = None  # the options' --alarm, for the calendar files
+    with_runs: bool = False
+
+    @cached_property
+    def files(self) -> dict[str, bytes]:
+        """"plan.ics" (+ "plan-2.ics"…), "plan.json", "report.txt", rendered on first use:
+        the CLI renders its own calendar (it merges with the files it replaces), so it
+        never pays for these."""
+        from planner import render_ics
+        from planner.render_json import render_json
+        from planner.report import plan_report
+
+        parts = render_ics.render_ics_files(
+            self.plan, alarm_minutes=self.alarm, with_runs=self.with_runs,
+            max_events=render_ics.MAX_EVENTS_PER_FILE, max_bytes=render_ics.MAX_BYTES_PER_FILE)
+        files = {"plan.ics": parts[0]}
+        files.update({f"plan-{n}.ics": part for n, part in enumerate(parts[1:], start=2)})
+        files["plan.json"] = render_json(self.plan)
+        files["report.txt"] = (plan_report(self.plan, show_labels=self.from_calendar)
+                               + "\n").encode("utf-8")
+        return files
 
     @property
     def ics(self) -> bytes:
@@ -356,11 +377,8 @@ def plan_runs(runs: Sequence[Run], profile: Profile, catalog: Catalog, *,
 
 
 def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) -> PlanOutcome:
-    """Solve, then render every file before anything is handed back."""
-    from planner import render_ics
+    """Solve; the outcome renders its files when they are first asked for."""
     from planner.previous import carry_from_plan_data
-    from planner.render_json import render_json
-    from planner.report import plan_report
 
     options = prepared.request.options
     if options.alarm is not None:
@@ -368,22 +386,15 @@ def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) ->
     carry = (carry_from_plan_data(previous, prepared.catalog.by_id(),
                                   name=prepared.request.previous_name)
              if previous else None)
+    notes = mapped_notes(prepared)
     planned = plan_runs(prepared.runs, prepared.profile, prepared.catalog, carry=carry,
                         window=prepared.window, reader_warnings=prepared.reader_warnings,
-                        notes=mapped_notes(prepared))
-    parts = render_ics.render_ics_files(
-        planned.plan, alarm_minutes=options.alarm, with_runs=options.with_runs,
-        max_events=render_ics.MAX_EVENTS_PER_FILE, max_bytes=render_ics.MAX_BYTES_PER_FILE)
-    files = {"plan.ics": parts[0]}
-    files.update({f"plan-{number}.ics": part for number, part in enumerate(parts[1:], start=2)})
-    files["plan.json"] = render_json(planned.plan)
-    files["report.txt"] = (plan_report(planned.plan, show_labels=prepared.from_calendar)
-                           + "\n").encode("utf-8")
-    notes = mapped_notes(prepared)
+                        notes=notes)
     if prepared.zone_note:
         notes = (prepared.zone_note.removeprefix("note: "), *notes)
     return PlanOutcome(planned.plan, planned.impossible, planned.warnings, notes,
-                       files, prepared.from_calendar, planned.solve_seconds)
+                       prepared.from_calendar, planned.solve_seconds, options.alarm,
+                       options.with_runs)
 
 
 def run_plan(request: PlanRequest) -> PlanOutcome:
