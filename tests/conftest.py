@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 from datetime import date, time, timedelta
 
 import pytest
@@ -35,3 +36,13 @@ def make_week(catalog: Catalog, kinds, *, carry: Carry | None = None, deload: bo
     return WeekInstance(start=MONDAY, profile=prof, exercises=catalog.exercises, runs=runs,
                         next_monday_runs=nxt, carry=carry or Carry(), deload=deload,
                         race_dates=races)
+
+
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Stop a server a test started: ask, wait, then insist."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

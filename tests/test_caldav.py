@@ -38,6 +38,7 @@ from click.testing import CliRunner
 
 from planner.cli import main
 from planner.render_ics import render_ics
+from tests.conftest import stop_process
 from tests.test_render_ics import make_plan
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -130,12 +131,7 @@ def radicale_server(tmp_path: Path) -> Iterator[Server]:
     try:
         yield Server(port)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=5)
 
 
 def produce_plan(tmp_path: Path, source: str) -> bytes:

@@ -30,6 +30,7 @@ from planner.cli import main
 from planner.domain import Plan, Session
 from planner.render_ics import session_uid
 from planner.render_json import render_json
+from tests.conftest import stop_process
 from tests.test_caldav import _start_radicale, hrefs
 from tests.test_render_ics import SEVEN, make_plan, sessions_of
 
@@ -63,12 +64,7 @@ class Radicale:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=5)
         self.process = None
 
     @property

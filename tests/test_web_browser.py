@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from tests.conftest import stop_process
+
 ROOT = Path(__file__).resolve().parents[1]
 WEEK = ROOT / "examples" / "intermediate-week.csv"
 ROSTER = ROOT / "examples" / "coach" / "roster.csv"
@@ -76,12 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.2)
         yield base.rstrip("/")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=15)
 
 
 @pytest.fixture()
