@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from planner.domain import MUSCLES, Plan
-from planner.errors import InputError
+from planner.errors import InputError, shown_value
 from planner.readers.catalog import Catalog
 from planner.readers.roster import RosterEntry, RunsByAthlete, split_runs_by_athlete
 
@@ -92,23 +92,19 @@ def name_warnings(roster: list[RosterEntry], runs: RunsByAthlete) -> list[str]:
         by_key.setdefault(entry.name.strip().casefold(), []).append(entry)
     for same in by_key.values():
         if len(same) > 1:
-            shown = ", ".join(f"{_quote(e.name)} (row {e.row})" for e in same)
+            shown = ", ".join(f"{shown_value(e.name)} (row {e.row})" for e in same)
             warnings.append(f"roster names {shown} differ only in capitals or spaces: they "
                             "share the same runs; rename one if they are different athletes")
     for key, spelled in sorted(runs.spellings.items()):
         if len(spelled) > 1:
-            shown = ", ".join(f"{_quote(n)} (row {r})" for n, r in sorted(spelled.items()))
+            shown = ", ".join(f"{shown_value(n)} (row {r})" for n, r in sorted(spelled.items()))
             warnings.append(f"{runs.source}: {shown} are read as one athlete")
         if key and key not in by_key:
             name, row = min(spelled.items(), key=lambda pair: pair[1])
             count = len(runs.groups.get(key, ()))
-            warnings.append(f"{runs.source}: {count} row(s) for {_quote(name)} (first at row "
+            warnings.append(f"{runs.source}: {count} row(s) for {shown_value(name)} (first at row "
                             f"{row}), who is not in the roster: not planned")
     return warnings
-
-
-def _quote(name: str) -> str:
-    return repr(name if len(name) <= 40 else name[:37] + "...")
 
 
 def plan_athlete(job: AthleteJob) -> AthleteOutcome:
