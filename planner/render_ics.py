@@ -73,8 +73,6 @@ RUN_DEFAULT_MINUTES = 60  # calendar length of a timed run whose length is not k
 # Google Calendar rejects imports over about 1 MB or 1,000 events; stay under both.
 MAX_EVENTS_PER_FILE = 900
 MAX_BYTES_PER_FILE = 900_000
-# The warm-up for a runner with a band; planner.wording.warmup_text fits it to the kit.
-WARMUP_TEXT = warmup_text({"band"})
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,6 @@ def _run_parts(week: WeekPlan, day_index: int, show_labels: bool = False) -> lis
     return [r.kind + (f" {r.minutes}'" if r.minutes else "") for r in runs]
 
 
-def _runs_on(week: WeekPlan, day_index: int, show_labels: bool = False) -> str:
-    """The day's runs on one line, none cut off (the table wraps them instead)."""
-    return " + ".join(_run_parts(week, day_index, show_labels))
-
-
 def _labelled(run: Run) -> str:
     """`long 110' ("Sunday long run")`: the type and the calendar event it was read from."""
     text = run.kind + (f" {run.minutes}'" if run.minutes else "")

@@ -33,10 +33,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-class TooLarge(Exception):
-    pass
-
-
 class LimitsAndHeaders:
     """Refuse request bodies over `max_body` bytes with `too_large` (a 413 page) before the
     app sees them, whether announced by Content-Length or streamed; add security headers."""
