@@ -156,8 +156,8 @@ def load_inputs() -> tuple[Any, Any]:
 
 def plan_once(path: Path, profile: Any, exercises: Any) -> tuple[int, float, float, Any]:
     """(weeks, CP-SAT seconds, in-process wall seconds incl. model building, result)."""
-    from planner.block import plan_block
     from planner.readers.runs_csv import load_runs
+    from planner.solving.block import plan_block
 
     runs = load_runs(path).runs
     started = time.perf_counter()
@@ -206,7 +206,7 @@ def main() -> int:
           f"{os.cpu_count()} CPUs; repo {ROOT}")
     import_best = guarded("(a) dependency import time, fresh interpreter", measure_imports)
     guarded("(b) end-to-end CLI, one week, fresh interpreter", lambda: measure_cli(import_best))
-    guarded("(c)-(e) in-process planning (planner.block.plan_block)", measure_in_process)
+    guarded("(c)-(e) in-process planning (planner.solving.block.plan_block)", measure_in_process)
     print()
     print("A report, not a test: exit status is always 0.")
     return 0

@@ -1,7 +1,7 @@
 """Weeks planned per second on ONE core: N athletes × 16 weeks in this process, no pool.
 
 The athletes are `bench/bench_batch.py`'s mix (`write_inputs`), planned through the same
-per-athlete function `runstrong batch` uses (`planner.batch.plan_athlete`), one after the
+per-athlete function `runstrong batch` uses (`planner.services.batch.plan_athlete`), one after the
 other. Prints weeks/s per core (best of --repeats, wall and CPU) and where the time goes:
 
     model building  constraints.build_week_model for the week's plan
@@ -83,21 +83,21 @@ def instrument(clock: PhaseClock) -> Callable[[], None]:
     """Wrap the functions of each phase where plan_athlete finds them; returns the undo."""
     from ortools.sat.python import cp_model
 
-    import planner.batch
-    import planner.block
-    import planner.render_ics
-    import planner.render_json
-    import planner.solve
+    import planner.renderers.ics
+    import planner.renderers.json_plan
+    import planner.services.batch
+    import planner.solving.block
+    import planner.solving.solve
 
     targets: list[tuple[Any, str, str]] = [
-        (planner.solve, "build_week_model", "model building"),
+        (planner.solving.solve, "build_week_model", "model building"),
         (cp_model.CpSolver, "solve", "CP-SAT solve"),
-        (planner.solve, "_read_sessions", "reading back"),
-        (planner.solve, "_read_penalties", "reading back"),
-        (planner.block, "diagnose_week", "diagnosis"),
-        (planner.render_ics, "render_ics", "rendering"),
-        (planner.render_json, "render_json", "rendering"),
-        (planner.batch, "_summary", "rendering"),
+        (planner.solving.solve, "_read_sessions", "reading back"),
+        (planner.solving.solve, "_read_penalties", "reading back"),
+        (planner.solving.block, "diagnose_week", "diagnosis"),
+        (planner.renderers.ics, "render_ics", "rendering"),
+        (planner.renderers.json_plan, "render_json", "rendering"),
+        (planner.services.batch, "_summary", "rendering"),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in targets]
     for owner, name, phase in targets:
@@ -110,8 +110,8 @@ def instrument(clock: PhaseClock) -> Callable[[], None]:
 
 
 def athlete_jobs(folder: Path, athletes: int) -> list[Any]:
-    from planner.batch import jobs_for
     from planner.readers.roster import load_roster
+    from planner.services.batch import jobs_for
 
     roster, runs = write_inputs(folder, athletes)
     return list(jobs_for(load_roster(roster), runs, None))
@@ -122,7 +122,7 @@ def plan_all(jobs: list[Any], clock: PhaseClock,
     """Plan every job in turn; (wall s, CPU s, weeks planned). A failed athlete is an error
     here: the bench inputs always plan. With `out`, each athlete's files are kept (written
     after the clock stops, so the figures do not include disk writes)."""
-    from planner.batch import plan_athlete
+    from planner.services.batch import plan_athlete
 
     weeks = 0
     kept: list[tuple[str, bytes, bytes]] = []
@@ -154,7 +154,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None,
                         help="write every athlete's .ics and .json here (last run)")
     args = parser.parse_args()
-    from planner.batch import _catalog
+    from planner.services.batch import _catalog
 
     with tempfile.TemporaryDirectory() as tmp:
         jobs = athlete_jobs(Path(tmp), args.athletes)
@@ -186,7 +186,7 @@ def main() -> None:
             print(f"{name:<16} {seconds:>7.2f} {1000 * seconds / weeks:>8.2f} "
                   f"{seconds / total:>6.0%}")
         if args.profile:
-            from planner.batch import plan_athlete
+            from planner.services.batch import plan_athlete
 
             profiler = cProfile.Profile()
             profiler.enable()

@@ -24,8 +24,8 @@ from constraints import (  # noqa: F401  (imported for their @hard_rule/@soft_ru
     week_to_week,
 )
 from constraints.registry import Rule, declared_rules, rule_sort_key
-from planner.instance import WeekInstance
-from planner.model import WeekModel
+from planner.planning.instance import WeekInstance
+from planner.planning.model import WeekModel
 
 RULES: tuple[Rule, ...] = declared_rules()
 HARD_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.kind == "hard")

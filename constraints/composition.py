@@ -27,7 +27,7 @@ from constraints.registry import soft_rule
 from planner.domain import INTENSITIES, LOADED_EQUIPMENT, WEEKDAYS, Exercise, Profile
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 S10_MAIN_WEIGHT = 60
 S10_LIGHT_WEIGHT = 40

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from constraints.registry import soft_rule
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 S4_CORE_WEIGHT = 15
 S4_ACCESSORY_WEIGHT = 6

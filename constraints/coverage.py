@@ -12,7 +12,7 @@ from constraints.registry import soft_rule
 from planner.domain import MUSCLES
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 S1_WEIGHT = 1_000  # muscle coverage comes first among the trade-offs
 DIRECT_ONLY = frozenset({"calves", "soleus"})

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from constraints.key_runs import forbid_in_session, forbid_plyometrics, is_loaded_or_slow
 from constraints.registry import hard_rule
-from planner.progression import deload_dose
+from planner.planning.progression import deload_dose
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 LIGHT_DAYS_AFTER = 2
 

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from constraints.registry import hard_rule, soft_rule
 from planner.domain import ASSUMED_EQUIPMENT, LEVELS, Exercise
-from planner.wording import with_article
+from planner.planning.wording import with_article
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 S7_WEIGHT = 5
 

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from constraints.registry import hard_rule, soft_rule
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 S6_WEIGHT = 10_000  # above every other cost: fewer sessions only when the week cannot hold them
 S9_WEIGHT = 25

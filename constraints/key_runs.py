@@ -10,8 +10,8 @@ from ortools.sat.python import cp_model
 from constraints.registry import hard_rule
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
-    from planner.progression import Candidate
+    from planner.planning.model import WeekModel
+    from planner.planning.progression import Candidate
 
 
 def forbid_in_session(wm: WeekModel, rule: str, days: Iterable[int],

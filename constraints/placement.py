@@ -8,7 +8,7 @@ from constraints.registry import soft_rule
 from planner.domain import WEEKDAYS
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 S2_REST_DAY_WEIGHT = 30
 S2_LIGHT_REST_DAY_WEIGHT = 20

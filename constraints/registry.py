@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 AddRule = Callable[["WeekModel"], None]
 Kind = Literal["hard", "soft"]

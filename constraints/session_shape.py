@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from constraints.registry import hard_rule
-from planner.progression import WARMUP_MINUTES
+from planner.planning.progression import WARMUP_MINUTES
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 MIN_EXERCISES, MAX_EXERCISES = 4, 7
 

@@ -10,7 +10,7 @@ from constraints.registry import hard_rule
 from planner.domain import Exercise
 
 if TYPE_CHECKING:
-    from planner.model import WeekModel
+    from planner.planning.model import WeekModel
 
 DEADLIFT_FAMILIES = frozenset({6, 7})  # Single-Leg Romanian Deadlift, Romanian Deadlift
 

@@ -7,7 +7,7 @@ weeks where nothing fits, the warnings and notes the CLI prints, and the rendere
 (name -> bytes: ``plan.ics`` (and ``plan-2.ics``… for very long plans), ``plan.json``,
 ``report.txt``).
 
-Defaults and bounds of every option are defined here once. Bad input raises the same
+Defaults and bounds of every option live in `planner/domain.py` (Profile). Bad input raises the same
 `InputError` (same message) as the CLI; a block where no week holds a session raises
 `NoPlanError` with the CLI's message.
 
@@ -45,7 +45,7 @@ from planner.domain import (
     Run,
 )
 from planner.errors import InputError, RunstrongError
-from planner.instance import Carry
+from planner.planning.instance import Carry
 from planner.readers.catalog import Catalog
 
 MAX_RUNS_BYTES = 1_000_000  # a runs file bigger than this is not a runner's plan
@@ -144,9 +144,9 @@ class PlanOutcome:
         """"plan.ics" (+ "plan-2.ics"…), "plan.json", "report.txt", rendered on first use:
         the CLI renders its own calendar (it merges with the files it replaces), so it
         never pays for these."""
-        from planner import render_ics
-        from planner.render_json import render_json
-        from planner.report import plan_report
+        from planner.renderers import ics as render_ics
+        from planner.renderers.json_plan import render_json
+        from planner.renderers.terminal import plan_report
 
         parts = render_ics.render_ics_files(
             self.plan, alarm_minutes=self.alarm, with_runs=self.with_runs,
@@ -310,7 +310,7 @@ def prepare(request: PlanRequest) -> Prepared:
                 runs_input = load_runs(path, start=parse_start(options.start))
         except InputError as err:
             raise rename_source(err, path, shown) from None
-    from planner.calendar_files import machine_zone_note
+    from planner.renderers.calendar_files import machine_zone_note
 
     return Prepared(request, profile, runs_input.runs, runs_input.mapped,
                     tuple(w.replace(path, shown) for w in runs_input.warnings),
@@ -358,7 +358,7 @@ def plan_runs(runs: Sequence[Run], profile: Profile, catalog: Catalog, *,
               reader_warnings: Sequence[str] = (), notes: Sequence[str] = ()) -> Planned:
     """The planning step every interface shares (plan, batch, the web page): the block,
     the warnings a runner must read, and NoPlanError when no week holds a session."""
-    from planner.block import plan_block
+    from planner.solving.block import plan_block
 
     result = plan_block(runs, profile, catalog.exercises, carry, window=window)
     warnings = list(reader_warnings)
@@ -378,7 +378,7 @@ def plan_runs(runs: Sequence[Run], profile: Profile, catalog: Catalog, *,
 
 def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) -> PlanOutcome:
     """Solve; the outcome renders its files when they are first asked for."""
-    from planner.previous import carry_from_plan_data
+    from planner.solving.previous import carry_from_plan_data
 
     options = prepared.request.options
     if options.alarm is not None:

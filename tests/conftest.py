@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from planner.domain import Profile, Run
-from planner.instance import Carry, WeekInstance
+from planner.planning.instance import Carry, WeekInstance
 from planner.readers.catalog import Catalog, load_catalog
 
 MONDAY = date(2026, 11, 30)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.batch import safe_file_stem
 from planner.checker import check_plan
 from planner.cli import main
 from planner.readers.catalog import load_catalog
+from planner.services.batch import safe_file_stem
 
 ROSTER = """athlete,level,equipment,sessions,minutes,time,tz,new_to_strength
 Zoë Müller,intermediate,dumbbell;band,,45,18:00,Europe/Berlin,no

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner import batch as batch_module
-from planner.batch import neutralise_cell, safe_file_stem
 from planner.cli import main
+from planner.services import batch as batch_module
+from planner.services.batch import neutralise_cell, safe_file_stem
 
 HEADER = "athlete,level,equipment,sessions,minutes,time,tz,new_to_strength\n"
 WEEK = ["easy", "speed", "rest", "tempo", "easy", "rest", "long"]
@@ -46,16 +46,16 @@ def test_any_exception_in_one_athlete_is_its_row_and_the_rest_are_planned(
         tmp_path: Path, monkeypatch) -> None:
     roster, runs = write(tmp_path, "Ana,beginner,,,45,18:00,UTC,no\n"
                                    "Ben,beginner,,,45,18:00,UTC,no\n", runs_for("Ana", "Ben"))
-    import planner.block
+    import planner.solving.block
 
-    real = planner.block.plan_block
+    real = planner.solving.block.plan_block
 
     def exploding(runs, profile, *args, **kwargs):
         if profile.athlete == "Ana":
             raise OverflowError("date value out of range")
         return real(runs, profile, *args, **kwargs)
 
-    monkeypatch.setattr("planner.block.plan_block", exploding)
+    monkeypatch.setattr("planner.solving.block.plan_block", exploding)
     out = tmp_path / "out"
     result = run_batch(str(roster), str(runs), "--out", str(out))
     assert result.exit_code == 4, result.output
@@ -246,7 +246,7 @@ def test_a_mount_point_out_is_written_in_place_one_generation(tmp_path: Path,
     assert run_batch(str(roster), str(runs), "--out", str(out)).exit_code == 0
     (out / "notes.txt").write_text("mine")
     inode = out.stat().st_ino
-    monkeypatch.setattr("planner.outputs.os.path.ismount", lambda path: Path(path) == out)
+    monkeypatch.setattr("planner.renderers.outputs.os.path.ismount", lambda path: Path(path) == out)
     roster.write_text(HEADER + "Ana,beginner,,,45,18:00,UTC,no\n", encoding="utf-8")
     assert run_batch(str(roster), str(runs), "--out", str(out)).exit_code == 0
     assert out.stat().st_ino == inode  # the same folder, written in place

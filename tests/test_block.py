@@ -6,11 +6,11 @@ import json
 from datetime import date, time, timedelta
 from pathlib import Path
 
-from planner.block import plan_block
 from planner.checker import check_plan
 from planner.domain import Profile, Run
-from planner.previous import carry_from_plan
-from planner.render_json import plan_to_dict, render_json
+from planner.renderers.json_plan import plan_to_dict, render_json
+from planner.solving.block import plan_block
+from planner.solving.previous import carry_from_plan
 
 START = date(2027, 1, 4)
 PATTERN = ["easy", "speed", "rest", "tempo", "easy", "rest", "long"]

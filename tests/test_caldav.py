@@ -12,7 +12,7 @@ Why a subprocess and not Radicale's WSGI app in this process: Radicale parses wi
 vobject, and vobject keeps one process-wide TZID -> tzinfo map where the first VTIMEZONE
 seen for a TZID wins. Our VTIMEZONEs used to cover only the plan's years, so a
 long-running Radicale sent plans of different years placed one of them an hour off.
-They are whole-zone now (planner.vtimezone) and
+They are whole-zone now (planner.renderers.vtimezone) and
 `test_plans_of_different_years_in_one_server` pins that; a server of its own per test
 still keeps the tests independent of each other.
 """
@@ -37,7 +37,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import main
-from planner.render_ics import render_ics
+from planner.renderers.ics import render_ics
 from tests.conftest import stop_process
 from tests.test_render_ics import make_plan
 

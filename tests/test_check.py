@@ -1,7 +1,7 @@
 """The independent checker: one planted violation per hard rule, and a clean plan that passes.
 
 Everything here is built by hand (a tiny catalog of `Exercise` rows and a plan dict in the
-shape of `planner.render_json.plan_to_dict`), so the tests do not depend on catalog.csv or
+shape of `planner.renderers.json_plan.plan_to_dict`), so the tests do not depend on catalog.csv or
 the solver.
 """
 
@@ -252,7 +252,8 @@ def test_result_is_sorted_and_deterministic() -> None:
 def test_checker_does_not_import_the_solver() -> None:
     code = ("import sys, planner.checker; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('ortools', 'constraints') or m in ('planner.model', 'planner.solve')))")
+            "('ortools', 'constraints') or m in ('planner.planning.model',"
+            " 'planner.solving.solve')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"

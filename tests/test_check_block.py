@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.block import plan_block
 from planner.checker import CHECKS, Violation, check_plan
 from planner.domain import EQUIPMENT, LEVELS, Profile, Run
 from planner.readers.catalog import Catalog
 from planner.readers.runs_csv import load_runs
-from planner.render_json import plan_to_dict
+from planner.renderers.json_plan import plan_to_dict
+from planner.solving.block import plan_block
 from tests.test_check import (
     MON1,
     MON2,
@@ -241,7 +241,7 @@ def test_the_checker_loads_no_solver_and_no_model() -> None:
     code = ("import sys, planner.checker; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('ortools', 'constraints') or m in "
-            "('planner.model', 'planner.solve', 'planner.block')))")
+            "('planner.planning.model', 'planner.solving.solve', 'planner.solving.block')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.batch import AthleteJob
 from planner.cli import main
 from planner.readers.roster import load_roster, split_runs_by_athlete
+from planner.services.batch import AthleteJob
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
@@ -162,7 +162,7 @@ def _worker_killer() -> str:
 
 def test_an_athlete_whose_worker_dies_is_its_row_and_the_others_are_kept(
         cluster, coach_files) -> None:
-    from planner.cluster import plan_on_cluster
+    from planner.services.cluster import plan_on_cluster
 
     roster, runs = coach_files
     entries = load_roster(roster)

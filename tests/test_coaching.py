@@ -19,14 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.block import plan_block
 from planner.checker import check_plan, exercise_seconds
 from planner.domain import Dose, Profile, Run
-from planner.progression import WARMUP_MINUTES, rest_seconds
-from planner.progression import exercise_seconds as model_exercise_seconds
+from planner.planning.progression import WARMUP_MINUTES, rest_seconds
+from planner.planning.progression import exercise_seconds as model_exercise_seconds
 from planner.readers.catalog import Catalog
 from planner.readers.runs_csv import load_runs
-from planner.render_json import plan_to_dict
+from planner.renderers.json_plan import plan_to_dict
+from planner.solving.block import plan_block
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT.parent / "shared" / "seed" / "leg-exercises-for-runners.txt"
@@ -340,9 +340,9 @@ def test_taper_volume_falls_and_nothing_heavy_or_loaded_before_the_race(catalog:
 def test_the_golden_block_dose_table_is_current(catalog: Catalog) -> None:
     """docs/block-16-weeks.md shows the example block's doses week by week, for a coach to
     read the progression at a glance; it must match what the planner plans today.
-    Regenerate with: python -m planner.render_doses examples/block-16-weeks.csv
+    Regenerate with: python -m planner.services.doses examples/block-16-weeks.csv
     --level intermediate --equipment dumbbell,band > docs/block-16-weeks.md"""
-    from planner.render_doses import dose_table
+    from planner.renderers.doses import dose_table
 
     runs = load_runs(EXAMPLES / "block-16-weeks.csv").runs
     profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}), tz="UTC")
@@ -387,7 +387,7 @@ def test_strength_never_comes_right_before_a_key_run() -> None:
     """"Avoid heavy leg work right before speed training, hill repeats, racing, or long
     runs": on a key-run day the session starts when the run is over, even when the runner's
     usual strength time would fit before it."""
-    from planner.solve import session_start
+    from planner.solving.solve import session_start
 
     day = date(2027, 4, 8)
     tempo = Run(day, "tempo", 35, time(18, 30))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planner.diagnosis import diagnose_week
-from planner.solve import solve_week
+from planner.solving.diagnosis import diagnose_week
+from planner.solving.solve import solve_week
 from tests.conftest import make_week
 
 
@@ -42,7 +42,7 @@ def test_a_stage_race_week_names_the_taper_and_race_days(catalog) -> None:
 
 
 def test_shortfall_notes_cite_rule_ids(catalog) -> None:
-    from planner.block import plan_block
+    from planner.solving.block import plan_block
 
     kinds = ["easy", "race", "easy", "race", "easy", "race", "easy"]
     inst = make_week(catalog, kinds, level="intermediate")

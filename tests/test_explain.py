@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from planner.block import plan_block
-from planner.explain_report import explain_plan
-from planner.render_json import plan_to_dict
+from planner.renderers.json_plan import plan_to_dict
+from planner.services.explain import explain_plan
+from planner.solving.block import plan_block
 from tests.conftest import make_week
 
 # Mon easy, Tue speed, Wed rest, Thu tempo, Fri easy, Sat rest, Sun long.

@@ -1,4 +1,4 @@
-"""planner.feed: a calendar feed that follows re-plans (SEQUENCE, DTSTAMP, LAST-MODIFIED).
+"""planner.renderers.feed: a calendar feed that follows re-plans (SEQUENCE, DTSTAMP, LAST-MODIFIED).
 
 Every check reads the feed with icalendar and with a second parser (vobject, ics-py)."""
 
@@ -15,7 +15,7 @@ import pytest
 import vobject
 
 from planner.domain import Plan, Session
-from planner.feed import (
+from planner.renderers.feed import (
     EventState,
     feed_etag,
     feed_last_modified,
@@ -24,7 +24,7 @@ from planner.feed import (
     render_feed,
     state_from_ics,
 )
-from planner.render_ics import render_ics, session_uid
+from planner.renderers.ics import render_ics, session_uid
 from tests.test_ics_output import ics_py_safely, plan_with_runs
 from tests.test_render_ics import SEVEN, assert_rfc_lines, make_plan, sessions_of, unfold
 

@@ -28,7 +28,7 @@ from planner.cli import main
 from planner.domain import Dose, PlannedExercise, Session
 from planner.errors import InputError
 from planner.readers.catalog import COLUMNS, load_catalog
-from planner.render_fit import STEP_NAME_MAX, render_session_fit
+from planner.renderers.fit import STEP_NAME_MAX, render_session_fit
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

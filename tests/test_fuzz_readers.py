@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from planner.cli import main
 from planner.errors import InputError
-from planner.previous import carry_from_plan
 from planner.readers.catalog import default_catalog_path, load_catalog
 from planner.readers.plan_json import load_plan_json
 from planner.readers.roster import load_roster
+from planner.solving.previous import carry_from_plan
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -19,12 +19,12 @@ import pytest
 import vobject
 from click.testing import CliRunner
 
-from planner import render_ics as render_module
 from planner.cli import main
 from planner.domain import Plan, Run, Session, WeekPlan
 from planner.readers.runs_csv import load_runs
 from planner.readers.runs_ics import load_runs_ics
-from planner.render_ics import (
+from planner.renderers import ics as render_module
+from planner.renderers.ics import (
     render_ics,
     render_ics_files,
     run_summary,

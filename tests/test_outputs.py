@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner import outputs
 from planner.cli import main
-from planner.outputs import Output, OutputError, check_outputs, write_outputs
+from planner.renderers import outputs
+from planner.renderers.outputs import Output, OutputError, check_outputs, write_outputs
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WEEK_TEXT = (EXAMPLES / "intermediate-week.csv").read_text(encoding="utf-8")

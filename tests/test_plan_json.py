@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from planner.cli import main
 from planner.errors import InputError
 from planner.readers.plan_json import load_plan_json, plan_from_json
-from planner.render_ics import render_ics
-from planner.render_json import render_json
+from planner.renderers.ics import render_ics
+from planner.renderers.json_plan import render_json
 from tests.test_render_ics import make_plan
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -8,11 +8,11 @@ from datetime import date, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.block import plan_block
 from planner.checker import check_plan
 from planner.domain import EQUIPMENT, LEVELS, RUN_TYPES, Profile, Run
-from planner.render_ics import render_ics
-from planner.render_json import plan_to_dict, render_json
+from planner.renderers.ics import render_ics
+from planner.renderers.json_plan import plan_to_dict, render_json
+from planner.solving.block import plan_block
 
 FIRST_MONDAY = date(2027, 3, 1)
 

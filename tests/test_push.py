@@ -25,11 +25,11 @@ import pytest
 import vobject
 from click.testing import CliRunner, Result
 
-from planner import push as push_module
 from planner.cli import main
 from planner.domain import Plan, Session
-from planner.render_ics import session_uid
-from planner.render_json import render_json
+from planner.renderers.ics import session_uid
+from planner.renderers.json_plan import render_json
+from planner.services import push as push_module
 from tests.conftest import stop_process
 from tests.test_caldav import _start_radicale, hrefs
 from tests.test_render_ics import SEVEN, make_plan, sessions_of
@@ -144,7 +144,7 @@ def anna_plan() -> Plan:
 
 def bob_event() -> bytes:
     """Another athlete's runstrong session in the same (a coach's) calendar."""
-    from planner.render_ics import render_ics
+    from planner.renderers.ics import render_ics
 
     raw = render_ics(make_plan("America/New_York", MONDAY, athlete="Bob"))
     calendar = icalendar.Calendar.from_ical(raw)

@@ -1,4 +1,4 @@
-"""Tests for planner.render_ics: RFC 5545 shape, three independent parsers, folding, UIDs."""
+"""Tests for planner.renderers.ics: RFC 5545 shape, three independent parsers, folding, UIDs."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from planner.domain import (
     WeekPlan,
 )
 from planner.errors import InputError
-from planner.render_ics import render_ics, session_description, session_uid
+from planner.renderers.ics import render_ics, session_description, session_uid
 
 ATHLETE = "Zoë Ångström"
 
@@ -307,7 +307,8 @@ def test_vtimezone_matches_dtstart_tzid(tz: str, monday: date) -> None:
 
 
 def test_vtimezone_is_the_whole_zone() -> None:
-    # Not cut to the plan's years (planner.vtimezone): from 1970, open-ended current rules.
+    # Not cut to the plan's years (planner.renderers.vtimezone): from 1970, open-ended current
+    # rules.
     plan = make_plan("Europe/Berlin", date(2025, 12, 22))
     cal = icalendar.Calendar.from_ical(render_ics(plan))
     (vtz,) = cal.walk("VTIMEZONE")
@@ -349,7 +350,7 @@ def test_event_properties() -> None:
         assert [str(c) for c in event["CATEGORIES"].cats] == ["Strength", "runstrong"]
         # Whose plan it is: a shared (coach's) calendar can hold several athletes.
         assert str(event["X-RUNSTRONG-ATHLETE"]) == ATHLETE
-        assert "LAST-MODIFIED" not in event  # no history without planner.feed
+        assert "LAST-MODIFIED" not in event  # no history without planner.renderers.feed
 
 
 def test_events_in_date_order_with_summaries() -> None:
@@ -598,9 +599,10 @@ def test_empty_plan_renders_a_bare_calendar() -> None:
 def test_renderer_does_not_import_the_solver() -> None:
     # Allow-list: whatever the solver modules end up being called, they are not these.
     code = (
-        "import sys, planner.render_ics; "
-        "ok = {'planner', 'planner.domain', 'planner.errors', 'planner.render_ics', "
-        "'planner.wording', 'planner.vtimezone'}; "
+        "import sys, planner.renderers.ics; "
+        "ok = {'planner', 'planner.domain', 'planner.errors', 'planner.renderers.ics', "
+        "'planner.planning.wording', 'planner.renderers.vtimezone', "
+        "'planner.renderers', 'planner.planning'}; "
         "bad = [m for m in sys.modules if m.startswith(('ortools', 'constraints')) "
         "or (m.startswith('planner') and m not in ok)]; "
         "assert not bad, bad"

@@ -11,10 +11,10 @@ from ortools.sat.python import cp_model
 
 from constraints import HARD_RULES, RULES_BY_ID, SOFT_RULES, build_week_model
 from planner.domain import Dose
-from planner.instance import Carry, WeekInstance
-from planner.model import WeekModel
-from planner.progression import deload_dose
-from planner.solve import solve_week, solver_parameters
+from planner.planning.instance import Carry, WeekInstance
+from planner.planning.model import WeekModel
+from planner.planning.progression import deload_dose
+from planner.solving.solve import solve_week, solver_parameters
 from tests.conftest import make_week
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -338,7 +338,7 @@ def main_families(inst: WeekInstance, disabled: frozenset[str] = frozenset()) ->
 
 
 def _solve_disabled(inst: WeekInstance, disabled: frozenset[str]):
-    from planner import solve
+    from planner.solving import solve
 
     original = solve.build_week_model
     solve.build_week_model = lambda i, **kw: original(i, disabled=disabled, **kw)

@@ -18,9 +18,9 @@ import pytest
 
 from constraints import RULES_BY_ID, SOFT_RULES
 from planner.domain import MUSCLES
-from planner.instance import Carry, WeekInstance
-from planner.model import WeekModel
-from planner.solve import solve_week
+from planner.planning.instance import Carry, WeekInstance
+from planner.planning.model import WeekModel
+from planner.solving.solve import solve_week
 from tests.conftest import make_week
 from tests.test_rules import _solve_disabled, feasible, pick_of, solve_with
 

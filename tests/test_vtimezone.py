@@ -1,4 +1,5 @@
-"""planner.vtimezone: a VTIMEZONE that is right from 1970 to 2100, read by two other parsers.
+"""planner.renderers.vtimezone: a VTIMEZONE that is right from 1970 to 2100, read by two
+other parsers.
 
 Each VTIMEZONE is read back by dateutil's tzical (what vobject, so Radicale, uses) and by
 icalendar's own `Timezone.to_tz()` (which does not look the TZID up in zoneinfo), and both
@@ -16,7 +17,7 @@ import icalendar
 import pytest
 from dateutil import tz as dateutil_tz
 
-from planner.vtimezone import FIRST_YEAR, LAST_YEAR, transitions, vtimezone
+from planner.renderers.vtimezone import FIRST_YEAR, LAST_YEAR, transitions, vtimezone
 
 ZONES = [
     "Europe/Berlin", "America/New_York", "Europe/London", "Australia/Sydney",

@@ -669,7 +669,7 @@ def test_watch_workouts_download_matches_plan_fit(client, tmp_path: Path) -> Non
 
     from planner.readers.catalog import load_catalog
     from planner.readers.plan_json import plan_from_json, with_catalog
-    from planner.render_fit import render_fit_files
+    from planner.renderers.fit import render_fit_files
 
     location = plan_week(client)
     assert "workouts.zip" in client.get(location).text

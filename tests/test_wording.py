@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from planner.block import plan_block
 from planner.domain import (
     Dose,
     Penalty,
@@ -22,15 +21,9 @@ from planner.domain import (
     Session,
     WeekPlan,
 )
-from planner.explain_report import explain_plan
-from planner.instance import Carry, WeekInstance
-from planner.progression import Candidate
-from planner.render_ics import session_description, session_summary
-from planner.render_json import plan_to_dict
-from planner.report import gave_up_line, plan_report, week_table
-from planner.solve import equipment_used, solve_week
-from planner.why_lines import exercise_why, session_why
-from planner.wording import (
+from planner.planning.instance import Carry, WeekInstance
+from planner.planning.progression import Candidate
+from planner.planning.wording import (
     a_an,
     count_summary,
     equipment_choice,
@@ -39,6 +32,13 @@ from planner.wording import (
     shown_name,
     warmup_text,
 )
+from planner.renderers.ics import session_description, session_summary
+from planner.renderers.json_plan import plan_to_dict
+from planner.renderers.terminal import gave_up_line, plan_report, week_table
+from planner.services.explain import explain_plan
+from planner.solving.block import plan_block
+from planner.solving.solve import equipment_used, solve_week
+from planner.solving.why_lines import exercise_why, session_why
 from tests.conftest import MONDAY, make_week
 
 ARTICLE = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed" / \
@@ -234,8 +234,8 @@ def test_a_an_grammar() -> None:
 
 
 def test_conflict_lines_use_right_article_and_main(catalog) -> None:
-    from planner.diagnosis import describe_conflict
-    from planner.progression import WARMUP_MINUTES
+    from planner.planning.progression import WARMUP_MINUTES
+    from planner.solving.diagnosis import describe_conflict
 
     inst = make_week(catalog, ["easy"] * 7)
     h12, h8 = describe_conflict(inst, ("H12", "H8"))
@@ -281,7 +281,7 @@ def test_no_box_or_bench_named_to_a_runner_without_one(catalog) -> None:
 
 
 def test_beginner_without_equipment_reads_no_box_no_bench_no_band(catalog) -> None:
-    from planner.render_ics import render_ics
+    from planner.renderers.ics import render_ics
 
     inst = make_week(catalog, ["rest", "easy", "rest", "easy", "rest", "easy", "long"],
                      level="beginner")

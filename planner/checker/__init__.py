@@ -1,8 +1,8 @@
 """Check any plan JSON against every hard rule (H1-H13, B1, B2), in plain Python.
 
 This package is the planner's independent referee: it reads the JSON written by
-`planner.render_json.plan_to_dict` (or a hand-edited copy of it) and never imports the
-solver, `planner.model`, `planner.solve`, `planner.block` or `constraints/`. Every rule is
+`planner.renderers.json_plan.plan_to_dict` (or a hand-edited copy of it) and never imports the
+solver, `planner.planning.model`, `planner.solving` or `constraints/`. Every rule is
 written from docs/rules.md, ../shared/RULES.md and the article, not from the model, so a
 property test can use it to judge the solver's output. Malformed content is reported under
 rule id H0; the checker never raises on any input.

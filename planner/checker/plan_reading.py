@@ -39,7 +39,7 @@ from planner.domain import (
     Run,
 )
 
-# The `done` words planner.previous reads as "skipped" or "too hard" (README, adherence):
+# The `done` words planner.solving.previous reads as "skipped" or "too hard" (README, adherence):
 # the next plan repeats or eases that work, so it neither progresses nor steps back.
 HELD_BACK_WORDS: frozenset[str] = frozenset({"no", "skipped", "too hard", "too_hard", "hard"})
 

@@ -7,7 +7,8 @@ written); 4 `batch`: some athletes failed (the others are written); 5 `push`: th
 calendar server could not be reached or failed part-way (what was done is reported),
 `batch --cluster`: the Dask scheduler could not be reached (nothing written);
 130 `batch` interrupted (the athletes planned so far are written, summary.csv marks the rest).
-Every output goes through planner.outputs: checked before any work, written all or nothing.
+Every output goes through planner.renderers.outputs: checked before any work, written all or
+nothing.
 """
 
 from __future__ import annotations

@@ -73,16 +73,16 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: st
       runstrong batch examples/coach/roster.csv examples/coach/runs.csv --out plans/
       runstrong batch club.csv runs/ --cluster tcp://10.0.0.5:8786 --summary-format both
     """
-    from planner.batch import (
+    from planner.readers.roster import load_roster, split_runs_by_athlete
+    from planner.renderers.outputs import FolderGeneration, OutputError, check_outputs
+    from planner.services.batch import (
         SUMMARY_COLUMNS,
         SUMMARY_FILES,
         name_warnings,
         safe_file_stem,
         summary_bytes,
     )
-    from planner.cluster import batch_outcomes
-    from planner.outputs import FolderGeneration, OutputError, check_outputs
-    from planner.readers.roster import load_roster, split_runs_by_athlete
+    from planner.services.cluster import batch_outcomes
 
     inputs = (roster, runs, catalog_path)
     summaries = SUMMARY_FILES[summary_format]

@@ -93,7 +93,7 @@ def write_fit_folder(folder: Path, files: Sequence[tuple[str, bytes]],
                       option: str = "--fit") -> int:
     """Write one athlete's FIT workouts into `folder` (made if missing); warn about an earlier
     plan's files there. Returns how many were written."""
-    from planner.atomic import write_atomic
+    from planner.renderers.outputs import write_atomic
 
     check_output_dir(folder, option)
     make_output_dir(folder, option)
@@ -105,7 +105,7 @@ def write_fit_folder(folder: Path, files: Sequence[tuple[str, bytes]],
 
 def warn_stale_fit(folder: Path, written: set[str]) -> None:
     """Workout files of an earlier plan in the same folder would go onto the watch too."""
-    from planner.render_fit import FIT_FILE_PATTERN
+    from planner.renderers.fit import FIT_FILE_PATTERN
 
     stale = sorted(p.name for p in folder.glob("*.fit")
                    if FIT_FILE_PATTERN.fullmatch(p.name) and p.name not in written)

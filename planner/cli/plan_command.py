@@ -130,15 +130,15 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     UID with a raised SEQUENCE and unchanged ones stay as they were, so calendar apps that
     honour SEQUENCE update in place (see the README for which do).
     """
-    from planner import render_ics
-    from planner.calendar_files import calendar_files
-    from planner.outputs import Output, check_outputs, is_stdout, write_outputs
     from planner.pipeline import NoPlanError, PlanOptions, PlanRequest, plan_prepared, prepare
     from planner.readers.catalog import load_catalog
     from planner.readers.plan_json import load_plan_json
-    from planner.render_fit import render_fit_files
-    from planner.render_json import render_json
-    from planner.report import plan_report
+    from planner.renderers import ics as render_ics
+    from planner.renderers.calendar_files import calendar_files
+    from planner.renderers.fit import render_fit_files
+    from planner.renderers.json_plan import render_json
+    from planner.renderers.outputs import Output, check_outputs, is_stdout, write_outputs
+    from planner.renderers.terminal import plan_report
 
     to_stdout = is_stdout(ics_path) or is_stdout(json_path)
     inputs = (runs, previous, catalog_path)
@@ -168,7 +168,7 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     echo_found(outcome.warnings, tuple(n for n in outcome.notes if n != zone))
     from_calendar = outcome.from_calendar
     # Everything is rendered before anything is written, and everything is written
-    # together or not at all (planner.outputs).
+    # together or not at all (planner.renderers.outputs).
     whole = is_stdout(ics_path)  # one calendar on standard output, never split
     calendar = calendar_files(outcome.plan, [] if whole else _existing_parts(ics_path),
                               alarm_minutes=alarm, with_runs=with_runs,

@@ -123,9 +123,9 @@ def explain(plan_json: Path, previous: Path | None, catalog_path: Path | None) -
       runstrong explain plan.json
       runstrong explain week2.json --previous week1.json --catalog my-catalog.csv
     """
-    from planner.explain_report import explain_plan
     from planner.readers.catalog import load_catalog
     from planner.readers.plan_json import load_plan_json
+    from planner.services.explain import explain_plan
 
     data = load_plan_json(plan_json)
     before = load_plan_json(previous) if previous is not None else None

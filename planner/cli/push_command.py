@@ -46,8 +46,8 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
     """
     from datetime import datetime, timezone
 
-    from planner.push import PASSWORD_ENV, PushRefused, push_plan, sends_password_in_clear
     from planner.readers.plan_json import load_plan_json, plan_from_json
+    from planner.services.push import PASSWORD_ENV, PushRefused, push_plan, sends_password_in_clear
 
     plan_data = plan_from_json(load_plan_json(plan_json), file=str(plan_json))
     password = os.environ.get(PASSWORD_ENV) or None

@@ -296,7 +296,7 @@ def _parse_how_to(row: _Row) -> tuple[str, ...]:
 
 def _parse_fit_exercise(row: _Row) -> tuple[str, str]:
     """The FIT profile's (exercise_category, exercise_name) enum names, both or neither."""
-    from planner.fit_profile import exercise_categories, fit_exercise_problem
+    from planner.readers.fit_profile import exercise_categories, fit_exercise_problem
 
     category, name = row.text("fit_category"), row.text("fit_name")
     if not category and not name:

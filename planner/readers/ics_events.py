@@ -33,7 +33,7 @@ _MINUTES_TEXT_RE = re.compile(
 )
 
 
-# runstrong's own events (see planner.render_ics)
+# runstrong's own events (see planner.renderers.ics)
 _OWN_STRENGTH_UID_RE = re.compile(r"[0-9a-f]{32}@runstrong", re.IGNORECASE)
 _OWN_STRENGTH_SUMMARY_RE = re.compile(r"Leg strength · (?:main|heavy|light)\b")
 _OWN_RUN_UID_RE = re.compile(r"run-[0-9a-f]{32}@runstrong", re.IGNORECASE)

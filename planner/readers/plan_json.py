@@ -1,4 +1,4 @@
-"""The one reader of plan JSON (planner.render_json writes it), for check, explain,
+"""The one reader of plan JSON (planner.renderers.json_plan writes it), for check, explain,
 --previous, push and the web app.
 
 `load_plan_json` reads a file and checks the keys every consumer relies on, naming what is

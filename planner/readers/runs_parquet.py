@@ -33,7 +33,7 @@ ATHLETE = "\0athlete"  # the athlete column in a row group's frame: a name no fi
 
 @dataclass(frozen=True, eq=False)
 class ParquetRuns:
-    """What planner.batch.RunsByAthlete holds, read from Parquet (rows from 1)."""
+    """What planner.services.batch.RunsByAthlete holds, read from Parquet (rows from 1)."""
 
     groups: dict[str, pd.DataFrame]  # casefolded athlete -> rows labelled from 0
     spellings: dict[str, dict[str, int]]  # key -> {name as written: first row}

@@ -1,4 +1,4 @@
-"""A coach's squad: the roster and runs planned in a background thread with planner.batch.
+"""A coach's squad: the roster and runs planned in a background thread with planner.services.batch.
 
 The request checks the roster (its errors show on the form at once), writes the runs to a
 server-named temporary file, and queues the batch; the squad page shows progress until
@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DBSession
 from sqlalchemy.orm import sessionmaker
 
-from planner.batch import jobs_for, plan_athlete, run_batch, safe_file_stem, summary_csv
 from planner.errors import InputError
 from planner.pipeline import display_name, options_from_profile, rename_source, upload_file
 from planner.readers.roster import RosterEntry, load_roster, split_runs_by_athlete
-from planner.report import plan_report
+from planner.renderers.terminal import plan_report
+from planner.services.batch import jobs_for, plan_athlete, run_batch, safe_file_stem, summary_csv
 from planner.web.db import Athlete, PlanRecord, Squad, SquadFailure, utcnow
 from planner.web.security import new_token
 from planner.web.store import create_athlete, save_plan
@@ -108,7 +108,7 @@ def _run_squad_safely(db_factory: sessionmaker, squad_id: int, entries: list[Ros
 def run_squad(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry],
               runs_path: str, shown: str, *, pool: Executor | None = None,
               on_athlete: Callable[[int], None] | None = None) -> None:
-    """Plan every athlete with planner.batch (in `pool`'s worker processes when given, else
+    """Plan every athlete with planner.services.batch (in `pool`'s worker processes when given, else
     one after another in this thread) and store each, in roster order, as it finishes."""
     with db_factory() as db:
         squad = db.get(Squad, squad_id)

@@ -183,7 +183,7 @@ def _workouts_zip(plan_json: str) -> bytes:
     zipped: rebuilt from the stored plan with the catalog's FIT exercise names."""
     from planner.readers.catalog import load_catalog
     from planner.readers.plan_json import plan_from_json, with_catalog
-    from planner.render_fit import fit_zip, render_fit_files
+    from planner.renderers.fit import fit_zip, render_fit_files
 
     plan = with_catalog(plan_from_json(json.loads(plan_json)), load_catalog().by_id())
     return fit_zip(render_fit_files(plan))

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DBSession
 
 from planner.domain import Plan
-from planner.feed import feed_etag, feed_state_from_json, feed_state_to_json, render_feed
+from planner.renderers.feed import feed_etag, feed_state_from_json, feed_state_to_json, render_feed
 from planner.web.db import Athlete, LogEntry, PlanRecord, utcnow
 from planner.web.security import new_token
 from planner.web.views import LoggedExercise, plan_with_log

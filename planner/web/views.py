@@ -1,6 +1,6 @@
 """Plan JSON (as stored) -> what the templates draw: the week grid, the block picture, the log.
 
-Everything here works on the plan's JSON dict (planner.render_json), so a plan from the
+Everything here works on the plan's JSON dict (planner.renderers.json_plan), so a plan from the
 runner's form and one from a coach's batch are drawn the same way.
 """
 
@@ -13,15 +13,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.domain import KEY_RUNS, WEEKDAYS
-from planner.instance import TAPER_DAYS_BEFORE
+from planner.planning.instance import TAPER_DAYS_BEFORE
 
 LOG_STATUSES: tuple[str, ...] = ("done", "skipped", "too hard")
 RIR_RANGE = (0, 5)
 
 
 def intensity_word(intensity: str) -> str:
-    """The runner's word (planner.wording): a heavy session is the week's "main" one."""
-    from planner.wording import session_word
+    """The runner's word (planner.planning.wording): a heavy session is the week's "main" one."""
+    from planner.planning.wording import session_word
 
     return session_word(intensity)
 

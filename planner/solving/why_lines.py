@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from constraints.session_shape import HEAVY_SESSION_NEEDS
 from planner.domain import KEY_RUNS, LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
-from planner.wording import days_phrase, plural, run_relation, session_word, with_article
+from planner.planning.wording import days_phrase, plural, run_relation, session_word, with_article
 
 if TYPE_CHECKING:
-    from planner.instance import WeekInstance
-    from planner.progression import Candidate
+    from planner.planning.instance import WeekInstance
+    from planner.planning.progression import Candidate
 
 # The most demanding run of a double day says what kind of day it is.
 DAY_ORDER = ("race", "long", "speed", "hill", "tempo", "easy", "recovery", "cross")

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from planner.diagnosis import Diagnosis, diagnose_week
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
-from planner.instance import TAPER_WEEKS, Carry, WeekInstance
+from planner.planning.instance import TAPER_WEEKS, Carry, WeekInstance
 from planner.readers.spans import week_starts
-from planner.solve import WeekResult, solve_week
+from planner.solving.diagnosis import Diagnosis, diagnose_week
+from planner.solving.solve import WeekResult, solve_week
 
 # Explaining a shortfall re-solves the week many times; a hostile file (a race every day
 # for two years) would take minutes. Later shortfall weeks get a short note instead.

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
-from planner.wording import session_word, shown_name
+from planner.planning.wording import session_word, shown_name
 
 SCHEMA_VERSION = 1
 

@@ -44,7 +44,7 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Event
 
 from planner.domain import Plan
-from planner.render_ics import (
+from planner.renderers.ics import (
     ATHLETE_PROPERTY,
     UID_DOMAIN,
     ExtraEvent,

@@ -55,7 +55,7 @@ from planner.domain import (
     PlannedExercise,
     Session,
 )
-from planner.fit_profile import fit_exercise_numbers
+from planner.readers.fit_profile import fit_exercise_numbers
 
 KIND_WORDS: dict[str, str] = {"heavy": "main", "light": "light"}
 # The names fit_file_names gives, so the CLI can spot an earlier plan's files in a folder.

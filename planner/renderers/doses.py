@@ -2,16 +2,12 @@
 across, for a coach to read the progression (reps climbing, loads stepping up, deloads and
 the taper) without opening sixteen weeks of sessions.
 
-`python -m planner.render_doses RUNS.csv --level intermediate --equipment dumbbell,band`
+`python -m planner.services.doses RUNS.csv --level intermediate --equipment dumbbell,band`
 prints the table for a runs file; docs/block-16-weeks.md is this output for the example
 block, kept current by a test.
 """
 
 from __future__ import annotations
-
-import argparse
-import sys
-from collections.abc import Sequence
 
 from planner.domain import Plan, PlannedExercise, WeekPlan
 
@@ -76,33 +72,3 @@ def dose_table(plan: Plan) -> str:
                          + " | ".join(cells[name] for name in names) + " |")
         lines.append("")
     return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    from planner.block import plan_block
-    from planner.domain import Profile
-    from planner.errors import InputError
-    from planner.readers.catalog import load_catalog
-    from planner.readers.options import parse_equipment, parse_level
-    from planner.readers.runs_csv import load_runs
-
-    parser = argparse.ArgumentParser(prog="python -m planner.render_doses",
-                                     description="Print a block's dose table (Markdown).")
-    parser.add_argument("runs")
-    parser.add_argument("--level", default="intermediate")
-    parser.add_argument("--equipment", default="none")
-    args = parser.parse_args(argv)
-    try:
-        profile = Profile(level=parse_level(args.level),
-                          equipment=parse_equipment(args.equipment), tz="UTC")
-        runs = load_runs(args.runs).runs
-        plan = plan_block(runs, profile, load_catalog().exercises).plan
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    sys.stdout.write(dose_table(plan))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

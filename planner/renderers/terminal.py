@@ -7,7 +7,13 @@ from datetime import time, timedelta
 from itertools import zip_longest
 
 from planner.domain import WEEKDAYS, Plan, Run, WeekPlan
-from planner.wording import count_summary, runner_text, session_word, shown_name, wrap_parts
+from planner.planning.wording import (
+    count_summary,
+    runner_text,
+    session_word,
+    shown_name,
+    wrap_parts,
+)
 
 RUN_WIDTH = 16
 LABEL_LIMIT = 24  # a calendar event's summary is cut to this many characters

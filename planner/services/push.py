@@ -2,7 +2,7 @@
 
 The protocol is the `caldav` library's (listing the calendar, PUT and DELETE with
 If-Match / If-None-Match so nobody's concurrent change is overwritten). What to do is
-planner.feed's: each event of the plan is compared with the server's copy by UID.
+planner.renderers.feed's: each event of the plan is compared with the server's copy by UID.
 
 * **Which events are runstrong's**: a UID ending in ``@runstrong`` *and* either an
   X-RUNSTRONG-ATHLETE property naming this plan's athlete (same NFC/trim/case-fold as the
@@ -10,7 +10,7 @@ planner.feed's: each event of the plan is compared with the server's copy by UID
   session of that very day. Never by title. Any other event — the runner's own, another
   athlete's plan in a coach's shared calendar — is never changed or deleted.
 * **Changed or not**: each pushed event carries X-RUNSTRONG-DIGEST, the SHA-256 of its
-  content without SEQUENCE/DTSTAMP/LAST-MODIFIED (planner.feed.EventState.digest). Servers
+  content without SEQUENCE/DTSTAMP/LAST-MODIFIED (planner.renderers.feed.EventState.digest). Servers
   re-serialise what they store, so the server's text cannot be compared byte for byte;
   the property survives. Same digest: left alone (the runner's own edits of that event
   stay). Different: PUT with SEQUENCE + 1 and DTSTAMP = LAST-MODIFIED = now. New UID:
@@ -36,8 +36,8 @@ from icalendar import Calendar, Event, Timezone
 
 from planner.domain import Plan, Session
 from planner.errors import RunstrongError
-from planner.feed import EventState, WrittenEvent, revise, written_events
-from planner.render_ics import athlete_key, render_ics, session_uid
+from planner.renderers.feed import EventState, WrittenEvent, revise, written_events
+from planner.renderers.ics import athlete_key, render_ics, session_uid
 
 DIGEST_PROPERTY = "X-RUNSTRONG-DIGEST"
 PASSWORD_ENV = "RUNSTRONG_CALDAV_PASSWORD"

@@ -112,9 +112,9 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     page share (planner.pipeline.plan_runs); any input or planning problem is captured."""
     from planner.pipeline import NoPlanError, plan_runs
     from planner.readers.runs_csv import runs_from_frame
-    from planner.render_fit import render_fit_files
-    from planner.render_ics import render_ics
-    from planner.render_json import render_json
+    from planner.renderers.fit import render_fit_files
+    from planner.renderers.ics import render_ics
+    from planner.renderers.json_plan import render_json
 
     entry = job.entry
     if entry.profile is None:

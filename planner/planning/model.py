@@ -4,7 +4,7 @@ Decision variables (all Boolean):
 - session[d], heavy[d], light[d]: a strength session on day d and its intensity;
 - inc[d, f, i]: family f is in the day-d session, which has intensity i;
 - pick[f, i][c]: this week's prescription for family f at intensity i is candidate c
-  (a variation + dose from planner.progression); one prescription per family and
+  (a variation + dose from planner.planning.progression); one prescription per family and
   intensity per week, so H9 can compare it with last week's.
 
 Hard rules are added with `WeekModel.require`, which attaches the rule's guard literal
@@ -22,8 +22,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.domain import INTENSITIES, Dose, Exercise, Profile
-from planner.instance import FamilyKey, WeekInstance
-from planner.progression import Candidate, candidates_for
+from planner.planning.instance import FamilyKey, WeekInstance
+from planner.planning.progression import Candidate, candidates_for
 
 # A sum of literals as one expression: Python's sum() chains one expression object per term.
 total = cp_model.LinearExpr.sum

@@ -1,4 +1,5 @@
-"""Solve a week and turn the solver's answer into plain plan data (planner/diagnosis.py says why a
+"""Solve a week and turn the solver's answer into plain plan data
+(planner/solving/diagnosis.py says why a
 week holds fewer sessions).
 
 Determinism: one worker, a fixed seed and a deterministic time limit, so the same input
@@ -15,10 +16,10 @@ from ortools.sat.python import cp_model
 
 from constraints import build_week_model, rule_sort_key
 from planner.domain import KEY_RUNS, Dose, Penalty, PlannedExercise, Run, Session
-from planner.instance import Carry, FamilyKey, WeekInstance
-from planner.model import WeekModel
-from planner.progression import WARMUP_MINUTES, Candidate, named_weight, session_minutes
-from planner.why_lines import exercise_why, session_why
+from planner.planning.instance import Carry, FamilyKey, WeekInstance
+from planner.planning.model import WeekModel
+from planner.planning.progression import WARMUP_MINUTES, Candidate, named_weight, session_minutes
+from planner.solving.why_lines import exercise_why, session_why
 
 SEED = 20240611
 DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
@@ -119,7 +120,7 @@ def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[s
                    ) -> tuple[str, ...]:
     """The item that meets each requirement: the runner's own kit first, else what every home
     has (floor, wall, step, chair), in the catalog's order of alternatives."""
-    from planner.wording import equipment_choice
+    from planner.planning.wording import equipment_choice
 
     return tuple(equipment_choice(options, owned) for options in requirements)
 

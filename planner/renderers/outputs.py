@@ -477,3 +477,9 @@ class FolderGeneration:
 
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to `path` through `write_outputs` (one file): temp file beside it, then rename;
+    new files follow the umask, a replaced file keeps its mode. Raises OutputError."""
+    write_outputs([Output(os.fspath(path), data)])

@@ -19,7 +19,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from planner.batch import (
+from planner.errors import InputError, RunstrongError
+from planner.readers.roster import RosterEntry, RunsByAthlete
+from planner.services.batch import (
     AthleteJob,
     AthleteOutcome,
     athlete_failure,
@@ -27,8 +29,6 @@ from planner.batch import (
     plan_athlete,
     run_batch,
 )
-from planner.errors import InputError, RunstrongError
-from planner.readers.roster import RosterEntry, RunsByAthlete
 
 LOCAL = "local"  # --cluster local: a LocalCluster on this machine
 EXIT_UNREACHABLE = 5  # as `push` when its server cannot be reached

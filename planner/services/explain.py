@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from constraints import RULES_BY_ID, SOFT_RULES
 from planner.domain import WEEKDAYS
 from planner.errors import InputError
-from planner.wording import runner_text, session_word, shown_name
+from planner.planning.wording import runner_text, session_word, shown_name
 
 if TYPE_CHECKING:
     from planner.readers.catalog import Catalog
@@ -23,10 +23,10 @@ def alternatives(data: dict[str, Any], catalog: Catalog,
     """session date -> what moving that session elsewhere would have cost. The plan is
     rebuilt with the catalog and the previous plan it was made with, so the rebuilt week is
     the explained one."""
-    from planner.block import plan_block
-    from planner.previous import carry_from_plan_data
     from planner.readers.plan_json import profile_from_json, runs_from_json
-    from planner.solve import solve_week
+    from planner.solving.block import plan_block
+    from planner.solving.previous import carry_from_plan_data
+    from planner.solving.solve import solve_week
 
     runs = runs_from_json(data)
     if not runs:
@@ -58,9 +58,10 @@ def alternatives(data: dict[str, Any], catalog: Catalog,
 def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
     """The exercise's name with the runner's own kit ("Chair squat" for a box squat done to
     a chair), as the table and the calendar show it."""
-    exercise = catalog.get(item.get("id", ""))
+    exercise_id = item.get("id")
+    exercise = catalog.get(exercise_id) if isinstance(exercise_id, str) else None
     if exercise is None:
-        return str(item["name"])
+        return str(item.get("name", exercise_id))
     return shown_name(exercise, tuple(item.get("equipment") or ()))
 
 

@@ -13,10 +13,10 @@ from ortools.sat.python import cp_model
 
 from constraints import HARD_RULES, RULES_BY_ID, build_week_model, rule_sort_key
 from planner.domain import EQUIPMENT, KEY_RUNS, WEEKDAYS
-from planner.instance import WeekInstance
-from planner.progression import WARMUP_MINUTES
-from planner.solve import solver_parameters
-from planner.wording import session_word, with_article
+from planner.planning.instance import WeekInstance
+from planner.planning.progression import WARMUP_MINUTES
+from planner.planning.wording import session_word, with_article
+from planner.solving.solve import solver_parameters
 
 
 @dataclass(frozen=True)

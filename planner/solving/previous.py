@@ -8,7 +8,7 @@ from typing import Any
 
 from planner.domain import Dose, Exercise
 from planner.errors import InputError
-from planner.instance import PROMOTION_WEEKS, Carry, FamilyKey
+from planner.planning.instance import PROMOTION_WEEKS, Carry, FamilyKey
 from planner.readers.plan_json import (
     done_from_json,
     dose_from_json,

@@ -1,7 +1,7 @@
 """`plan --ics FILE` when FILE is a calendar runstrong wrote before, and the UTC note.
 
 Replacing a file: the old file's events (and its parts plan-2.ics, …) are read back into
-a planner.feed state, so a changed session keeps its UID with SEQUENCE + 1, an unchanged
+a planner.renderers.feed state, so a changed session keeps its UID with SEQUENCE + 1, an unchanged
 one keeps its SEQUENCE and stamps, and with `cancel_dropped` a session the re-plan dropped
 (from the new plan's first week on) is written once more as STATUS:CANCELLED.
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from planner.domain import Plan
 from planner.errors import InputError
-from planner.feed import newest_stamp, update_calendar, written_events
-from planner.render_ics import _dtstamp, athlete_key, render_ics_files
+from planner.renderers.feed import newest_stamp, update_calendar, written_events
+from planner.renderers.ics import _dtstamp, athlete_key, render_ics_files
 
 UTC_ZONES = frozenset({
     "UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu",

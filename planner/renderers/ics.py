@@ -12,14 +12,14 @@ Findings about icalendar 7.3 that this module relies on (tests pin them down):
   backslash escape such as ``\\n``. Lines end with CRLF. No folding of our own needed.
 * Time zones: an aware `datetime` with a `zoneinfo.ZoneInfo` is written as
   ``DTSTART;TZID=<key>:<local time>``; `_add_timezones` puts a VTIMEZONE whose TZID is
-  the same zoneinfo key before the events (built by planner.vtimezone).
+  the same zoneinfo key before the events (built by planner.renderers.vtimezone).
   UTC-equivalent zones ("UTC", "Etc/UTC", "GMT", ...) are written as ``...Z`` times
   and get no VTIMEZONE (see `_add_timezones`).
 * vobject (and so Radicale, which parses with it) keeps the first VTIMEZONE it meets for
   a TZID for the whole process. icalendar's `add_missing_timezones` cuts the VTIMEZONE
   to a date range, so a long-running Radicale sent plans of different years placed the
   later ones an hour off in its time-range queries. Ours are whole-zone VTIMEZONEs (every
-  change since 1970, open-ended current rules; planner.vtimezone), right for any year.
+  change since 1970, open-ended current rules; planner.renderers.vtimezone), right for any year.
 
 With `with_runs` the runs are events too: CATEGORIES "Run,runstrong-runs", TRANSP
 TRANSPARENT, UIDs ``run-<32 hex>@runstrong`` (see `run_uid`), timed when the run's start
@@ -54,8 +54,8 @@ from planner.domain import (
     WeekPlan,
 )
 from planner.errors import InputError
-from planner.vtimezone import vtimezone
-from planner.wording import session_word, shown_cue, shown_name, warmup_text
+from planner.planning.wording import session_word, shown_cue, shown_name, warmup_text
+from planner.renderers.vtimezone import vtimezone
 
 UID_DOMAIN = "runstrong"
 # Fixed tag in the UID seed: one strength session per athlete per day. If another
@@ -114,7 +114,7 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = None,
     `alarm_minutes` adds a display reminder that many minutes before each session.
     `with_runs` adds the plan's runs as their own events (CATEGORIES Run, free time), so
     the file holds the runner's whole week. `revisions` sets SEQUENCE, DTSTAMP and
-    LAST-MODIFIED per UID (planner.feed keeps that history); `extra` adds events such as
+    LAST-MODIFIED per UID (planner.renderers.feed keeps that history); `extra` adds events such as
     cancellations. `refresh` (for a subscription feed) tells subscribers how often to
     re-read it: REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (Outlook, Apple).
     """
@@ -425,7 +425,7 @@ def _dtstamp(plan: Plan) -> datetime:
 
 
 def _add_timezones(calendar: Calendar, days: list[date]) -> None:
-    """Add a whole-zone VTIMEZONE (planner.vtimezone) for each TZID the events use.
+    """Add a whole-zone VTIMEZONE (planner.renderers.vtimezone) for each TZID the events use.
 
     It is right for every date from 1970 on, with open-ended rules, not only the plan's
     years: a CalDAV server (vobject) keeps the first VTIMEZONE it sees for a TZID, so
@@ -467,7 +467,7 @@ def _event(
     _add_revision(event, revision, revised)
     event.add("dtstart", start)
     event.add("dtend", end)
-    # SEQUENCE is 0 unless planner.feed knows the event's history (a changed event
+    # SEQUENCE is 0 unless planner.renderers.feed knows the event's history (a changed event
     # counts up, so clients that honour SEQUENCE replace their copy).
     event.add("sequence", revision.sequence)
     event.add("summary", summary)

@@ -1,0 +1,1 @@
+"""Services over the pipeline: a squad (locally or on Dask), CalDAV push, explain."""
