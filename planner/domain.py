@@ -210,6 +210,12 @@ class Penalty:
     text: str  # plain words, e.g. "adductors not trained this week"
 
 
+# A week's place in the season (docs/coaching.md): strength rises in "build", holds in
+# "maintain", falls in "taper", is one short light session at most in "race" (race week)
+# and light only in "return" (the week after a goal race).
+PHASES: tuple[str, ...] = ("build", "maintain", "taper", "race", "return")
+
+
 @dataclass(frozen=True)
 class WeekPlan:
     start: date  # a Monday
@@ -220,6 +226,7 @@ class WeekPlan:
     taper: bool = False  # one of the last two weeks before a race (B2)
     penalties: tuple[Penalty, ...] = ()
     notes: tuple[str, ...] = ()  # shortfalls and their diagnosis
+    phase: str = "build"  # one of PHASES
 
 
 @dataclass(frozen=True)
