@@ -64,7 +64,8 @@ def test_changed_sessions_raise_sequence(tmp_path: Path) -> None:
         assert event["DTSTAMP"].dt == event["LAST-MODIFIED"].dt == \
             newest + (datetime(2000, 1, 1, 0, 0, 1) - datetime(2000, 1, 1))
         assert event["DTSTART"].dt.time() != before[uid]["DTSTART"].dt.time()
-    assert f"0 new, {len(after)} changed (SEQUENCE raised), 0 unchanged, 0 dropped." in result.stdout
+    assert (f"0 new, {len(after)} changed (SEQUENCE raised), 0 unchanged, 0 dropped."
+            in result.stdout)
     for vevent in vobject.readOne(after_raw.decode()).vevent_list:
         assert int(vevent.sequence.value) == 1
     with ics_py_safely():
