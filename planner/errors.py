@@ -33,3 +33,14 @@ def shown_value(value: str, limit: int = 40) -> str:
     """Quote a user's value in a message, cut short so junk cannot flood the terminal."""
     shown = value if len(value) <= limit else value[: limit - 3] + "..."
     return repr(shown)
+
+
+def rows_phrase(rows: list[int]) -> str:
+    """"row 4", "rows 2-8", "rows 2, 5, 9" """
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if rows == list(range(rows[0], rows[-1] + 1)):
+        return f"rows {rows[0]}-{rows[-1]}"
+    if len(rows) > 6:
+        return f"rows {', '.join(str(r) for r in rows[:6])} and {len(rows) - 6} more"
+    return f"rows {', '.join(str(r) for r in rows[:-1])} and {rows[-1]}"

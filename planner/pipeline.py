@@ -44,7 +44,7 @@ from planner.domain import (
     Profile,
     Run,
 )
-from planner.errors import InputError, RunstrongError
+from planner.errors import InputError, RunstrongError, rows_phrase
 from planner.planning.instance import Carry
 from planner.readers.catalog import Catalog
 
@@ -326,7 +326,7 @@ def mapped_notes(prepared: Prepared) -> tuple[str, ...]:
             shown = ", ".join(days[:3]) + (f" +{len(days) - 3} more" if len(days) > 3 else "")
             notes.append(f"'{label}' read as {kind} ({shown})")
         else:
-            notes.append(f"'{label}' read as {kind} (rows {', '.join(map(str, rows))})")
+            notes.append(f"'{label}' read as {kind} ({rows_phrase(list(rows))})")
     return tuple(notes)
 
 

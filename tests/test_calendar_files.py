@@ -44,7 +44,7 @@ def test_unchanged_replan_changes_no_byte(tmp_path: Path) -> None:
     result = plan(path, "--alarm", "15")
     assert path.read_bytes() == first
     count = len(events(first))
-    assert f"0 new, 0 changed (SEQUENCE raised), {count} unchanged." in result.stdout
+    assert f"0 new, 0 changed (SEQUENCE raised), {count} unchanged, 0 dropped." in result.stdout
 
 
 def test_changed_sessions_raise_sequence(tmp_path: Path) -> None:
@@ -64,7 +64,8 @@ def test_changed_sessions_raise_sequence(tmp_path: Path) -> None:
         assert event["DTSTAMP"].dt == event["LAST-MODIFIED"].dt == \
             newest + (datetime(2000, 1, 1, 0, 0, 1) - datetime(2000, 1, 1))
         assert event["DTSTART"].dt.time() != before[uid]["DTSTART"].dt.time()
-    assert f"0 new, {len(after)} changed (SEQUENCE raised), 0 unchanged." in result.stdout
+    assert (f"0 new, {len(after)} changed (SEQUENCE raised), 0 unchanged, 0 dropped."
+            in result.stdout)
     for vevent in vobject.readOne(after_raw.decode()).vevent_list:
         assert int(vevent.sequence.value) == 1
     with ics_py_safely():
@@ -98,8 +99,12 @@ def test_dropped_sessions_are_cancelled_when_asked(tmp_path: Path) -> None:
 
     without = tmp_path / "without.ics"
     shutil.copy(path, without)
-    plan(without, *args, "--sessions", "1")
+    dropped = plan(without, *args, "--sessions", "1")
     assert len(strength(events(without.read_bytes()))) == 1  # dropped: simply absent
+    # ...and counted, with what to do about the copy a calendar imported earlier.
+    assert "unchanged, 1 dropped (dropped events stay" in dropped.stdout
+    assert "--cancel-dropped" in dropped.stdout
+    assert f"Wrote {without}" not in dropped.stdout  # the update line already named it
 
     result = plan(path, *args, "--sessions", "1", "--cancel-dropped")
     raw = path.read_bytes()

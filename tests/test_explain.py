@@ -86,3 +86,51 @@ def test_explain_uses_the_catalog_and_previous_plan_it_is_given(tmp_path, monkey
     assert given.output.replace("Club goblet squat", "Goblet squat") != alone.output
     bad = runner.invoke(main, ["explain", "week2.json", "--previous", "club.csv"])
     assert bad.exit_code == 2 and "club.csv" in bad.output
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+README_RUNS = [
+    ("intermediate-week.csv", ["--level", "intermediate", "--equipment", "dumbbell,band"]),
+    ("beginner-week.csv", ["--level", "beginner", "--equipment", "none"]),
+    ("advanced-week.csv", ["--level", "advanced", "--equipment",
+                           "dumbbell,kettlebell,bench,box,band"]),
+    ("race-week.csv", ["--level", "intermediate", "--equipment", "dumbbell,band"]),
+    ("day-format-week.csv", ["--start", "2027-02-01"]),
+]
+
+
+def test_explain_agrees_with_every_example_plan(tmp_path) -> None:
+    """Every session of the README's examples gets a what-if about the plan in the file
+    (not a rebuilt plan that differs from it), and a what-if never sends a main session to
+    a day the plan's own why-line names as the eve of a key run (H1)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    for name, options in README_RUNS:
+        out = tmp_path / f"{name}.json"
+        result = CliRunner().invoke(main, ["plan", str(EXAMPLES / name), *options, "--tz",
+                                           "UTC", "-q", "--json", str(out), "--ics",
+                                           str(tmp_path / f"{name}.ics")])
+        assert result.exit_code == 0, result.output
+        data = json.loads(out.read_text(encoding="utf-8"))
+        text = explain_plan(data)
+        lines = [line for line in text.splitlines() if "why not another day" in line]
+        sessions = [s for week in data["weeks"] for s in week["sessions"]]
+        assert len(lines) == len(sessions), (name, text)
+        for line, session in zip(lines, sessions, strict=True):
+            assert "not answered" not in line, (name, line)
+            eves = re.search(r"(\w+(?:, \w+)*(?: and \w+)?) (?:is|are) (?:the )?eves? of key runs",
+                             session["why"])
+            moved = re.search(r"the main session (?:would go )?to (\w+)", line)
+            if eves and moved:
+                assert moved.group(1) not in eves.group(1), (name, line, session["why"])
+
+
+def test_explain_says_when_the_file_is_not_the_rebuilt_plan(catalog) -> None:
+    data = plan_to_dict(known_plan(catalog))
+    session = data["weeks"][0]["sessions"][0]
+    session["exercises"] = session["exercises"][1:]
+    assert "why not another day: not answered" in explain_plan(data)

@@ -96,6 +96,10 @@ def test_day_format_uses_monday_of_any_start_date(tmp_path: Path) -> None:
     assert [run.date for run in result.runs] == [
         date(2025, 3, 17), date(2025, 3, 21), date(2025, 3, 23),
     ]
+    # Sessions may land before the date given: say which Monday is used, once.
+    assert result.warnings[0] == ("--start 2025-03-20 is a Thursday: weeks start on Monday, "
+                                  "so week 1 is the week of Monday 2025-03-17")
+    assert not any("--start" in w for w in load_runs(path, start=date(2025, 3, 17)).warnings)
 
 
 def test_date_and_day_columns_that_agree(tmp_path: Path) -> None:
@@ -417,6 +421,14 @@ def test_day_without_start(tmp_path: Path) -> None:
     err = load_error(path)
     assert_names(err, path, 2, "day")
     assert "--start YYYY-MM-DD" in err.message
+
+
+def test_day_without_start_is_one_error_for_the_whole_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "day,run\nMon,easy\nTue,speed\nWed,rest\nThu,tempo\n")
+    err = load_error(path)
+    assert_names(err, path, 2, "day")
+    assert "rows 2-5 give a day but no date" in err.message
+    assert str(err).count("--start") == 1
 
 
 @pytest.mark.parametrize("value", ["abc", "-5", "601", "45.5", "1e3", "30 min"])

@@ -198,14 +198,17 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     if stale is not None and stale.exists():
         click.echo(f"warning: {stale} is left from an earlier, longer plan; do not import it",
                    err=True)
-    if calendar.note and not quiet:
+    updated = bool(calendar.note) and not quiet
+    if updated:
         click.echo(calendar.note, err=to_stdout)
+    # The update line already names the calendar: "Wrote" lists only the other files.
     written = ["standard output" if is_stdout(p) else str(p)
-               for p in (*ics_paths, json_path) if p]
+               for p in (*(() if updated else ics_paths), json_path) if p]
     if fit_dir is not None:
         count = len(fit_files)
         written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
-    click.echo(f"Wrote {', '.join(written)}.", err=to_stdout)
+    if written:
+        click.echo(f"Wrote {', '.join(written)}.", err=to_stdout)
 
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from planner.domain import RUN_TYPES, WEEKDAYS, Run
-from planner.errors import InputError, shown_value
+from planner.errors import InputError, rows_phrase, shown_value
 from planner.readers.csv_table import (
     cell_text,
     combine_errors,
@@ -92,6 +92,15 @@ def runs_from_frame(frame: pd.DataFrame, *, source: str, start: date | None = No
         monday = monday_of(start) if start is not None else None
     except OverflowError:
         raise InputError(f"{start} is outside the dates runstrong plans", field="--start") from None
+    if start is not None and monday != start:
+        warnings.append(f"--start {start.isoformat()} is a {start:%A}: weeks "
+                        f"start on Monday, so week 1 is the week of Monday {monday}")
+    dayless = [row for row, cells in records if not cells.get("date") and cells.get("day")]
+    if monday is None and dayless:
+        # One problem, one message: the missing --start, not one line per row.
+        raise InputError("a 'day' column needs the week it belongs to: pass --start "
+                         f"YYYY-MM-DD (the Monday of week 1); {rows_phrase(dayless)} give "
+                         "a day but no date", file=source, row=dayless[0], field="day")
 
     parsed: list[tuple[int, Run]] = []
     mapped: dict[tuple[str, str], list[int]] = {}
@@ -324,5 +333,4 @@ def _first_out_of_order(parsed: list[tuple[int, Run]]) -> int | None:
             return row
         latest = run.date if latest is None else max(latest, run.date)
     return None
-
 

@@ -64,9 +64,15 @@ def calendar_files(plan: Plan, old_paths: Sequence[Path], *, alarm_minutes: int 
                              with_runs=with_runs, cancel_dropped=cancel_dropped,
                              max_events=max_events, max_bytes=max_bytes)
     note = (f"Updated {old_paths[0]} in place: {update.created} new, {update.updated} changed "
-            f"(SEQUENCE raised), {update.unchanged} unchanged")
+            f"(SEQUENCE raised), {update.unchanged} unchanged, {update.dropped} dropped")
     if cancel_dropped:
         note += f", {update.cancelled} cancelled"
+    if update.dropped:
+        # A runner who imports the new file keeps the dropped events of the old import in
+        # their calendar: say how to have them removed.
+        note += (" (dropped events stay in a calendar that imported the old file: "
+                 "--cancel-dropped writes them as cancelled)" if not cancel_dropped
+                 else " (outside the new plan's weeks)")
     return CalendarFiles(update.parts, note + ".")
 
 

@@ -320,6 +320,7 @@ class CalendarUpdate:
     updated: int
     unchanged: int
     cancelled: int  # newly cancelled by this update
+    dropped: int = 0  # the old file's events of this athlete the new file no longer holds
 
 
 def update_calendar(plan: Plan, old: Sequence[bytes], now: datetime, *,
@@ -370,9 +371,10 @@ def update_calendar(plan: Plan, old: Sequence[bytes], now: datetime, *,
                              revisions=revisions, extra=extra, **limits)
     created = sum(1 for uid in state if uid not in previous)
     unchanged = sum(1 for uid, entry in state.items() if previous.get(uid) == entry)
+    gone = sum(1 for uid in previous if uid not in state)
     return CalendarUpdate(parts=parts, created=created,
                           updated=len(state) - created - unchanged, unchanged=unchanged,
-                          cancelled=newly_cancelled)
+                          cancelled=newly_cancelled, dropped=gone - newly_cancelled)
 
 
 def _cancellation(written: WrittenEvent, now: datetime) -> Event:

@@ -7,10 +7,11 @@ and the week re-solved, so the runner sees what the next-best choice would have 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from constraints import RULES_BY_ID, SOFT_RULES
-from planner.domain import WEEKDAYS
+from planner.domain import WEEKDAYS, Session
 from planner.errors import InputError
 from planner.planning.wording import runner_text, session_word, shown_name
 
@@ -39,20 +40,69 @@ def alternatives(data: dict[str, Any], catalog: Catalog,
     except (ValueError, KeyError, TypeError) as err:
         raise InputError(f"cannot rebuild the plan from its runs and profile ({err})") from None
     found: dict[str, str] = {}
+    written = {w.get("start"): w for w in data.get("weeks", []) if isinstance(w, dict)}
     for inst, week in zip(result.instances, result.plan.weeks, strict=True):
+        if _arrangement(week.sessions) != _written_arrangement(written.get(
+                week.start.isoformat())):
+            # The rebuilt week is not the one in the file (another catalog, an edited
+            # JSON): a what-if about a different plan would not be true of this one.
+            for session in week.sessions:
+                found[session.date.isoformat()] = NOT_REBUILT
+            continue
         paid = sum(p.cost for p in week.penalties)
         for session in week.sessions:
             day = (session.date - inst.start).days
             other = solve_week(inst, lambda wm, d=day: wm.model.add(wm.session[d] == 0))
-            moved = sorted(set(s.date for s in other.sessions) - {s.date for s in week.sessions})
             extra = sum(p.cost for p in other.penalties) - paid
-            where = ", ".join(WEEKDAYS[d.weekday()] for d in moved) or "nowhere"
             new_costs = sorted({f"{runner_text(p.text)} ({p.rule})" for p in other.penalties}
                                - {f"{runner_text(p.text)} ({p.rule})" for p in week.penalties})
             found[session.date.isoformat()] = (
-                f"without {WEEKDAYS[day]}, the session would go to {where} at +{extra} cost"
+                f"without {WEEKDAYS[day]}, {_rearranged(week.sessions, other.sessions)}"
+                + (f" at +{extra} cost" if extra else " at the same total cost")
                 + (f": {'; '.join(new_costs[:3])}" if new_costs else ""))
     return found
+
+
+NOT_REBUILT = ("not answered: rebuilding this week from the plan's runs and profile gives "
+               "other sessions (was it made with another catalog or --previous plan?)")
+
+
+def _arrangement(sessions: Sequence[Session]) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted((s.date.isoformat(), s.intensity, tuple(i.exercise.id for i in s.exercises))
+                  for s in sessions)
+
+
+def _written_arrangement(week: Any) -> list[tuple[str, str, tuple[str, ...]]]:
+    if not isinstance(week, dict):
+        return []
+    try:
+        return sorted((str(s["date"]), str(s["intensity"]),
+                       tuple(str(i["id"]) for i in s["exercises"]))
+                      for s in week.get("sessions", []))
+    except (KeyError, TypeError):
+        return []
+
+
+def _rearranged(planned: Sequence[Session], instead: Sequence[Session]) -> str:
+    """What the week would hold instead, in the plan's words: every session that moves or
+    changes kind is named with its new day ("the main session would go to Fri and the light
+    session to Mon"), so the line never names a day where that session could not go."""
+    before = {(s.date, s.intensity) for s in planned}
+    days_by_kind: dict[str, list[str]] = {}
+    for s in sorted(instead, key=lambda s: s.date):
+        if (s.date, s.intensity) not in before:
+            days_by_kind.setdefault(s.intensity, []).append(WEEKDAYS[s.date.weekday()])
+    parts = [(f"the {session_word(kind)} session" + ("s" if len(days) > 1 else ""),
+              " and ".join(days)) for kind, days in days_by_kind.items()]
+    text = " and ".join(f"{who}{' would go' if index == 0 else ''} to {where}"
+                        for index, (who, where) in enumerate(parts))
+    text = text or "the other sessions would stay"
+    fewer = len(planned) - len(instead)
+    if fewer > 0:
+        text += (", and the week would hold " + ("one session" if fewer == 1
+                                                   else f"{fewer} sessions") + " fewer")
+    return text
+
 
 
 def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
