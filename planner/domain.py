@@ -127,6 +127,9 @@ DELOAD_RANGE = (0, 12)
 ALARM_RANGE = (0, 24 * 60)
 DEFAULT_ATHLETE = "runner"
 ATHLETE_NAME_MAX = 80
+# Characters that break a line somewhere a name is written (an .ics content line, a CSV
+# row, a terminal line): a name holding one is refused where it is read.
+NAME_LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 @dataclass(frozen=True)

@@ -231,3 +231,77 @@ def test_check_lists_a_bounded_number_of_violations(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert len(lines) == MAX_SHOWN_VIOLATIONS + 2
     assert "more (the first" in lines[-2] and "violation(s)" in lines[-1]
+
+
+# --- CSVs written for spreadsheets ---------------------------------------------------------
+
+
+def spreadsheet_cells(text: str, separator: str) -> list[str]:
+    """What a spreadsheet splitting on `separator` sees: it honours quotes only when a
+    quote opens a cell, so cells of a comma CSV are cut at every ';' or tab inside."""
+    import csv
+    import io
+
+    cells: list[str] = []
+    for line in text.splitlines():
+        cells.extend(cell.strip('"') for cell in line.split(separator))
+    cells.extend(cell for row in csv.reader(io.StringIO(text)) for cell in row)
+    return cells
+
+
+@pytest.mark.parametrize("name", ["x;=1+1;y", "x,=1+1,y", "x\t=1+1\ty", "x; =HYPERLINK(1)",
+                                  'x;"=1+1";y', "=1+1", "@SUM(A1);b", "ok;-2+3", "a,+1"])
+def test_summary_csv_cells_cannot_run_as_formulas_whatever_the_separator(
+        tmp_path: Path, name: str) -> None:
+    from planner.services.batch import summary_csv
+
+    text = summary_csv([{"athlete": name, "file": "", "weeks": "", "sessions": "",
+                         "heavy": "", "light": "", "status": f"failed: {name}",
+                         "coverage": "", "warnings": f"note: {name}"}]).decode()
+    for separator in (",", ";", "\t"):
+        for cell in spreadsheet_cells(text, separator):
+            assert not cell.lstrip(' "').startswith(("=", "+", "-", "@")), (separator, cell)
+    assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
+
+
+def test_a_roster_name_with_a_line_break_is_refused_naming_the_row(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text('athlete,level\nBen,beginner\n"Ana\nBell",beginner\n')
+    runs = tmp_path / "runs.csv"
+    runs.write_text("athlete,date,run,minutes\nBen,2027-01-04,easy,40\n"
+                    "Ben,2027-01-06,long,90\n")
+    result = invoke("batch", str(roster), str(runs), "--out", str(tmp_path / "out"),
+                    "--jobs", "1")
+    assert result.exit_code == 4 and "Traceback" not in result.output
+    assert "AssertionError" not in result.output
+    assert "roster.csv, row 3, field 'athlete'" in result.stderr
+    assert "line break" in result.stderr
+    summary = (tmp_path / "out" / "summary.csv").read_text()
+    assert "AssertionError" not in summary and '"Ana Bell"' in summary
+
+
+def test_a_plan_json_athlete_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({**golden(), "athlete": "Ana\r\nBell"}))
+    for args in plan_commands(path, tmp_path):
+        result = invoke(*args)
+        clean_exit(result)
+        assert "line break" in result.stderr and "AssertionError" not in result.output
+
+
+@pytest.mark.parametrize("option", ["--fit", "--ics", "--json"])
+def test_an_empty_output_name_is_an_error(tmp_path: Path, option: str, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["plan", str(WEEK), option, ""]
+    if option != "--ics":
+        args += ["--ics", str(tmp_path / "p.ics")]
+    result = invoke(*args)
+    clean_exit(result)
+    assert "name is empty" in result.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_batch_out_is_an_error(tmp_path: Path) -> None:
+    result = invoke("batch", str(ROOT / "examples" / "coach" / "roster.csv"),
+                    str(ROOT / "examples" / "coach" / "runs.csv"), "--out", "")
+    clean_exit(result)
+    assert "folder name is empty" in result.stderr

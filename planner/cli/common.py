@@ -50,13 +50,15 @@ def parse_date_option(value: str | None, field: str) -> date | None:
 
 
 class OutputPath(click.Path):
-    """A file to write: ``-`` is standard output; an empty name is refused (click would
-    otherwise read it as ".")."""
+    """A file or folder to write (``-`` is standard output for a file); an empty name is
+    refused for both, since click would otherwise read it as "." (`--fit ''` wrote the
+    workouts into the current folder)."""
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         if isinstance(value, str) and not value.strip():
-            self.fail("the file name is empty", param, ctx)
+            self.fail("the file name is empty" if self.file_okay else
+                      "the folder name is empty", param, ctx)
         return super().convert(value, param, ctx)
 
 

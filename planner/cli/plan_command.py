@@ -78,7 +78,7 @@ from planner.domain import (
 @click.option("--json", "json_path", type=OutputPath(dir_okay=False, path_type=Path),
               default=None, help="Also write the plan as JSON (for coaches, tools and --previous); "
                                  "- for standard output.")
-@click.option("--fit", "fit_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--fit", "fit_dir", type=OutputPath(file_okay=False, path_type=Path),
               default=None, metavar="DIR",
               help="Also write each session as a Garmin FIT workout file into DIR "
                    "(2027-03-02-main.fit, …), for the watch.")

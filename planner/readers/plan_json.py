@@ -24,6 +24,7 @@ from planner.domain import (
     DEFAULT_START_TIME,
     LEVELS,
     LOAD_LABELS,
+    NAME_LINE_BREAKS,
     RANGE_LABELS,
     RUN_TYPES,
     TEMPO_LABELS,
@@ -182,7 +183,10 @@ def require_plan_shape(data: Any, name: str) -> None:
                          + ("the plan was written by a newer runstrong; upgrade to read it"
                             if schema > READABLE_SCHEMA else "not a runstrong plan number"),
                          file=name, field="schema")
-    _require(data, "athlete", str, "the plan", name)
+    athlete = _require(data, "athlete", str, "the plan", name)
+    if NAME_LINE_BREAKS.intersection(athlete):
+        raise InputError(f"the athlete's name {shown_value(' '.join(athlete.split()))} holds a "
+                         "line break: write the name on one line", file=name, field="athlete")
     _require(data, "level", str, "the plan", name)
     _drop_nulls(data, {"profile": dict})
     profile = _optional(data, "profile", dict, "the plan", name) or {}
