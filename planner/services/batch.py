@@ -7,9 +7,13 @@ written in roster order whatever the number of jobs, so the output is byte-ident
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import re
+import signal
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -201,8 +205,25 @@ def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jo
         return
     # fork where the OS has it: workers start without re-importing OR-Tools and pandas.
     context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-    with context.Pool(processes=jobs) as pool:
+    with context.Pool(processes=jobs, initializer=tie_to_parent,
+                      initargs=(os.getpid(),)) as pool:
         yield from pool.imap(plan_athlete, work, chunksize=1)
+
+
+def tie_to_parent(parent: int) -> None:
+    """A worker process's first act: leave Ctrl+C and SIGTERM to the parent (which ends
+    its pool) and, on Linux, have the kernel end this worker when the parent dies, so a
+    killed batch or server leaves no planner running for good."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request took hold
+        os._exit(0)
 
 
 def neutralise_cell(text: str) -> str:
