@@ -157,7 +157,7 @@ def test_stopping_the_server_ends_its_workers_uploads_and_says_why(tmp_path: Pat
         assert list((tmp_path / "tmp").glob("runstrong-serve-*/runstrong-squad-*.csv"))
         process.send_signal(stop)
         process.wait(timeout=30)
-        gone, alive = psutil.wait_procs(workers, timeout=15)
+        _, alive = psutil.wait_procs(workers, timeout=15)
         assert alive == [], f"left running: {alive}"
     finally:
         stop_process(process, timeout=10)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import click
 
 from planner.cli.batch_command import batch
+from planner.cli.common import stop_on_sigterm
 from planner.cli.plan_command import plan
 from planner.cli.plan_tools import catalog, check, explain
 from planner.cli.push_command import push
@@ -38,6 +39,7 @@ def main() -> None:
       runstrong catalog --muscle soleus
       runstrong explain plan.json
     """
+    stop_on_sigterm()
 
 
 

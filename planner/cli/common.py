@@ -37,6 +37,24 @@ def friendly_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def stop_on_sigterm() -> None:
+    """Make SIGTERM (what `kill`, systemd and docker send) unwind like Ctrl+C, so every
+    `finally` runs: a batch writes what it planned and removes its work folder, a worker
+    pool is ended, a half-written file is removed. Only in the main thread, and only when
+    nobody else chose a handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def parse_date_option(value: str | None, field: str) -> date | None:
     if value is None:
         return None

@@ -1,0 +1,69 @@
+"""Issue 23, processes and streams: SIGTERM during a batch leaves no work folder or worker,
+stale work folders of killed batches are removed, and a standard output or error that
+cannot be written ends in one line and an honest exit code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_abuse_serve import big_squad
+
+psutil = pytest.importorskip("psutil")
+ROOT = Path(__file__).resolve().parents[1]
+WEEK = ROOT / "examples" / "intermediate-week.csv"
+
+
+def runstrong(*args: str, **options) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "planner", *args],
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, **options)
+
+
+def test_sigterm_during_a_batch_leaves_no_work_folder_or_worker(tmp_path: Path) -> None:
+    roster, runs = big_squad(30)
+    (tmp_path / "roster.csv").write_bytes(roster)
+    (tmp_path / "runs.csv").write_bytes(runs)
+    out = tmp_path / "out"
+    process = runstrong("batch", "roster.csv", "runs.csv", "--out", str(out), "--jobs", "2",
+                        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True)
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (
+            len(parent.children()) >= 2 and list(tmp_path.glob(".out.new-*/*.ics"))):
+        time.sleep(0.05)
+    workers = parent.children(recursive=True)
+    assert workers and list(tmp_path.glob(".out.new-*"))
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "Interrupted: planned" in err
+    assert list(tmp_path.glob(".out.new-*")) == []
+    assert (out / "summary.csv").exists()
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert alive == []
+
+
+def test_work_folders_of_killed_batches_are_removed(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".out.new-{dead.pid}-abcd1234"
+    stale.mkdir()
+    (stale / "Ana.ics").write_text("half a batch")
+    old = tmp_path / ".out.new-oldstyle"
+    old.mkdir()
+    os.utime(old, (time.time() - 3 * 86400,) * 2)
+    live = tmp_path / f".out.new-{os.getpid()}-efgh5678"
+    live.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "planner", "batch", str(ROOT / "examples/coach/roster.csv"),
+         str(ROOT / "examples/coach/runs.csv"), "--out", str(tmp_path / "out"), "--jobs", "1"],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists() and not old.exists() and live.exists()
