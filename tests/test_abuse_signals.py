@@ -4,6 +4,7 @@ cannot be written ends in one line and an honest exit code, never a traceback.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -67,3 +68,63 @@ def test_work_folders_of_killed_batches_are_removed(tmp_path: Path) -> None:
         capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert not stale.exists() and not old.exists() and live.exists()
+
+
+# --- batch --cluster: a deadline on the whole connection -------------------------------------
+
+
+def test_a_silent_listener_is_a_one_line_exit_5(tmp_path: Path, monkeypatch) -> None:
+    import socket
+    import threading
+
+    from click.testing import CliRunner
+
+    from planner.cli import main
+    from planner.services import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 2)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_and_say_nothing() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                accepted.append(listener.accept()[0])
+
+    threading.Thread(target=accept_and_say_nothing, daemon=True).start()
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(main, [
+            "batch", str(ROOT / "examples/coach/roster.csv"),
+            str(ROOT / "examples/coach/runs.csv"), "--out", str(tmp_path / "out"),
+            "--cluster", f"tcp://127.0.0.1:{listener.getsockname()[1]}"])
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        for conn in accepted:
+            conn.close()
+        listener.close()
+    assert result.exit_code == 5, result.output
+    assert "no Dask scheduler answered" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert elapsed < 30  # it hung for good before
+    assert not (tmp_path / "out").exists() and list(tmp_path.glob(".out.new-*")) == []
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:70000", "tcp://127.0.0.1:0",
+                                     "tcp://127.0.0.1:port", "tcp://:8786"])
+def test_an_address_with_no_valid_port_or_host_is_an_immediate_error(tmp_path: Path,
+                                                                    address: str) -> None:
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    result = CliRunner().invoke(main, [
+        "batch", str(ROOT / "examples/coach/roster.csv"), str(ROOT / "examples/coach/runs.csv"),
+        "--out", str(tmp_path / "out"), "--cluster", address])
+    assert result.exit_code == 2, result.output
+    assert "--cluster" in result.stderr and "Traceback" not in result.output
