@@ -128,3 +128,66 @@ def test_an_address_with_no_valid_port_or_host_is_an_immediate_error(tmp_path: P
         "--out", str(tmp_path / "out"), "--cluster", address])
     assert result.exit_code == 2, result.output
     assert "--cluster" in result.stderr and "Traceback" not in result.output
+
+
+# --- standard output or error that cannot be written -----------------------------------------
+
+GOLDEN = ROOT / "tests" / "golden" / "intermediate.json"
+
+
+def with_stdout(target: str, *args: str, stderr_target: str | None = None
+                ) -> subprocess.CompletedProcess:
+    with open(target, "wb") as out:
+        err = open(stderr_target, "wb") if stderr_target else subprocess.PIPE
+        try:
+            return subprocess.run([sys.executable, "-m", "planner", *args], stdout=out,
+                                  stderr=err, env={**os.environ, "TZ": "UTC"})
+        finally:
+            if stderr_target:
+                err.close()
+
+
+@pytest.mark.parametrize("args", [["check", str(GOLDEN)], ["explain", str(GOLDEN)],
+                                  ["catalog"], ["check", str(GOLDEN), "--previous", str(GOLDEN)]])
+def test_a_full_standard_output_is_one_line_and_exit_74(args: list[str]) -> None:
+    result = with_stdout("/dev/full", *args)
+    err = result.stderr.decode()
+    assert result.returncode == 74, err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert err.strip().splitlines() == [
+        "error: cannot write to standard output or error (No space left on device)"]
+
+
+def test_plan_to_a_full_standard_output_exits_0_naming_the_files(tmp_path: Path) -> None:
+    ics, out = tmp_path / "p.ics", tmp_path / "p.json"
+    result = with_stdout("/dev/full", "plan", str(WEEK), "--ics", str(ics), "--json", str(out),
+                         "--tz", "UTC")
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert "Traceback" not in err and ics.exists() and out.exists()
+    assert err.strip().splitlines()[-1].startswith("warning: cannot write to standard output")
+    assert f"the files were written: {ics}, {out}" in err
+
+
+def test_plan_with_the_calendar_on_a_full_standard_output_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "p.json"
+    result = with_stdout("/dev/full", "plan", str(WEEK), "--ics", "-", "--json", str(out),
+                         "--tz", "UTC")
+    assert result.returncode != 0 and not out.exists()
+    assert "Traceback" not in result.stderr.decode()
+
+
+def test_both_streams_full_is_a_silent_exit_74() -> None:
+    result = with_stdout("/dev/full", "check", str(GOLDEN), stderr_target="/dev/full")
+    assert result.returncode == 74
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written (`| head -0`)
+    try:
+        result = subprocess.run([sys.executable, "-m", "planner", "catalog"],
+                                stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 74 and result.stderr.decode() == ""

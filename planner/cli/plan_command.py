@@ -13,6 +13,7 @@ from planner.cli.common import (
     echo_found,
     friendly_errors,
     make_output_dir,
+    record_written,
     warn_stale_fit,
 )
 from planner.domain import (
@@ -185,6 +186,12 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         make_output_dir(fit_dir, "--fit")
         outputs.extend(Output(fit_dir / name, data, "--fit") for name, data in fit_files)
     write_outputs(outputs, inputs)
+    written = ["standard output" if is_stdout(p) else str(p)
+               for p in (*ics_paths, json_path) if p]
+    if fit_dir is not None:
+        count = len(fit_files)
+        written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
+    record_written(written)
     if fit_dir is not None:
         warn_stale_fit(fit_dir, {name for name, _ in fit_files})
     # With an output on standard output, everything else goes to stderr.
@@ -200,11 +207,6 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
                    err=True)
     if calendar.note and not quiet:
         click.echo(calendar.note, err=to_stdout)
-    written = ["standard output" if is_stdout(p) else str(p)
-               for p in (*ics_paths, json_path) if p]
-    if fit_dir is not None:
-        count = len(fit_files)
-        written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
     click.echo(f"Wrote {', '.join(written)}.", err=to_stdout)
 
 
