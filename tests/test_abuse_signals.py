@@ -137,14 +137,12 @@ GOLDEN = ROOT / "tests" / "golden" / "intermediate.json"
 
 def with_stdout(target: str, *args: str, stderr_target: str | None = None
                 ) -> subprocess.CompletedProcess:
-    with open(target, "wb") as out:
-        err = open(stderr_target, "wb") if stderr_target else subprocess.PIPE
-        try:
-            return subprocess.run([sys.executable, "-m", "planner", *args], stdout=out,
-                                  stderr=err, env={**os.environ, "TZ": "UTC"})
-        finally:
-            if stderr_target:
-                err.close()
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(target, "wb"))
+        err = stack.enter_context(open(stderr_target, "wb")) if stderr_target \
+            else subprocess.PIPE
+        return subprocess.run([sys.executable, "-m", "planner", *args], stdout=out,
+                              stderr=err, env={**os.environ, "TZ": "UTC"})
 
 
 @pytest.mark.parametrize("args", [["check", str(GOLDEN)], ["explain", str(GOLDEN)],
