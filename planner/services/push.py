@@ -191,7 +191,11 @@ def scrub(text: str, url: str) -> str:
         secret = None
     text = text.replace(url, redact_url(url))
     for form in {secret, unquote(secret or "")} - {None, ""}:
-        text = text.replace(str(form), "***")
+        # `user:secret@` wherever a library echoed the address; a bare secret only when it
+        # is long enough not to garble ordinary words ("a" would eat every a).
+        text = text.replace(f":{form}@", ":***@")
+        if len(str(form)) >= 4:
+            text = text.replace(str(form), "***")
     return text
 
 
