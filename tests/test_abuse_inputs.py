@@ -305,3 +305,20 @@ def test_an_empty_batch_out_is_an_error(tmp_path: Path) -> None:
                     str(ROOT / "examples" / "coach" / "runs.csv"), "--out", "")
     clean_exit(result)
     assert "folder name is empty" in result.stderr
+
+
+def test_a_wide_csv_upload_is_a_400_naming_the_limit(tmp_path: Path) -> None:
+    import re
+
+    app = create_app(Settings(db=str(tmp_path / "web.sqlite3"), default_tz="Europe/London",
+                              batch_processes=0))
+    wide = (",".join(["date", "run"] + [f"c{i}" for i in range(120_000)]) + "\n"
+            "2026-11-30,easy\n").encode()
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+        response = client.post("/plan", data={
+            "csrf_token": token, "level": "intermediate", "minutes": "45",
+            "start_time": "18:00", "tz": "Europe/London", "deload_every": "4"},
+            files={"runs": ("wide.csv", wide, "text/csv")})
+    assert response.status_code == 400
+    assert "120,002 columns" in response.text and "wide.csv" in response.text

@@ -241,16 +241,16 @@ def test_hostile_plan_json_is_a_clean_answer(tmp_path_factory, numbers, fields, 
 
 @FUZZ
 @given(st.integers(1, 400), st.integers(0, 1_500), st.sampled_from([",", ";", "\t"]),
-       st.integers(1, 5))
+       st.integers(1, 5), st.sampled_from(["\n", "\r\n", "\r"]))
 def test_any_csv_shape_reads_or_names_its_limit(tmp_path_factory, columns: int, cell: int,
-                                                separator: str, rows: int) -> None:
+                                                separator: str, rows: int, end: str) -> None:
     from planner.errors import InputError
     from planner.readers.csv_table import MAX_CELL_CHARS, MAX_COLUMNS, read_table
 
     path = tmp_path_factory.mktemp("shape") / "runs.csv"
     header = separator.join(["date", "run", *(f"c{i}" for i in range(columns - 2))])
     line = separator.join(["2026-11-30", "easy" if cell < 4 else "x" * cell])
-    path.write_text(header + "\n" + "\n".join([line] * rows) + "\n")
+    path.write_bytes((header + end + end.join([line] * rows) + end).encode())
     wide, long = max(columns, 2) > MAX_COLUMNS, cell > MAX_CELL_CHARS
     try:
         table = read_table(path)

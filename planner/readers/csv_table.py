@@ -171,12 +171,14 @@ def _check_width(text: str, separator: str, name: str, *, row_offset: int) -> No
 
     Later rows cannot be wider: pandas takes the width from the first line and refuses a
     longer row, so the header bounds the table."""
-    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         header = next(reader, [])
-    except csv.Error as err:  # a header cell beyond csv's own field limit
-        raise InputError(f"a header cell is over {MAX_CELL_CHARS:,} characters",
-                         file=name, row=row_offset + 1) from err
+    except csv.Error as err:
+        if "field limit" in str(err):  # a header cell beyond csv's own 131 072 characters
+            raise InputError(f"a header cell is over {MAX_CELL_CHARS:,} characters",
+                             file=name, row=row_offset + 1) from err
+        return  # pandas names what else is wrong with the file
     if len(header) > MAX_COLUMNS:
         raise InputError(f"the header has {len(header):,} columns; the most a CSV may have is "
                          f"{MAX_COLUMNS} (MAX_COLUMNS): keep only the columns the planner reads",
