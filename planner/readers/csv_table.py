@@ -29,11 +29,12 @@ _UNNAMED_RE = re.compile(r"unnamed: \d+")
 # A line made of these only is a blank spreadsheet row (",,," is what Excel writes for one).
 _BLANK_CHARS = " \t\r\n,;"
 # Shared bounds for every CSV (runs and rosters): the widest real file has a dozen columns
-# and its longest cell is a run title or a note. Parsing cost grows with columns x rows,
-# so a 1 MB file of 120 000 empty columns took pandas a minute and 600 MB; both limits are
-# checked on the header (a cheap csv.reader pass) before pandas sees the file.
+# and its longest cell is a run title or a platform's description of the run. Parsing cost
+# grows with columns x rows, so a 1 MB file of 120 000 empty columns took pandas a minute
+# and 600 MB: the width is checked on the header (a cheap csv.reader pass) before pandas
+# sees the file, the cells right after.
 MAX_COLUMNS = 200
-MAX_CELL_CHARS = 1_000
+MAX_CELL_CHARS = 10_000
 
 
 @dataclass(frozen=True, eq=False)
