@@ -125,8 +125,14 @@ DEFAULT_START_TIME = time.fromisoformat(DEFAULT_TIME)
 DEFAULT_DELOAD_EVERY = 4
 DELOAD_RANGE = (0, 12)
 ALARM_RANGE = (0, 24 * 60)
+# More sessions from today on than this deleted by one `push` needs a yes (--yes or the
+# prompt): pushing an older or shorter plan by mistake would otherwise empty later weeks.
+CONFIRM_DELETES_OVER = 3
 DEFAULT_ATHLETE = "runner"
 ATHLETE_NAME_MAX = 80
+# Characters that break a line somewhere a name is written (an .ics content line, a CSV
+# row, a terminal line): a name holding one is refused where it is read.
+NAME_LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 @dataclass(frozen=True)

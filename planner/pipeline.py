@@ -415,6 +415,12 @@ def week_csv(monday: date, days: Sequence[tuple[str, str, str]]) -> bytes:
     import io
     from datetime import timedelta
 
+    from planner.readers.spans import check_date_bounds
+
+    # Bound the whole week before any arithmetic: a Monday near 9999-12-31 would overflow
+    # date() on its Sunday, and the week's last day must be a date the planner plans in.
+    check_date_bounds(monday, field="week start")
+    check_date_bounds(monday + timedelta(days=max(len(days) - 1, 0)), field="week start")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("date", "run", "minutes", "time"))

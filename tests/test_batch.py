@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -51,8 +53,8 @@ def test_failing_athletes_do_not_stop_the_others(coach_files, tmp_path: Path) ->
     out = tmp_path / "out"
     code, err = batch(*coach_files, out, jobs=1)
     assert code == 4
-    summary = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
-    rows = {line.split(",")[0]: line for line in summary[1:]}
+    summary = list(csv.reader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8"))))
+    rows = {row[0]: ",".join(row) for row in summary[1:]}
     assert "optimal" in rows["Zoë Müller"]
     assert "failed: bad roster row" in rows["Bad Row"] and "level" in rows["Bad Row"]
     assert "failed: bad runs" in rows["Slash/Name"] and "row" in rows["Slash/Name"]

@@ -25,3 +25,8 @@ def test_bench_per_core_runs() -> None:
 def test_bench_batch_runs() -> None:
     out = run("bench/bench_batch.py", "2", "--weeks", "1", "--jobs", "1")
     assert "weeks/s/core" in out
+
+
+def test_bench_load_runs() -> None:
+    out = run("bench/bench_load.py", "--runners", "2", "--seconds", "2")
+    assert "PASS: no 5xx" in out and "peak memory" in out

@@ -4,6 +4,8 @@ one line and exit 5 with nothing written; a worker that dies is that athlete's r
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import socket
 from pathlib import Path
@@ -73,7 +75,7 @@ def test_cluster_run_is_byte_identical_to_the_local_runs(cluster, coach_files,
     assert folder_bytes(tmp_path / "far") == folder_bytes(tmp_path / "one")
     assert folder_bytes(tmp_path / "far") == folder_bytes(tmp_path / "two")
     summary = (tmp_path / "far" / "summary.csv").read_text(encoding="utf-8")
-    assert [line.split(",")[0] for line in summary.splitlines()[1:]] == [
+    assert [row[0] for row in list(csv.reader(io.StringIO(summary)))[1:]] == [
         "Zoë Müller", "Bad Row", "Slash/Name", "Tiny Time", "Ben", "No Runs"]
     assert "failed: bad runs" in summary and "failed: no plan" in summary
     assert "optimal" in summary

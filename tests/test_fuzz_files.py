@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from datetime import date, timedelta
 from pathlib import Path
@@ -188,3 +189,132 @@ def test_fuzzed_plan_json(tmp_path_factory, edits, command: str) -> None:
     else:
         args = [command, str(plan_json)]
     run_cli(folder, args, [plan_json])
+
+
+# --- issue 23: hostile values in plan JSON, hostile CSV shapes, formulas, week bounds --------
+
+hostile_numbers = st.sampled_from(["9" * 5000, "-" + "9" * 100_000, "1e999", "-1e999", "NaN",
+                                   "Infinity", "-Infinity", "1" + "0" * 15, "1e308",
+                                   "123456789012345"])
+hostile_values = st.one_of(
+    st.just(["goblet-squat"]), st.just({"id": "x"}), st.sampled_from(
+        ["bogus-lift", "Ana\nBell", "x;=1+1;y", "\u2028", "", "goblet-squat"]),
+    st.integers(2, 10**6), st.just(None))
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, 10**6), hostile_numbers), max_size=2),
+       st.lists(st.tuples(st.sampled_from(["schema", "athlete", "id", "variation"]),
+                          hostile_values), max_size=3),
+       st.integers(0, 3), st.sampled_from(["check", "explain", "previous"]))
+def test_hostile_plan_json_is_a_clean_answer(tmp_path_factory, numbers, fields, copies,
+                                             command: str) -> None:
+    """Numbers too long for int(), NaN, ids of the wrong type or unknown, schema numbers
+    from the future, names with line breaks and repeated sessions: every command that
+    reads plan JSON answers with a verdict or one error line, never a traceback."""
+    folder = tmp_path_factory.mktemp("hostile")
+    data = _valid_plan(folder)
+    week = data["weeks"][0]
+    week["sessions"] = week["sessions"] * (1 + copies)
+    item = week["sessions"][0]["exercises"][0]
+    for key, value in fields:
+        (item if key in ("id", "variation") else data)[key] = value
+    text = json.dumps(data)
+    slots = [m.start() for m in re.finditer(r'": \d+', text)]
+    for pick, number in numbers:
+        if slots:
+            at = slots[pick % len(slots)] + 3
+            end = at
+            while text[end].isdigit():
+                end += 1
+            text = text[:at] + number + text[end:]
+            slots = [m.start() for m in re.finditer(r'": \d+', text)]
+    plan_json = folder / "plan.json"
+    plan_json.write_text(text, encoding="utf-8")
+    if command == "previous":
+        args = ["plan", str(EXAMPLES / "intermediate-week.csv"), "--previous", str(plan_json),
+                "--ics", str(folder / "out.ics"), "-q", "--tz", "UTC"]
+    else:
+        args = [command, str(plan_json)]
+    run_cli(folder, args, [plan_json])
+
+
+@FUZZ
+@given(st.integers(1, 400), st.sampled_from([0, 3, 40, 9_999, 10_000, 10_001, 12_000]),
+       st.sampled_from([",", ";", "\t"]), st.integers(1, 5), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_any_csv_shape_reads_or_names_its_limit(tmp_path_factory, columns: int, cell: int,
+                                                separator: str, rows: int, end: str) -> None:
+    from planner.errors import InputError
+    from planner.readers.csv_table import MAX_CELL_CHARS, MAX_COLUMNS, read_table
+
+    path = tmp_path_factory.mktemp("shape") / "runs.csv"
+    header = separator.join(["date", "run", *(f"c{i}" for i in range(columns - 2))])
+    line = separator.join(["2026-11-30", "easy" if cell < 4 else "x" * cell])
+    path.write_bytes((header + end + end.join([line] * rows) + end).encode())
+    wide, long = max(columns, 2) > MAX_COLUMNS, cell > MAX_CELL_CHARS
+    try:
+        table = read_table(path)
+    except InputError as err:
+        assert wide or long, err
+        assert (str(MAX_COLUMNS) in err.message) if wide else (f"{MAX_CELL_CHARS:,}"
+                                                              in err.message)
+    else:
+        assert not wide and not long
+        assert table.frame.shape[1] == max(columns, 2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab =+-@;,\t\r\n\"'")), max_size=30))
+def test_no_segment_of_a_written_cell_runs_as_a_formula(text: str) -> None:
+    import csv
+    import io
+    import re
+
+    from planner.services.batch import summary_csv
+
+    written = summary_csv([{"athlete": text, "file": "", "weeks": "", "sessions": "",
+                            "heavy": "", "light": "", "status": "", "coverage": "",
+                            "warnings": text}]).decode()
+    [_, row] = list(csv.reader(io.StringIO(written)))
+    guarded = row[0]
+    remaining = iter(guarded)  # the guard only adds apostrophes: the text is all there
+    assert all(char in remaining for char in text)
+    for separator in (",", ";", "\t"):
+        for line in written.splitlines():
+            for segment in line.split(separator):
+                assert not segment.lstrip(' "').startswith(("=", "+", "-", "@")), segment
+    for part in re.split(r"[;,\t\r\n]", guarded):
+        assert not part.lstrip(' "').startswith(("=", "+", "-", "@")), part
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+def test_the_week_builder_takes_any_date(day: date) -> None:
+    from planner.errors import InputError
+    from planner.pipeline import week_csv
+    from planner.readers.spans import DATE_MAX, DATE_MIN
+
+    try:
+        text = week_csv(day, [("easy", "30", "")] * 7).decode()
+    except InputError as err:
+        assert not DATE_MIN <= day <= DATE_MAX - timedelta(days=6), err
+    else:
+        assert text.count("\n") == 8
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=4, max_size=12).filter(lambda s: s.strip() and "*" not in s),
+       st.text(alphabet="abcdefgh", min_size=1, max_size=8))
+def test_a_url_password_never_survives_in_a_message(password: str, user: str) -> None:
+    from urllib.parse import quote
+
+    from hypothesis import assume
+
+    from planner.services.push import redact_url, scrub
+
+    url = f"https://{user}:{quote(password, safe='')}@dav.example.org/cal/"
+    assume(password not in f"{user} cannot reach https://dav.example.org/cal/ login refused")
+    assume(quote(password, safe="") not in f"https://{user}:***@dav.example.org/cal/")
+    message = f"cannot reach {url} (login {password} refused; {user}:{password}@)"
+    assert password not in scrub(message, url).replace(redact_url(url), "")
+    assert "***" in redact_url(url) and quote(password, safe="") not in redact_url(url)

@@ -38,6 +38,7 @@ from planner.domain import (
     Exercise,
     Run,
 )
+from planner.errors import shown_value
 
 # The `done` words planner.solving.previous reads as "skipped" or "too hard" (README, adherence):
 # the next plan repeats or eases that work, so it neither progresses nor steps back.
@@ -209,6 +210,21 @@ class PlanReader:
             if ex is None:
                 self.h0(f"session {said}: unknown variation {variation!r} (not in the catalog)",
                         iso, variation, prefix)
+        # The exercise's own `id` (what explain, the web page and a coach's tools read) must
+        # name the same catalog row: a plan naming an exercise runstrong does not know is
+        # not a plan it can vouch for.
+        own_id = raw.get("id", variation if ex is not None else "")
+        if own_id == "" and "id" not in raw:
+            pass  # no id and an unknown variation: reported just above
+        elif not isinstance(own_id, str):
+            self.h0(f"session {said}: exercise id of type {type(own_id).__name__} is not an id",
+                    iso, variation, prefix)
+        elif own_id not in self.by_id:
+            self.h0(f"session {said}: unknown exercise id {shown_value(own_id)} (not in the "
+                    "catalog)", iso, variation, prefix)
+        elif ex is not None and own_id != variation:
+            self.h0(f"session {said}: exercise id {own_id!r} is not its variation "
+                    f"{variation!r}", iso, variation, prefix)
 
         def label(key: str, allowed: tuple[str, ...]) -> str | None:
             value = raw.get(key)

@@ -6,6 +6,8 @@ satisfies the hard rules (the rules in conflict and what to change are printed; 
 written); 4 `batch`: some athletes failed (the others are written); 5 `push`: the
 calendar server could not be reached or failed part-way (what was done is reported),
 `batch --cluster`: the Dask scheduler could not be reached (nothing written);
+74 standard output or error could not be written (a closed pipe, a full disk: one line,
+no traceback; `plan` exits 0 when all its files were written and only its report was lost);
 130 `batch` interrupted (the athletes planned so far are written, summary.csv marks the rest).
 Every output goes through planner.renderers.outputs: checked before any work, written all or
 nothing.
@@ -16,13 +18,15 @@ from __future__ import annotations
 import click
 
 from planner.cli.batch_command import batch
+from planner.cli.common import RunstrongGroup, stop_on_sigterm
 from planner.cli.plan_command import plan
 from planner.cli.plan_tools import catalog, check, explain
 from planner.cli.push_command import push
 from planner.cli.serve_command import serve
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=RunstrongGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="runstrong")
 def main() -> None:
     """Plan leg-strength training around your running week.
@@ -38,6 +42,7 @@ def main() -> None:
       runstrong catalog --muscle soleus
       runstrong explain plan.json
     """
+    stop_on_sigterm()
 
 
 

@@ -13,6 +13,7 @@ import click
 
 from planner.cli.common import (
     EXIT_SOME_FAILED,
+    OutputPath,
     check_output_dir,
     friendly_errors,
     parse_date_option,
@@ -24,7 +25,7 @@ from planner.errors import RunstrongError
 @click.command()
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("runs", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", type=OutputPath(file_okay=False, path_type=Path),
               default=Path("plans"), show_default=True, help="Folder for the calendars.")
 @click.option("--jobs", type=click.IntRange(1, 4096), default=None,
               help="Athletes planned in parallel (default: the machine's cores; at most 64 "

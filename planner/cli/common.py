@@ -3,6 +3,8 @@ and output paths checked before any work."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +18,57 @@ import click
 from planner.errors import InputError, RunstrongError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_SOME_FAILED = 0, 1, 2, 3, 4
+EXIT_STREAM = 74  # standard output or error could not be written (sysexits' EX_IOERR)
+# Errors that mean a stream is gone or full (a closed pipe, /dev/full, a full log disk):
+# every file error is an OutputError or InputError before it gets this far.
+STREAM_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF,
+                           errno.EDQUOT, errno.EFBIG, errno.ECONNRESET})
+# The files the running command has written (all of them, together): when only its printed
+# report is lost, the exit code can say the files are there.
+_written: list[str] = []
+
+
+def record_written(names: Sequence[str]) -> None:
+    """Note the files this command wrote, for an honest exit if printing then fails."""
+    _written.extend(names)
+
+
+class RunstrongGroup(click.Group):
+    """The `runstrong` group: a standard output or error that cannot be written (a closed
+    pipe, `> /dev/full`, a full log disk) ends in at most one line and EXIT_STREAM, never
+    a traceback; when a command wrote all its files before printing failed, exit 0 and say
+    so. SIGTERM unwinds like Ctrl+C (see stop_on_sigterm)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _written.clear()
+        try:
+            return super().invoke(ctx)
+        except OSError as err:
+            if err.errno not in STREAM_ERRNOS:
+                raise
+            ctx.exit(_stream_failed(err))
+
+
+def _stream_failed(err: OSError) -> int:
+    """Say (on stderr, if it still works) what was lost, silence both streams so the final
+    flush at exit cannot fail again, and return the exit code."""
+    written = [name for name in _written if name != "standard output"]
+    complete = bool(written) and len(written) == len(_written)
+    if err.errno != errno.EPIPE:  # a reader that went away (`| head`) wants no message
+        where = f"; the files were written: {', '.join(written)}" if written else ""
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"{'warning' if complete else 'error'}: cannot write to "
+                             f"standard output or error "
+                             f"({os.strerror(err.errno or 0)}){where}\n")
+            sys.stderr.flush()
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                os.dup2(devnull, stream.fileno())
+    return EXIT_OK if complete else EXIT_STREAM
+
+
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,6 +90,24 @@ def friendly_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def stop_on_sigterm() -> None:
+    """Make SIGTERM (what `kill`, systemd and docker send) unwind like Ctrl+C, so every
+    `finally` runs: a batch writes what it planned and removes its work folder, a worker
+    pool is ended, a half-written file is removed. Only in the main thread, and only when
+    nobody else chose a handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def parse_date_option(value: str | None, field: str) -> date | None:
     if value is None:
         return None
@@ -50,13 +121,15 @@ def parse_date_option(value: str | None, field: str) -> date | None:
 
 
 class OutputPath(click.Path):
-    """A file to write: ``-`` is standard output; an empty name is refused (click would
-    otherwise read it as ".")."""
+    """A file or folder to write (``-`` is standard output for a file); an empty name is
+    refused for both, since click would otherwise read it as "." (`--fit ''` wrote the
+    workouts into the current folder)."""
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         if isinstance(value, str) and not value.strip():
-            self.fail("the file name is empty", param, ctx)
+            self.fail("the file name is empty" if self.file_okay else
+                      "the folder name is empty", param, ctx)
         return super().convert(value, param, ctx)
 
 

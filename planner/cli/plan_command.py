@@ -13,6 +13,7 @@ from planner.cli.common import (
     echo_found,
     friendly_errors,
     make_output_dir,
+    record_written,
     warn_stale_fit,
 )
 from planner.domain import (
@@ -78,7 +79,7 @@ from planner.domain import (
 @click.option("--json", "json_path", type=OutputPath(dir_okay=False, path_type=Path),
               default=None, help="Also write the plan as JSON (for coaches, tools and --previous); "
                                  "- for standard output.")
-@click.option("--fit", "fit_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--fit", "fit_dir", type=OutputPath(file_okay=False, path_type=Path),
               default=None, metavar="DIR",
               help="Also write each session as a Garmin FIT workout file into DIR "
                    "(2027-03-02-main.fit, …), for the watch.")
@@ -185,6 +186,12 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         make_output_dir(fit_dir, "--fit")
         outputs.extend(Output(fit_dir / name, data, "--fit") for name, data in fit_files)
     write_outputs(outputs, inputs)
+    written = ["standard output" if is_stdout(p) else str(p)
+               for p in (*ics_paths, json_path) if p]
+    if fit_dir is not None:
+        count = len(fit_files)
+        written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
+    record_written(written)
     if fit_dir is not None:
         warn_stale_fit(fit_dir, {name for name, _ in fit_files})
     # With an output on standard output, everything else goes to stderr.
@@ -202,13 +209,10 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     if updated:
         click.echo(calendar.note, err=to_stdout)
     # The update line already names the calendar: "Wrote" lists only the other files.
-    written = ["standard output" if is_stdout(p) else str(p)
-               for p in (*(() if updated else ics_paths), json_path) if p]
-    if fit_dir is not None:
-        count = len(fit_files)
-        written.append(f"{count} FIT workout{'' if count == 1 else 's'} in {fit_dir}")
-    if written:
-        click.echo(f"Wrote {', '.join(written)}.", err=to_stdout)
+    shown = [name for name in written
+             if not (updated and name in {str(p) for p in ics_paths})]
+    if shown:
+        click.echo(f"Wrote {', '.join(shown)}.", err=to_stdout)
 
 
 

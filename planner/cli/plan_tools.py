@@ -15,6 +15,10 @@ from planner.cli.common import (
 )
 from planner.errors import InputError
 
+# A hostile or badly broken plan can break a rule in every one of thousands of sessions;
+# the first few hundred lines say what to fix, the count says how much is left.
+MAX_SHOWN_VIOLATIONS = 200
+
 
 @click.command()
 @click.option("--muscle", default=None, help="Only exercises that train this muscle.")
@@ -96,10 +100,13 @@ def check(plan_json: Path, runs: Path | None, start: str | None, previous: Path 
     prior = load_plan_json(previous) if previous else None
     run_list = load_runs(runs, start=parse_date_option(start, "--start")).runs if runs else None
     violations = check_plan(data, cat, runs=run_list, previous=prior)
-    for v in violations:
+    for v in violations[:MAX_SHOWN_VIOLATIONS]:
         where = " ".join(part for part in (v.date, v.exercise) if part)
         click.echo(f"{v.rule} {where}: {v.message}" if where else f"{v.rule}: {v.message}")
     sessions = sum(len(w.get("sessions", [])) for w in data["weeks"])
+    if len(violations) > MAX_SHOWN_VIOLATIONS:
+        click.echo(f"... and {len(violations) - MAX_SHOWN_VIOLATIONS} more (the first "
+                   f"{MAX_SHOWN_VIOLATIONS} are shown; fix these and check again)")
     if violations:
         click.echo(f"{len(violations)} violation(s) in {sessions} sessions.")
         sys.exit(EXIT_VIOLATIONS)
@@ -129,5 +136,11 @@ def explain(plan_json: Path, previous: Path | None, catalog_path: Path | None) -
 
     data = load_plan_json(plan_json)
     before = load_plan_json(previous) if previous is not None else None
-    click.echo(explain_plan(data, catalog=load_catalog(catalog_path), previous=before))
+    try:
+        text = explain_plan(data, catalog=load_catalog(catalog_path), previous=before)
+    except InputError as err:
+        if err.file is not None:
+            raise
+        raise InputError(err.message, file=str(plan_json), field=err.field) from None
+    click.echo(text)
 

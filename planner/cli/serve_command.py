@@ -26,13 +26,23 @@ def serve(host: str, port: int, db: str | None) -> None:
     Runners upload a week (CSV or .ics) or type it in, get the week as a picture, the
     calendar file and a subscription feed; coaches upload a roster and a squad's runs.
     Every athlete page and feed sits behind its own unguessable address.
+
+    It holds up to 200 connections at once (more get "503, busy"), drops a connection
+    that has not sent its request within 10 s, and stops cleanly on Ctrl+C or SIGTERM
+    (squads being planned are marked interrupted). Open to a network, run it behind a
+    reverse proxy with https (README).
     """
+    import shutil
+    import signal
     import socket
+    import sys
+    import tempfile
 
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
     from planner.web.app import Settings, create_app
+    from planner.web.serving import upload_folder, uvicorn_config
 
     try:
         app = create_app(Settings(db=db))
@@ -53,6 +63,23 @@ def serve(host: str, port: int, db: str | None) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("warning: listening beyond this computer; anyone who can reach it can use "
                    "it. Put it behind https for a hosted install.", err=True)
-    config = uvicorn.Config(app, log_level="warning", proxy_headers=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    # Every temporary file of this server (uploads being read, a squad's runs) goes into
+    # its own folder, removed when it stops; folders of servers killed earlier go now.
+    uploads = upload_folder()
+    tempfile.tempdir = str(uploads)
+    # uvicorn shuts down on SIGTERM, then raises the signal again for the handler it found:
+    # the default one would end the process before the cleanup below.
+    signal.signal(signal.SIGTERM, _stop_quietly)
+    try:
+        uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
+    except KeyboardInterrupt:
+        sys.exit(130)
+    finally:
+        tempfile.tempdir = None
+        shutil.rmtree(uploads, ignore_errors=True)
+        click.echo("runstrong stopped.", err=True)
+
+
+def _stop_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 

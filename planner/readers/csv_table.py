@@ -28,6 +28,13 @@ _PANDAS_ROW_RE = re.compile(r"row (\d+)")
 _UNNAMED_RE = re.compile(r"unnamed: \d+")
 # A line made of these only is a blank spreadsheet row (",,," is what Excel writes for one).
 _BLANK_CHARS = " \t\r\n,;"
+# Shared bounds for every CSV (runs and rosters): the widest real file has a dozen columns
+# and its longest cell is a run title or a platform's description of the run. Parsing cost
+# grows with columns x rows, so a 1 MB file of 120 000 empty columns took pandas a minute
+# and 600 MB: the width is checked on the header (a cheap csv.reader pass) before pandas
+# sees the file, the cells right after.
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 10_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +64,10 @@ def read_table(path: str | Path) -> Table:
             "no runs in file: it is empty (expected a header row such as 'date,run,minutes')",
             file=name, row=1,
         )
-    frame = _parse_csv(text, name, row_offset=skipped)
+    separator = _guess_separator(text)
+    _check_width(text, separator, name, row_offset=skipped)
+    frame = _parse_csv(text, separator, name, row_offset=skipped)
+    _check_cells(frame, name, row_offset=skipped)
     header = [cell_text(value) for value in frame.iloc[0].tolist()]
     body = frame.iloc[1:].reset_index(drop=True)
     body.columns = header
@@ -157,14 +167,47 @@ def _guess_separator(text: str) -> str:
     return ","
 
 
-def _parse_csv(text: str, name: str, *, row_offset: int) -> pd.DataFrame:
+def _check_width(text: str, separator: str, name: str, *, row_offset: int) -> None:
+    """Refuse a header wider than MAX_COLUMNS before pandas builds a column for each cell.
+
+    Later rows cannot be wider: pandas takes the width from the first line and refuses a
+    longer row, so the header bounds the table."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        header = next(reader, [])
+    except csv.Error as err:
+        if "field limit" in str(err):  # a header cell beyond csv's own 131 072 characters
+            raise InputError(f"a header cell is over {MAX_CELL_CHARS:,} characters",
+                             file=name, row=row_offset + 1) from err
+        return  # pandas names what else is wrong with the file
+    if len(header) > MAX_COLUMNS:
+        raise InputError(f"the header has {len(header):,} columns; the most a CSV may have is "
+                         f"{MAX_COLUMNS} (MAX_COLUMNS): keep only the columns the planner reads",
+                         file=name, row=row_offset + 1)
+
+
+def _check_cells(frame: pd.DataFrame, name: str, *, row_offset: int) -> None:
+    """Refuse any cell longer than MAX_CELL_CHARS, naming the first one's row and column."""
+    for position in range(frame.shape[1]):
+        lengths = frame.iloc[:, position].str.len()
+        too_long = lengths[lengths > MAX_CELL_CHARS]
+        if len(too_long):
+            label = int(too_long.index[0])
+            header = cell_text(frame.iloc[0, position]) or f"column {position + 1}"
+            raise InputError(f"a cell of {int(too_long.iloc[0]):,} characters; the most a cell "
+                             f"may hold is {MAX_CELL_CHARS:,} (MAX_CELL_CHARS)",
+                             file=name, row=row_offset + label + 1,
+                             field=header[:40] if label else None)
+
+
+def _parse_csv(text: str, separator: str, name: str, *, row_offset: int) -> pd.DataFrame:
     try:
         # header=None: we read the header row ourselves so that duplicate names survive
         # (pandas would rename them "x.1") and can be reported.
         # skip_blank_lines=False: blank lines stay as rows so a row's position is its
         # spreadsheet row; blank rows are dropped afterwards (index labels kept).
         frame = pd.read_csv(
-            io.StringIO(text), sep=_guess_separator(text), header=None, dtype=str,
+            io.StringIO(text), sep=separator, header=None, dtype=str,
             keep_default_na=False, skip_blank_lines=False, index_col=False,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error,

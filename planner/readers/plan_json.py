@@ -24,6 +24,7 @@ from planner.domain import (
     DEFAULT_START_TIME,
     LEVELS,
     LOAD_LABELS,
+    NAME_LINE_BREAKS,
     RANGE_LABELS,
     RUN_TYPES,
     TEMPO_LABELS,
@@ -41,27 +42,85 @@ from planner.domain import (
 from planner.errors import InputError, shown_value
 from planner.readers.spans import check_date_bounds
 
+# What this reader understands: the `schema` number planner.renderers.json_plan writes
+# (tests hold the two equal). A higher number is a plan from a newer runstrong whose keys
+# may mean something this one would misread.
+READABLE_SCHEMA = 1
+# A 104-week plan is under 2 MB; the cap keeps a hostile file from costing gigabytes in
+# json.loads and the checker before any key is looked at.
+MAX_PLAN_JSON_BYTES = 16_000_000
+# No count, cost or minute in a plan comes near 15 digits; a 100 000-digit integer would
+# otherwise stop Python's int() with a traceback (its 4 300-digit guard).
+MAX_NUMBER_DIGITS = 15
+# Counts far above any plan (104 weeks of at most a session a day, a dozen exercises each)
+# that keep the checker's and explain's work per file bounded whatever fits in the bytes.
+MAX_PLAN_WEEKS = 1_000
+MAX_PLAN_SESSIONS = 10_000
+MAX_PLAN_EXERCISES = 100_000
+MAX_PLAN_RUNS = 20_000
+
 
 def load_plan_json(path: str | Path) -> dict[str, Any]:
     """Read a plan JSON and check the keys every consumer relies on, naming what is wrong."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            raw = handle.read(MAX_PLAN_JSON_BYTES + 1)
     except FileNotFoundError:
         raise InputError("file not found", file=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from None
+    except IsADirectoryError:
+        raise InputError("is a folder: give the path of a plan JSON", file=name) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}",
+                         file=name) from None
+    if len(raw) > MAX_PLAN_JSON_BYTES:
+        raise InputError(f"over {MAX_PLAN_JSON_BYTES:,} bytes (MAX_PLAN_JSON_BYTES): far "
+                         "larger than any plan runstrong writes", file=name)
+    data = parse_plan_json_text(raw, name)
+    require_plan_shape(data, name)
+    return data
+
+
+def parse_plan_json_text(raw: bytes, name: str) -> Any:
+    """Bytes -> JSON value with numbers bounded: InputError naming the file otherwise."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"), parse_int=_bounded_int,
+                          parse_float=_bounded_float, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text; expected a runstrong plan JSON", file=name) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
                          file=name) from None
+    except _NumberError as exc:
+        raise InputError(str(exc), file=name) from None
     except RecursionError:
         raise InputError("nested too deeply to be a runstrong plan JSON", file=name) from None
-    require_plan_shape(data, name)
-    return data
+
+
+class _NumberError(ValueError):
+    """A number no plan holds (too many digits, infinite or not a number)."""
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_NUMBER_DIGITS:
+        raise _NumberError(f"a number with {digits:,} digits; the numbers in a plan have at "
+                           f"most {MAX_NUMBER_DIGITS} (MAX_NUMBER_DIGITS)")
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    if len(text) > 4 * MAX_NUMBER_DIGITS:
+        raise _NumberError(f"a number written with {len(text):,} characters; the numbers in "
+                           f"a plan have at most {MAX_NUMBER_DIGITS} digits")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NumberError(f"the number {shown_value(text)} is too large for a plan")
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise _NumberError(f"{text} is not a number a plan can hold (JSON has no {text})")
 
 
 def _require(obj: Any, key: str, kind: type | tuple[type, ...], where: str, name: str) -> Any:
@@ -117,7 +176,17 @@ def require_plan_shape(data: Any, name: str) -> None:
     the wrong type; null optional lists and objects become empty ones (in place)."""
     if not isinstance(data, dict):
         raise InputError("expected a JSON object with 'athlete', 'level' and 'weeks'", file=name)
-    _require(data, "athlete", str, "the plan", name)
+    schema = _optional(data, "schema", int, "the plan", name)
+    if schema is not None and not 1 <= schema <= READABLE_SCHEMA:
+        raise InputError(f"schema {schema} is not one this runstrong reads (1 to "
+                         f"{READABLE_SCHEMA}): "
+                         + ("the plan was written by a newer runstrong; upgrade to read it"
+                            if schema > READABLE_SCHEMA else "not a runstrong plan number"),
+                         file=name, field="schema")
+    athlete = _require(data, "athlete", str, "the plan", name)
+    if NAME_LINE_BREAKS.intersection(athlete):
+        raise InputError(f"the athlete's name {shown_value(' '.join(athlete.split()))} holds a "
+                         "line break: write the name on one line", file=name, field="athlete")
     _require(data, "level", str, "the plan", name)
     _drop_nulls(data, {"profile": dict})
     profile = _optional(data, "profile", dict, "the plan", name) or {}
@@ -128,6 +197,7 @@ def require_plan_shape(data: Any, name: str) -> None:
     for key in ("minutes", "deload_every", "sessions"):
         _optional(profile, key, int, "profile", name)
     weeks = _require(data, "weeks", list, "the plan", name)
+    _require_counts(weeks, name)
     for w, week in enumerate(weeks, start=1):
         where = f"weeks[{w}]"
         _require_date(_require(week, "start", str, where, name), "start", where, name)
@@ -158,8 +228,29 @@ def require_plan_shape(data: Any, name: str) -> None:
                 ewhere = f"{swhere}.exercises[{e}]"
                 for key in ("name", "variation", "load", "tempo", "range"):
                     _require(item, key, str, ewhere, name)
+                _optional(item, "id", str, ewhere, name)
                 for key in ("sets", "reps"):
                     _require(item, key, int, ewhere, name)
+
+
+def _require_counts(weeks: list[Any], name: str) -> None:
+    """Refuse a plan with more weeks, sessions, exercises or runs than MAX_PLAN_*."""
+    sessions = [item for week in weeks if isinstance(week, dict)
+                and isinstance(week.get("sessions"), list) for item in week["sessions"]]
+    counts = {
+        "weeks": (len(weeks), MAX_PLAN_WEEKS, "MAX_PLAN_WEEKS"),
+        "sessions": (len(sessions), MAX_PLAN_SESSIONS, "MAX_PLAN_SESSIONS"),
+        "exercises": (sum(len(item["exercises"]) for item in sessions if isinstance(item, dict)
+                          and isinstance(item.get("exercises"), list)),
+                      MAX_PLAN_EXERCISES, "MAX_PLAN_EXERCISES"),
+        "runs": (sum(len(runs) for week in weeks if isinstance(week, dict)
+                     and isinstance(runs := week.get("runs"), list)),
+                 MAX_PLAN_RUNS, "MAX_PLAN_RUNS"),
+    }
+    for what, (count, limit, constant) in counts.items():
+        if count > limit:
+            raise InputError(f"{count:,} {what}; a plan holds at most {limit:,} ({constant})",
+                             file=name, field=what)
 
 
 def plan_from_json(data: dict[str, Any], *, file: str | None = None) -> Plan:

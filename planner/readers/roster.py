@@ -18,10 +18,11 @@ from planner.domain import (
     DEFAULT_TIME,
     DELOAD_RANGE,
     MINUTES_RANGE,
+    NAME_LINE_BREAKS,
     SESSIONS_RANGE,
     Profile,
 )
-from planner.errors import InputError
+from planner.errors import InputError, shown_value
 from planner.readers.csv_table import find_column, normalise_header, read_table
 from planner.readers.options import (
     parse_bool,
@@ -63,6 +64,12 @@ def load_roster(path: str | Path) -> list[RosterEntry]:
         try:
             if not name:
                 raise InputError("athlete name is empty", file=table.path, row=row,
+                                 field="athlete")
+            if NAME_LINE_BREAKS.intersection(name):
+                shown = " ".join(name.split())
+                name = shown
+                raise InputError(f"athlete name {shown_value(shown)} holds a line break: "
+                                 "write the name on one line", file=table.path, row=row,
                                  field="athlete")
             entries.append(RosterEntry(row, name, _roster_profile(cells, table.path, row)))
         except InputError as err:

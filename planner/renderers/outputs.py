@@ -338,12 +338,16 @@ class FolderGeneration:
         try:
             if self.swap:
                 self.folder.parent.mkdir(parents=True, exist_ok=True)
-                self.staging = Path(tempfile.mkdtemp(prefix=f".{self.folder.name[:40]}.new-",
-                                                     dir=self.folder.parent))
+                remove_stale_work(self.folder.parent, f".{self.folder.name[:40]}.new-")
+                self.staging = Path(tempfile.mkdtemp(
+                    prefix=f".{self.folder.name[:40]}.new-{os.getpid()}-",
+                    dir=self.folder.parent))
                 os.chmod(self.staging, stat.S_IMODE(os.stat(self.folder).st_mode) if exists
                          else 0o777 & ~current_umask())
             else:
-                self.staging = Path(tempfile.mkdtemp(prefix=".runstrong-new-", dir=self.folder))
+                remove_stale_work(self.folder, ".runstrong-new-")
+                self.staging = Path(tempfile.mkdtemp(prefix=f".runstrong-new-{os.getpid()}-",
+                                                     dir=self.folder))
         except OSError as err:
             raise OutputError(f"{where}: cannot create a folder ({err.strerror or err})") from None
 
@@ -477,6 +481,40 @@ class FolderGeneration:
 
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
+
+
+STALE_WORK_S = 24 * 3600  # a work folder untouched this long belongs to no live batch
+
+
+def remove_stale_work(parent: Path, prefix: str) -> None:
+    """Remove work folders (`prefix` + PID + random) that a killed batch left behind: its
+    process is gone from this machine, or (no PID, another machine's) it is a day old."""
+    import shutil
+    import time
+
+    try:
+        entries = [entry for entry in os.scandir(parent)
+                   if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in entries:
+        owner = entry.name[len(prefix):].split("-", 1)[0]
+        try:
+            old = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_WORK_S
+        except OSError:
+            continue
+        if (owner.isdigit() and not _process_alive(int(owner))) or old:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:

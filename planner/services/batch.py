@@ -7,9 +7,13 @@ written in roster order whatever the number of jobs, so the output is byte-ident
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import re
+import signal
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +34,8 @@ SUMMARY_COLUMNS = ("athlete", "file", "weeks", "sessions", "heavy", "light", "st
 STEM_BYTES = 100  # an athlete's file name stem, in UTF-8 bytes
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A separator some spreadsheet splits on, then (spaces or a quote and) a formula start.
+_SEGMENT_FORMULA_RE = re.compile(r"([;,\t\r\n])(?=[ \"]*[=+\-@])")
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "summary",
                             *(f"com{n}" for n in range(1, 10)),
                             *(f"lpt{n}" for n in range(1, 10))})
@@ -199,19 +205,47 @@ def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jo
         return
     # fork where the OS has it: workers start without re-importing OR-Tools and pandas.
     context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-    with context.Pool(processes=jobs) as pool:
+    with context.Pool(processes=jobs, initializer=tie_to_parent,
+                      initargs=(os.getpid(),)) as pool:
         yield from pool.imap(plan_athlete, work, chunksize=1)
 
 
+def tie_to_parent(parent: int) -> None:
+    """A worker process's first act: leave Ctrl+C and SIGTERM to the parent (which ends
+    its pool) and, on Linux, have the kernel end this worker when the parent dies, so a
+    killed batch or server leaves no planner running for good."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request took hold
+        os._exit(0)
+
+
 def neutralise_cell(text: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula: one starting with
-    = + - @ tab or CR gets a leading apostrophe (OWASP's advice for CSV injection)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    """A cell a spreadsheet will show as text, never run as a formula.
+
+    One starting with = + - @ tab or CR gets a leading apostrophe (OWASP's advice for CSV
+    injection). So does every segment after a ';', ',', tab or line break that starts like
+    a formula (`x;=1+1;y` -> `x;'=1+1;y`): a spreadsheet whose locale splits on ';' (the
+    European Excel the README invites) or on tabs cuts the quoted cell there, and the
+    segment would be a cell of its own."""
+    guarded = _SEGMENT_FORMULA_RE.sub(r"\1'", text)
+    starts = guarded.lstrip(" \"")
+    if guarded.startswith(FORMULA_STARTS) or starts.startswith(FORMULA_STARTS[:4]):
+        return f"'{guarded}"
+    return guarded
 
 
 def summary_csv(rows: list[dict[str, str]]) -> bytes:
+    """Every cell quoted and guarded (neutralise_cell), whatever separator opens it."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=SUMMARY_COLUMNS, lineterminator="\n",
+                            quoting=csv.QUOTE_ALL)
     writer.writeheader()
     writer.writerows({key: neutralise_cell(str(value)) for key, value in row.items()}
                      for row in rows)

@@ -33,6 +33,9 @@ from planner.services.batch import (
 LOCAL = "local"  # --cluster local: a LocalCluster on this machine
 EXIT_UNREACHABLE = 5  # as `push` when its server cannot be reached
 WORKER_WAIT_SECONDS = 60  # a scheduler with no workers yet: wait this long for one
+# The whole connection (TCP, Dask's handshake, registering the client) within this: a
+# listener that accepts and stays silent (any other server's port) hung the batch for good.
+CONNECT_SECONDS = 30
 MAX_LOCAL_JOBS = 64  # processes on this machine (--jobs without a scheduler address)
 IN_FLIGHT_PER_THREAD = 2  # tasks queued per worker thread: none idles between two athletes
 
@@ -107,7 +110,10 @@ def connect(address: str, workers: int) -> Iterator[Any]:
                                    host="127.0.0.1", dashboard_address="127.0.0.1:0")
             client = Client(cluster)
         else:
-            client = Client(address)
+            check_address(address)
+            client = _client_within(Client, address, where)
+    except ClusterAddressError:
+        raise
     except ValueError as err:
         if cluster is not None:
             cluster.close()
@@ -125,6 +131,46 @@ def connect(address: str, workers: int) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def check_address(address: str) -> None:
+    """Refuse at once an address whose port is not a port (tcp://HOST:70000 waited 30 s)."""
+    scheme, _, rest = address.rpartition("://")
+    host, colon, port = rest.rpartition(":")
+    if scheme not in ("", "tcp", "tls") or not colon:
+        return  # Dask's other transports, or its default port: Dask judges those
+    if not port.isdigit() or not 0 < int(port) <= 65535:
+        raise ClusterAddressError(f"--cluster {address!r}: {port!r} is not a port (1 to "
+                                  "65535); give tcp://HOST:PORT or 'local'")
+    if not host.strip("[]"):
+        raise ClusterAddressError(f"--cluster {address!r} names no host; give "
+                                  "tcp://HOST:PORT or 'local'")
+
+
+def _client_within(client_class: Any, address: str, where: str) -> Any:
+    """A Client on `address`, or ClusterError when connecting, the handshake and
+    registering take more than CONNECT_SECONDS in all. Dask's own timeout covers the TCP
+    connect only, so the client is made in a thread the caller stops waiting for."""
+    import threading
+
+    made: dict[str, Any] = {}
+
+    def make() -> None:
+        try:
+            made["client"] = client_class(address, timeout=CONNECT_SECONDS)
+        except BaseException as err:  # handed to the caller's thread
+            made["error"] = err
+
+    thread = threading.Thread(target=make, name="runstrong-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS + 2)
+    if thread.is_alive():
+        raise ClusterError(f"no Dask scheduler answered at {address} within "
+                           f"{CONNECT_SECONDS} s (something listens there, but not a Dask "
+                           "scheduler?)")
+    if "error" in made:
+        raise made["error"]
+    return made["client"]
 
 
 def _check_workers(client: Any, where: str) -> None:

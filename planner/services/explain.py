@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from constraints import RULES_BY_ID, SOFT_RULES
 from planner.domain import WEEKDAYS, Session
-from planner.errors import InputError
+from planner.errors import InputError, shown_value
 from planner.planning.wording import runner_text, session_word, shown_name
 
 if TYPE_CHECKING:
@@ -115,6 +115,21 @@ def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
     return shown_name(exercise, tuple(item.get("equipment") or ()))
 
 
+def _require_known_exercises(data: dict[str, Any], catalog_by_id: dict[str, Any]) -> None:
+    """Refuse a plan naming an exercise the catalog lacks: explaining it would re-solve
+    weeks from a catalog the plan was not made with and print reasons for the wrong lifts."""
+    for w, week in enumerate(data["weeks"], start=1):
+        for s, session in enumerate(week["sessions"], start=1):
+            for e, item in enumerate(session["exercises"], start=1):
+                for key in ("variation", "id"):
+                    value = item.get(key)
+                    if value is not None and value not in catalog_by_id:
+                        raise InputError(
+                            f"unknown exercise {key} {shown_value(str(value))} in weeks[{w}]."
+                            f"sessions[{s}].exercises[{e}]: not in the catalog (a plan made "
+                            "with another catalog? give it with --catalog)", field=key)
+
+
 def explain_plan(data: dict[str, Any], *, what_if: bool = True, catalog: Catalog | None = None,
                  previous: dict[str, Any] | None = None) -> str:
     """`catalog` (default: the built-in one) names the exercises and rebuilds the plan for
@@ -122,8 +137,9 @@ def explain_plan(data: dict[str, Any], *, what_if: bool = True, catalog: Catalog
     from planner.readers.catalog import load_catalog
 
     exercises = catalog if catalog is not None else load_catalog()
-    other = alternatives(data, exercises, previous) if what_if else {}
     catalog_by_id = exercises.by_id()
+    _require_known_exercises(data, catalog_by_id)
+    other = alternatives(data, exercises, previous) if what_if else {}
     lines = [f"Plan for {data['athlete']} ({data['level']}), status {data.get('status', '?')}."]
     for week in data["weeks"]:
         lines.append("")

@@ -17,6 +17,13 @@ planner.renderers.feed's: each event of the plan is compared with the server's c
   created with SEQUENCE 0.
 * **Deleted**: runstrong's events for this athlete dated from the plan's first Monday on
   that the plan no longer has. Earlier ones are the runner's history and stay.
+* **Only runstrong's own are deleted**: an event is deleted only when it carries a
+  well-formed X-RUNSTRONG-DIGEST (runstrong writes one on every event it pushes); one with
+  the UID and athlete but no digest is someone else's copy and is kept (and counted).
+* **Hostile servers**: every answer is read with a size cap (MAX_RESPONSE_BYTES) and a
+  deadline; a redirect to another scheme, host or port is refused (the plan would go
+  there), a same-origin one is followed and the summary names where it led; credentials
+  written in the URL are never printed (redact_url).
 * **Order**: creations and updates first, deletions last, so a push cut short leaves at
   worst an old session beside its replacement, never a hole. Every change that the server
   confirmed is counted; a failure names how many were made and how many were not, and
@@ -26,15 +33,16 @@ planner.renderers.feed's: each event of the plan is compared with the server's c
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from icalendar import Calendar, Event, Timezone
 
-from planner.domain import Plan, Session
+from planner.domain import CONFIRM_DELETES_OVER, Plan, Session
 from planner.errors import RunstrongError
 from planner.renderers.feed import EventState, WrittenEvent, revise, written_events
 from planner.renderers.ics import athlete_key, render_ics, session_uid
@@ -44,6 +52,10 @@ PASSWORD_ENV = "RUNSTRONG_CALDAV_PASSWORD"
 EXIT_SERVER = 5
 _UNKNOWN_DIGEST = "0" * 64
 TIMEOUT_S = 30
+# A calendar listing of a coach's whole squad is a few megabytes; a server sending more is
+# broken or hostile (one that kept streaming drove push to 3-8 GB).
+MAX_RESPONSE_BYTES = 64_000_000
+MAX_REDIRECTS = 5
 
 
 class PushError(RunstrongError):
@@ -64,10 +76,14 @@ class PushResult:
     updated: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # ours by UID, but carrying no digest
+    url: str = ""  # the calendar's URL after any redirect, credentials redacted
 
     def summary(self) -> str:
+        kept = (f", {len(self.kept)} kept (no {DIGEST_PROPERTY}: not written by runstrong, "
+                "so never deleted)" if self.kept else "")
         return (f"{len(self.created)} created, {len(self.updated)} updated, "
-                f"{len(self.deleted)} deleted, {len(self.unchanged)} unchanged")
+                f"{len(self.deleted)} deleted, {len(self.unchanged)} unchanged{kept}")
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class _Remote:
     etag: str | None
     day: date
     state: EventState
+    has_digest: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,22 +105,57 @@ class _Change:
     url: str
     body: bytes | None = None
     etag: str | None = None
+    day: date | None = None
 
 
 def push_plan(plan: Plan, url: str, *, username: str | None, password: str | None,
               now: datetime, alarm_minutes: int | None = None, with_runs: bool = False,
               timeout: int = TIMEOUT_S,
-              on_change: Callable[[str, str], None] | None = None) -> PushResult:
-    """Make the calendar at `url` hold `plan`; return what was done.
+              on_change: Callable[[str, str], None] | None = None, dry_run: bool = False,
+              confirm_deletes: Callable[[list[str]], bool] | None = None) -> PushResult:
+    """Make the calendar at `url` hold `plan`; return what was done (or, with `dry_run`,
+    what would be done, changing nothing).
 
-    Raises PushRefused (credentials, URL) or PushError (network, server); a PushError
-    raised part-way says how many changes were made before it.
+    More than CONFIRM_DELETES_OVER deletions of sessions from today on are made only when
+    `confirm_deletes(uids)` says yes (None: refused). Raises PushRefused (credentials, URL,
+    a cross-host redirect, deletions not confirmed) or PushError (network, server); a
+    PushError raised part-way says how many changes were made before it. No message holds
+    a password written in the URL.
     """
+    try:
+        return _push(plan, url, username=username, password=password, now=now,
+                     alarm_minutes=alarm_minutes, with_runs=with_runs, timeout=timeout,
+                     on_change=on_change, dry_run=dry_run, confirm_deletes=confirm_deletes)
+    except RunstrongError as exc:
+        scrubbed = scrub(str(exc), url)
+        if scrubbed == str(exc):
+            raise
+        raise type(exc)(scrubbed) from None
+
+
+def _push(plan: Plan, url: str, *, username: str | None, password: str | None,
+          now: datetime, alarm_minutes: int | None, with_runs: bool, timeout: int,
+          on_change: Callable[[str, str], None] | None, dry_run: bool,
+          confirm_deletes: Callable[[list[str]], bool] | None) -> PushResult:
     calendar_url = url if url.endswith("/") else url + "/"
     client = _client(calendar_url, username, password, timeout)
     remote = _remote_events(client, calendar_url, plan)
     changes, result = _changes(plan, remote, calendar_url, now, alarm_minutes, with_runs)
-    done = PushResult(unchanged=list(result.unchanged))
+    final_url = redact_url(client.session.final_url(calendar_url))
+    done = PushResult(unchanged=list(result.unchanged), kept=list(result.kept), url=final_url)
+    if dry_run:
+        for change in changes:
+            {"create": done.created, "update": done.updated,
+             "delete": done.deleted}[change.kind].append(change.uid)
+        return done
+    today = now.date()
+    future = [change.uid for change in changes
+              if change.kind == "delete" and change.day is not None and change.day >= today]
+    if len(future) > CONFIRM_DELETES_OVER and not (confirm_deletes and confirm_deletes(future)):
+        raise PushRefused(f"this push would delete {len(future)} sessions from today on "
+                          f"(more than {CONFIRM_DELETES_OVER}): is the plan older or shorter "
+                          "than the one pushed before? See them with --dry-run; push with "
+                          "--yes to delete them. Nothing was changed")
     for number, change in enumerate(changes):
         try:
             _apply(client, change)
@@ -116,6 +168,35 @@ def push_plan(plan: Plan, url: str, *, username: str | None, password: str | Non
         if on_change is not None:
             on_change(change.kind, change.uid)
     return done
+
+
+def redact_url(url: str) -> str:
+    """`url` with any password written in it replaced by ***, for every message."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` with the password of `url` (as written and percent-decoded) replaced."""
+    try:
+        secret = urlsplit(url).password
+    except ValueError:
+        secret = None
+    text = text.replace(url, redact_url(url))
+    for form in {secret, unquote(secret or "")} - {None, ""}:
+        # `user:secret@` wherever a library echoed the address; a bare secret only when it
+        # is long enough not to garble ordinary words ("a" would eat every a).
+        text = text.replace(f":{form}@", ":***@")
+        if len(str(form)) >= 4:
+            text = text.replace(str(form), "***")
+    return text
 
 
 def _made(done: PushResult) -> str:
@@ -154,9 +235,11 @@ def _changes(plan: Plan, remote: dict[str, _Remote], calendar_url: str, now: dat
     if plan.weeks:
         first = min(week.start for week in plan.weeks)
         first -= timedelta(days=first.weekday())
-        deletes = [_Change("delete", found.uid, found.url, etag=found.etag)
-                   for found in sorted(remote.values(), key=lambda item: (item.day, item.uid))
-                   if found.uid not in state and found.day >= first]
+        gone = [found for found in sorted(remote.values(), key=lambda item: (item.day, item.uid))
+                if found.uid not in state and found.day >= first]
+        deletes = [_Change("delete", found.uid, found.url, etag=found.etag, day=found.day)
+                   for found in gone if found.has_digest]
+        result.kept.extend(found.uid for found in gone if not found.has_digest)
     return writes + deletes, result
 
 
@@ -185,11 +268,85 @@ def _client(url: str, username: str | None, password: str | None,
             timeout: int) -> Any:  # caldav.DAVClient, imported only when pushing
     import caldav
 
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number or above 65535 raises here
+    except ValueError as exc:
+        raise PushRefused(f"--caldav {redact_url(url)!r} is not a URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PushRefused(f"--caldav must be an http(s) URL of a calendar, not {url!r}")
-    return caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,
-                            enable_rfc6764=False)
+        raise PushRefused(f"--caldav must be an http(s) URL of a calendar, not "
+                          f"{redact_url(url)!r}")
+    client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,
+                              enable_rfc6764=False)
+    client.session = BoundedSession(client.session, timeout=timeout)
+    return client
+
+
+class BoundedSession:
+    """The HTTP session the caldav client talks through, made safe against a hostile
+    server: each answer is read in chunks up to MAX_RESPONSE_BYTES within a deadline,
+    redirects are followed by hand (MAX_REDIRECTS) and only within the same scheme, host
+    and port, so neither the plan nor the password goes anywhere the user did not name."""
+
+    def __init__(self, session: Any, *, timeout: float) -> None:
+        self._session = session
+        self._timeout = timeout
+        self._moved: dict[str, str] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+    def final_url(self, url: str) -> str:
+        """Where requests to `url` ended up after same-origin redirects."""
+        return self._moved.get(url, url)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        kwargs.update(stream=True, allow_redirects=False)
+        target = url
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._session.request(method, target, **kwargs)
+            location = response.headers.get("Location")
+            if response.status_code not in (301, 302, 303, 307, 308) or not location:
+                self._read(response, target)
+                if target != url:
+                    self._moved[url] = target
+                return response
+            response.close()
+            following = urljoin(target, location)
+            if _origin(following) != _origin(target):
+                raise PushRefused(
+                    f"{redact_url(url)}: the server redirects to another host "
+                    f"({redact_url(following)}); runstrong does not send a plan there. If "
+                    "that is the calendar, give its URL to --caldav")
+            target = following
+        raise PushError(f"{redact_url(url)}: more than {MAX_REDIRECTS} redirects")
+
+    def _read(self, response: Any, url: str) -> None:
+        deadline = time.monotonic() + 4 * self._timeout
+        size = int(response.headers.get("Content-Length") or 0)
+        chunks: list[bytes] = []
+        total = 0
+        if size <= MAX_RESPONSE_BYTES:
+            for chunk in response.iter_content(65_536):
+                total += len(chunk)
+                chunks.append(chunk)
+                if total > MAX_RESPONSE_BYTES or time.monotonic() > deadline:
+                    break
+        if max(size, total) > MAX_RESPONSE_BYTES or time.monotonic() > deadline:
+            response.close()
+            what = (f"over {MAX_RESPONSE_BYTES:,} bytes (MAX_RESPONSE_BYTES)"
+                    if max(size, total) > MAX_RESPONSE_BYTES
+                    else f"still coming after {4 * self._timeout} s")
+            raise PushError(f"{redact_url(url)}: the server's answer is {what}; "
+                            "is this a CalDAV calendar?")
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
 
 
 def sends_password_in_clear(url: str) -> bool:
@@ -230,10 +387,11 @@ def _remote_events(client: Any, calendar_url: str, plan: Plan) -> dict[str, _Rem
             try:
                 state = EventState(written.state.sequence, written.state.stamp, digest)
             except ValueError:
-                state = EventState(written.state.sequence, written.state.stamp,
-                                   _UNKNOWN_DIGEST)
+                digest = _UNKNOWN_DIGEST
+                state = EventState(written.state.sequence, written.state.stamp, digest)
             etag = (item.props or {}).get("{DAV:}getetag")
-            found[written.uid] = _Remote(written.uid, str(item.url), etag, written.day, state)
+            found[written.uid] = _Remote(written.uid, str(item.url), etag, written.day, state,
+                                         has_digest=digest != _UNKNOWN_DIGEST)
     return found
 
 
@@ -283,6 +441,9 @@ def _verb(change: _Change) -> str:
 def _server_error(exc: Exception, url: str, doing: str) -> RunstrongError:
     from caldav.lib import error as dav_error
 
+    if isinstance(exc, RunstrongError):  # BoundedSession's own refusal, already worded
+        return exc
+    url = redact_url(url)
     status = getattr(exc, "status", None)
     if isinstance(exc, dav_error.AuthorizationError) or status in (401, 403):
         return PushRefused(f"{url}: the server refused the user name or password "

@@ -19,6 +19,7 @@ Routes (every page works without JavaScript; every POST carries a CSRF token):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -54,6 +55,7 @@ from planner.web.runner_pages import (
 from planner.web.security import (
     LimitsAndHeaders,
 )
+from planner.web.serving import stop_worker_pool
 from planner.web.squad_pages import coach_home, coach_start, squad_blocks, squad_page, squad_zip
 
 HERE = Path(__file__).parent
@@ -73,9 +75,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        # Stopping (SIGTERM or Ctrl+C): squads stop between athletes and record why, and
+        # the worker processes end now rather than outliving the server. (Only this
+        # process's squads: another server on the same database may still be running.)
+        app.state.stopping.set()
         app.state.executor.shutdown(wait=False, cancel_futures=True)
-        if app.state.process_pool is not None:
-            app.state.process_pool.shutdown(wait=False, cancel_futures=True)
+        stop_worker_pool(app.state.process_pool)
         engine.dispose()
 
     routes = [
@@ -103,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.templates = template_environment()
     app.state.catalog = load_catalog()
     app.state.process_pool = None
+    app.state.stopping = threading.Event()
     app.state.executor = ThreadPoolExecutor(max_workers=settings.batch_workers,
                                             thread_name_prefix="runstrong-squad")
 

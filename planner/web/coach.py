@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -71,7 +72,8 @@ def _renamed_entry(entry: RosterEntry, path: str, shown: str) -> RosterEntry:
 
 
 def start_squad(db_factory: sessionmaker, executor: Executor, upload: SquadUpload,
-                entries: list[RosterEntry], pool: Executor | None = None) -> str:
+                entries: list[RosterEntry], pool: Executor | None = None,
+                stopping: threading.Event | None = None) -> str:
     """Record the squad, queue its batch, and return its token."""
     with db_factory() as db:
         squad = Squad(token=new_token(), created_at=utcnow(), status="queued",
@@ -85,21 +87,37 @@ def start_squad(db_factory: sessionmaker, executor: Executor, upload: SquadUploa
     with os.fdopen(handle, "wb") as out:
         out.write(upload.runs)
     executor.submit(_run_squad_safely, db_factory, squad_id, entries, path,
-                    squad.runs_name, pool)
+                    squad.runs_name, pool, stopping)
     return token
 
 
+INTERRUPTED = "the server stopped before this batch finished: upload it again"
+
+
+class ServerStopping(Exception):
+    """The server is shutting down: the squad stops between two athletes."""
+
+
 def _run_squad_safely(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry],
-                      path: str, shown: str, pool: Executor | None) -> None:
+                      path: str, shown: str, pool: Executor | None,
+                      stopping: threading.Event | None = None) -> None:
     try:
-        run_squad(db_factory, squad_id, entries, path, shown, pool=pool)
-    except Exception as err:  # the page must say so, not spin forever
-        log.exception("squad %s failed", squad_id)
-        with db_factory() as db:
+        run_squad(db_factory, squad_id, entries, path, shown, pool=pool, stopping=stopping)
+    except BaseException as err:  # the page must say so, not spin forever
+        # A server stopping (SIGTERM, Ctrl+C) ends its worker pool under the batch: that is
+        # an interruption with a reason, not a failure with an empty one.
+        if stopping is not None and stopping.is_set():
+            status, reason = "interrupted", INTERRUPTED
+        else:
+            log.exception("squad %s failed", squad_id)
+            status, reason = "failed", f"the batch stopped: {str(err) or type(err).__name__}"
+        with suppress(Exception), db_factory() as db:
             squad = db.get(Squad, squad_id)
             if squad is not None:
-                squad.status, squad.error = "failed", f"the batch stopped: {err}"
+                squad.status, squad.error = status, reason
                 db.commit()
+        if not isinstance(err, Exception):
+            raise
     finally:
         with suppress(OSError):
             os.unlink(path)
@@ -107,7 +125,8 @@ def _run_squad_safely(db_factory: sessionmaker, squad_id: int, entries: list[Ros
 
 def run_squad(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry],
               runs_path: str, shown: str, *, pool: Executor | None = None,
-              on_athlete: Callable[[int], None] | None = None) -> None:
+              on_athlete: Callable[[int], None] | None = None,
+              stopping: threading.Event | None = None) -> None:
     """Plan every athlete with planner.services.batch (in `pool`'s worker processes when given, else
     one after another in this thread) and store each, in roster order, as it finishes."""
     with db_factory() as db:
@@ -120,6 +139,8 @@ def run_squad(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry
     else:
         outcomes = run_batch(entries, runs_path, jobs=1)
     for position, (entry, outcome) in enumerate(zip(entries, outcomes, strict=True), start=1):
+        if stopping is not None and stopping.is_set():
+            raise ServerStopping
         with db_factory() as db:
             squad = db.get(Squad, squad_id)
             assert squad is not None
@@ -152,7 +173,7 @@ def mark_interrupted(db_factory: sessionmaker) -> None:
     with db_factory() as db:
         for squad in db.scalars(select(Squad).where(Squad.status.in_(("queued", "running")))):
             squad.status = "interrupted"
-            squad.error = "the server stopped before this batch finished: upload it again"
+            squad.error = INTERRUPTED
         db.commit()
 
 

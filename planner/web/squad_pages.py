@@ -4,6 +4,7 @@ table, every block at a glance, and the calendars as one zip."""
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any
@@ -20,6 +21,7 @@ from planner.pipeline import (
     MAX_RUNS_BYTES,
     display_name,
 )
+from planner.services.batch import tie_to_parent
 from planner.web import coach as coach_mod
 from planner.web.forms import (
     read_form,
@@ -63,7 +65,8 @@ async def coach_start(request: Request) -> Response:
         return page(request, "coach.html", {"error": str(err)}, 400)
     state = request.app.state
     token = await run_in_threadpool(coach_mod.start_squad, state.db, state.executor,
-                                    upload_data, entries, _process_pool(request.app))
+                                    upload_data, entries, _process_pool(request.app),
+                                    state.stopping)
     return RedirectResponse(f"/squad/{token}", status_code=303)
 
 
@@ -75,7 +78,8 @@ def _process_pool(app: Starlette) -> ProcessPoolExecutor | None:
         return None
     if app.state.process_pool is None:
         app.state.process_pool = ProcessPoolExecutor(
-            max_workers=settings.batch_processes, mp_context=get_context("spawn"))
+            max_workers=settings.batch_processes, mp_context=get_context("spawn"),
+            initializer=tie_to_parent, initargs=(os.getpid(),))
     return app.state.process_pool
 
 
