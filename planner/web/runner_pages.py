@@ -41,6 +41,7 @@ from planner.web.pages import (
 )
 from planner.web.views import (
     block_rows,
+    season_pictures,
     session_counts,
     week_views,
 )
@@ -125,8 +126,10 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
     base = f"{request.url.scheme}://{request.url.netloc}"
     feed_path = f"/feed/{athlete.feed_token}.ics"
     main, light = session_counts(plan)
+    weeks = week_views(plan, request.app.state.catalog.by_id())
     return {
-        "athlete": athlete, "record": record, "plan": plan, "weeks": week_views(plan),
+        "athlete": athlete, "record": record, "plan": plan, "weeks": weeks,
+        **season_pictures(plan, weeks),
         "blocks": block_rows(plan), "main": main, "light": light,
         "warnings": json.loads(record.warnings), "notes": json.loads(record.notes),
         "logged": logged, "history": history, "is_latest": record.number == latest,
@@ -147,6 +150,24 @@ async def athlete_page(request: Request) -> Response:
 
     context = await run_in_threadpool(load)
     return page(request, "athlete.html", context, private=True)
+
+
+async def print_sessions(request: Request) -> Response:
+    """Every session card of a plan, one to a printed page (for the gym or the fridge)."""
+    token, number = request.path_params["token"], request.path_params["number"]
+
+    def load() -> dict[str, Any]:
+        with request.app.state.db() as db:
+            athlete = _athlete_or_404(db, token)
+            record = store.plan_record(db, athlete, number)
+            if record is None:
+                raise HTTPException(404, "no such plan")
+            plan = json.loads(record.plan_json)
+            return {"athlete": athlete, "record": record, "plan": plan,
+                    "weeks": week_views(plan, request.app.state.catalog.by_id()),
+                    "base_path": f"/a/{athlete.token}"}
+
+    return page(request, "sessions.html", await run_in_threadpool(load), private=True)
 
 
 async def download(request: Request) -> Response:
