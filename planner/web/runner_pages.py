@@ -23,6 +23,7 @@ from planner.pipeline import (
 )
 from planner.web import store
 from planner.web.db import as_utc
+from planner.web.form_errors import error_context
 from planner.web.forms import (
     form_values,
     grid_defaults,
@@ -50,7 +51,7 @@ from planner.web.views import (
 async def home(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     values = form_values(None, {"tz": settings.default_tz, **grid_defaults(next_monday())})
-    return page(request, "home.html", {"values": values, "error": None})
+    return page(request, "home.html", {"values": values, "errors": None})
 
 
 async def plan_request(request: Request, form: FormData,
@@ -89,7 +90,8 @@ async def create_plan(request: Request) -> Response:
         token = await run_in_threadpool(_plan_new, request.app.state,
                                         await plan_request(request, form, values), values)
     except RunstrongError as err:
-        return page(request, "home.html", {"values": values, "error": str(err)}, 400)
+        return page(request, "home.html", {"values": values, "errors": error_context(err)},
+                    400)
     return RedirectResponse(f"/a/{token}", status_code=303)
 
 
@@ -102,7 +104,8 @@ def _athlete_or_404(db: Any, token: str) -> Any:
 
 def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None,
                      values: dict[str, Any] | None = None,
-                     error: str | None = None, log_error: str | None = None) -> dict[str, Any]:
+                     errors: dict[str, Any] | None = None,
+                     log_error: str | None = None) -> dict[str, Any]:
     record = store.plan_record(db, athlete, number)
     if record is None:
         raise HTTPException(404, "no such plan")
@@ -133,7 +136,7 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
         "blocks": block_rows(plan), "main": main, "light": light,
         "warnings": json.loads(record.warnings), "notes": json.loads(record.notes),
         "logged": logged, "history": history, "is_latest": record.number == latest,
-        "values": values, "error": error, "log_error": log_error,
+        "values": values, "errors": errors, "log_error": log_error,
         "feed_http": base + feed_path, "feed_webcal": f"webcal://{request.url.netloc}{feed_path}",
         "base_path": f"/a/{athlete.token}",
     }
@@ -237,12 +240,12 @@ async def replan(request: Request) -> Response:
         await run_in_threadpool(_replan, request.app.state, token,
                                 await plan_request(request, form, values), values)
     except RunstrongError as err:
-        message = str(err)
+        errors = error_context(err)
 
         def load() -> dict[str, Any]:
             with request.app.state.db() as db:
                 athlete = _athlete_or_404(db, token)
-                return _athlete_context(request, db, athlete, None, values, message)
+                return _athlete_context(request, db, athlete, None, values, errors)
 
         context = await run_in_threadpool(load)
         return page(request, "athlete.html", context, 400, private=True)
