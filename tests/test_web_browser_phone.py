@@ -209,6 +209,7 @@ def test_session_card_and_charts_in_the_browser(browser, pages: dict[str, str]) 
     svg = browser.find_element(By.CSS_SELECTOR, "figure.season svg.wide")
     assert svg.is_displayed() and svg.rect["width"] > 600
     assert browser.find_elements(By.CSS_SELECTOR, "figure.lift svg")
+    browser.get(pages["block"])  # from the top, the Why? closed again
     screenshot(browser, "web-block.png", DESKTOP)
     screenshot(browser, "web-block-phone.png", 390)
     _width(browser, 390)
