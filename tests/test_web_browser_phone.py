@@ -113,6 +113,7 @@ def test_the_form_with_an_error_fits_a_phone_and_shows_its_field(browser, server
         browser.find_element(By.ID, "athlete").send_keys("Kim")
         browser.find_element(By.CSS_SELECTOR, "form.plan-form button[type=submit]").click()
         wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".error"))
+        assert browser.switch_to.active_element.get_attribute("id") == "form-error"
         start = browser.find_element(By.ID, "start")
         assert start.is_displayed(), "the field in error is shown, not folded away"
         assert start.get_attribute("aria-invalid") == "true"
@@ -121,8 +122,13 @@ def test_the_form_with_an_error_fits_a_phone_and_shows_its_field(browser, server
         text = browser.find_element(By.TAG_NAME, "main").text
         assert "--start" not in text and text.count("without dates") == 2
         assert _overflow(browser)[0] <= 0
+        kept = browser.find_element(By.CSS_SELECTOR, "p.kept").text
+        assert "day-format-week.csv" in kept, "the chosen file is kept for the next send"
         _axe_clean(browser, "form error")
         screenshot(browser, "web-error-phone.png", 390)
+        browser.execute_script("arguments[0].value = '2027-01-04'", start)
+        browser.find_element(By.CSS_SELECTOR, "form.plan-form button[type=submit]").click()
+        wait_for(lambda: "/a/" in browser.current_url)  # planned without choosing it again
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 

@@ -276,3 +276,28 @@ def test_squad_page_draws_a_strip_per_athlete(client) -> None:  # noqa: F811
         time.sleep(0.5)
     planned = len(re.findall(r'href="/a/', html))
     assert planned and html.count('<svg class="strip"') == planned
+
+
+def test_a_failed_send_keeps_the_chosen_file(client) -> None:  # noqa: F811
+    """A phone cannot re-fill a file field: the page keeps the file the runner chose when
+    another field was the problem, and the next send uses it."""
+    response = client.post("/plan", data=form(csrf(client), tz="Mars/Base"),
+                           files=upload(DAY_WEEK))
+    assert response.status_code == 400
+    assert 'name="kept_name" value="day-format-week.csv"' in response.text
+    kept = re.search(r'name="kept_runs" value="([^"]*)"', response.text)
+    assert kept and "Still using" in response.text
+    import html as html_lib
+
+    fixed = form(csrf(client), tz="Europe/London", start="2027-01-04",
+                 kept_runs=html_lib.unescape(kept.group(1)), kept_name="day-format-week.csv")
+    response = client.post("/plan", data=fixed, follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "day-format-week.csv" in page  # the history names the file used
+
+
+def test_a_bad_file_is_not_kept(client) -> None:  # noqa: F811
+    response = client.post("/plan", data=form(csrf(client)),
+                           files=upload(DAY_WEEK, "runs.csv", b"date,run\n2026-11-30,flying\n"))
+    assert response.status_code == 400 and 'name="kept_runs"' not in response.text

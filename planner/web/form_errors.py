@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from planner.errors import InputError, RunstrongError
 
@@ -110,7 +111,7 @@ def form_errors(err: InputError) -> list[FormError]:
     return problems
 
 
-def error_context(err: RunstrongError) -> dict[str, object]:
+def error_context(err: RunstrongError) -> dict[str, Any]:
     """What the templates read: the problems in order, each field's message, and whether
     a folded part of the form must open to show its field."""
     problems = (form_errors(err) if isinstance(err, InputError)

@@ -25,8 +25,11 @@ from planner.web import store
 from planner.web.db import as_utc
 from planner.web.form_errors import error_context
 from planner.web.forms import (
+    GRID_NAME,
+    forget_upload,
     form_values,
     grid_defaults,
+    keep_upload,
     next_monday,
     parse_log,
     plan_options,
@@ -83,15 +86,28 @@ def _plan_new(app_state: Any, request: PlanRequest, values: dict[str, Any]) -> s
         return athlete.token
 
 
+def _kept_after(err: RunstrongError, values: dict[str, Any],
+                plan: PlanRequest | None) -> dict[str, Any]:
+    """The error for the page, keeping the runs file the runner chose unless the file itself
+    is the problem (a browser cannot put a file back into the file field)."""
+    errors = error_context(err)
+    if plan is not None and plan.runs_name != GRID_NAME and "runs" not in errors["field_errors"]:
+        keep_upload(values, plan.runs, plan.runs_name)
+    else:
+        forget_upload(values)
+    return errors
+
+
 async def create_plan(request: Request) -> Response:
     form = await read_form(request)
     values = form_values(form, {})
+    plan: PlanRequest | None = None
     try:
-        token = await run_in_threadpool(_plan_new, request.app.state,
-                                        await plan_request(request, form, values), values)
+        plan = await plan_request(request, form, values)
+        token = await run_in_threadpool(_plan_new, request.app.state, plan, values)
     except RunstrongError as err:
-        return page(request, "home.html", {"values": values, "errors": error_context(err)},
-                    400)
+        errors = _kept_after(err, values, plan)
+        return page(request, "home.html", {"values": values, "errors": errors}, 400)
     return RedirectResponse(f"/a/{token}", status_code=303)
 
 
@@ -236,11 +252,12 @@ async def replan(request: Request) -> Response:
     token = request.path_params["token"]
     form = await read_form(request)
     values = form_values(form, {})
+    plan: PlanRequest | None = None
     try:
-        await run_in_threadpool(_replan, request.app.state, token,
-                                await plan_request(request, form, values), values)
+        plan = await plan_request(request, form, values)
+        await run_in_threadpool(_replan, request.app.state, token, plan, values)
     except RunstrongError as err:
-        errors = error_context(err)
+        errors = _kept_after(err, values, plan)
 
         def load() -> dict[str, Any]:
             with request.app.state.db() as db:
