@@ -301,3 +301,34 @@ def test_a_bad_file_is_not_kept(client) -> None:  # noqa: F811
     response = client.post("/plan", data=form(csrf(client)),
                            files=upload(DAY_WEEK, "runs.csv", b"date,run\n2026-11-30,flying\n"))
     assert response.status_code == 400 and 'name="kept_runs"' not in response.text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(2, 40), st.sampled_from(["day", "run", "minutes"]),
+                          st.sampled_from(["bad --start", "not a run", "pass --tz X"])),
+                min_size=1, max_size=12),
+       st.sampled_from([None, "runs.csv"]))
+def test_file_errors_are_grouped_and_flag_free(rows: list, file: str | None) -> None:
+    first, *rest = rows
+    text = "\n".join([first[2], *(f"  row {r}, field '{c}': {m}" for r, c, m in rest),
+                      f"  ({len(rows)} bad rows in all)"])
+    problems = form_errors(InputError(text, file=file, row=first[0], field=first[1]))
+    distinct = {(c, m) for _, c, m in rows}
+    assert len(problems) == len(distinct)  # one message per problem
+    for problem in problems:
+        assert problem.field == "runs" and not re.search(r"--[a-z]", problem.message)
+        assert "bad rows in all" not in problem.message
+    for row, column, _ in rows:  # every row is still named
+        assert any(row in _named_rows(p.message) and f"'{column}'" in p.message
+                   for p in problems)
+
+
+def _named_rows(message: str) -> set[int]:
+    """The rows a message names: `row 3`, `rows 2–8`, `rows 2, 5, 9`."""
+    found = re.search(r"rows? ([\d–, ]+)", message)
+    named: set[int] = set()
+    for part in (found.group(1).split(",") if found else []):
+        low, _, high = part.strip().partition("–")
+        if low:
+            named |= set(range(int(low), int(high or low) + 1))
+    return named
