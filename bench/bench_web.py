@@ -6,6 +6,12 @@ end of the request) — at most --requests times and for at most --seconds, with
 --concurrency clients. Loopback only. A report, not a test: always exits 0.
 
     python3 bench/bench_web.py [--requests 60] [--seconds 60] [--concurrency 1 4]
+
+With --page it instead plans examples/block-16-weeks.csv once (with dumbbells and their
+weights, so every chart is drawn) and times GET of that athlete page: 16 weeks of session
+cards, the season and lift charts, the block (the target: p95 under 300 ms).
+
+    python3 bench/bench_web.py --page [--requests 60]
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEK = ROOT / "examples" / "intermediate-week.csv"
+BLOCK = ROOT / "examples" / "block-16-weeks.csv"
 
 
 def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
@@ -105,15 +112,49 @@ def run(base: str, requests: int, seconds: float, concurrency: int) -> None:
           f" ms, p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms")
 
 
+def page_run(base: str, requests: int, seconds: float) -> None:
+    """GET the athlete page of a 16-week block, one request at a time."""
+    client, token = client_for(base)
+    form = {"csrf_token": token, "level": "intermediate", "equipment": ["dumbbell"],
+            "weights": "dumbbell:4,6,8,10,12", "minutes": "45", "start_time": "18:00",
+            "tz": "Europe/London", "deload_every": "4"}
+    response = client.post("/plan", data=form,
+                           files={"runs": (BLOCK.name, BLOCK.read_bytes(), "text/csv")})
+    if response.status_code != 303:
+        raise SystemExit(f"/plan answered {response.status_code}: {response.text[:300]}")
+    page = response.headers["location"]
+    size = len(client.get(page).content)  # warm-up: templates, catalog
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+    while len(latencies) < requests and time.monotonic() < deadline:
+        started = time.perf_counter()
+        answer = client.get(page)
+        latencies.append(time.perf_counter() - started)
+        if answer.status_code != 200 or "figure" not in answer.text:
+            raise SystemExit(f"{page} answered {answer.status_code}")
+    client.close()
+    ordered = sorted(latencies)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    print(f"GET the 16-week athlete page ({size:,} bytes): {len(ordered)} requests; latency "
+          f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+          f"max {ordered[-1] * 1000:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=60, help="most plans per run")
     parser.add_argument("--seconds", type=float, default=60, help="most seconds per run")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--page", action="store_true",
+                        help="time GET of a 16-week athlete page instead of POST /plan")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="runstrong-bench-web-") as folder:
         process, base = start_server(Path(folder))
         try:
+            if args.page:
+                print(f"runstrong serve at {base} (loopback); GET a plan of {BLOCK.name}")
+                page_run(base, max(1, args.requests), max(1.0, args.seconds))
+                return
             print(f"runstrong serve at {base} (loopback); POST /plan with {WEEK.name}")
             for concurrency in args.concurrency:
                 run(base, max(1, args.requests), max(1.0, args.seconds), max(1, concurrency))

@@ -72,7 +72,7 @@ def plan_week(client: TestClient, path: Path = WEEK, **extra) -> str:
 
 
 def message(html: str) -> str:
-    found = re.search(r'class="message">(.*?)</p>', html, re.S)
+    found = re.search(r'class="message">(.*?)</(?:p|span)>', html, re.S)
     assert found, "an error page shows a message"
     import html as html_lib
 
@@ -152,7 +152,8 @@ def test_upload_plans_and_shows_the_week(client: TestClient) -> None:
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
     text = page.text
-    for word in ("Week of", "main", "light", "Gave up", "Why here", "key", "Log what you did",
+    for word in ("Week of", "main", "light", "Gave up", "Why?", "Warm-up", "Effort:", "key",
+                 "Log what you did",
                  "webcal://127.0.0.1:8000/feed/", "Plan another week", "History"):
         assert word in text
     assert ">heavy<" not in text  # a heavy session is "main" to the runner
@@ -210,6 +211,8 @@ def test_calendar_upload_plans_and_explains_what_it_read(client: TestClient) -> 
 ])
 def test_bad_upload_shows_the_cli_message(client: TestClient, tmp_path: Path, name: str,
                                           data: bytes) -> None:
+    """The reader's own message, on the runs file's field, with a CSV's "field" called what
+    the page calls it (a column)."""
     response = client.post("/plan", data=form(csrf(client)), files=upload(WEEK, name, data))
     assert response.status_code == 400
     shown = message(response.text)
@@ -221,13 +224,14 @@ def test_bad_upload_shows_the_cli_message(client: TestClient, tmp_path: Path, na
     result = CliRunner().invoke(cli_main, ["plan", str(path), "--ics", str(tmp_path / "o.ics")])
     assert result.exit_code == 2
     cli_line = result.output.strip().splitlines()[-1].removeprefix("error: ")
-    assert shown == cli_line.replace(str(path), name)
+    assert shown == cli_line.replace(str(path), name).replace("field '", "column '")
+    assert 'id="runs-error"' in response.text and 'aria-invalid="true"' in response.text
     assert 'value="intermediate" selected' in response.text  # the form keeps its values
 
 
 @pytest.mark.parametrize(("field", "value", "words"), [
-    ("minutes", "999", "5<=x<=240"), ("tz", "Mars/Olympus", "unknown time zone"),
-    ("start_time", "25:00", "bad time"), ("sessions", "9", "0<=x<=7"),
+    ("minutes", "999", "not between 5 and 240"), ("tz", "Mars/Olympus", "unknown time zone"),
+    ("start_time", "25:00", "bad time"), ("sessions", "9", "not between 0 and 7"),
     ("level", "elite", "unknown level"), ("deload_every", "x", "not a whole number"),
 ])
 def test_bad_options_are_400_with_a_message(client: TestClient, field: str, value: str,
@@ -236,6 +240,10 @@ def test_bad_options_are_400_with_a_message(client: TestClient, field: str, valu
                            files=upload(WEEK))
     assert response.status_code == 400
     assert words in message(response.text)
+    assert "--" not in message(response.text)  # the page's words, not the CLI's flags
+    # next to its field, which says it is the one in error
+    assert f'id="{field}-error"' in response.text
+    assert re.search(rf'name="{field}"[^>]*aria-invalid="true"', response.text)
 
 
 def test_oversize_upload_is_413_not_500(client: TestClient) -> None:
@@ -656,7 +664,7 @@ def test_owned_weights_reach_the_plan_and_the_replan_form(client: TestClient) ->
     assert 'value="dumbbell:4,6,8,10,12.5"' in client.get(location).text
     response = client.post("/plan", data=form(csrf(client), weights="dumbbell:lots"),
                            files=upload(WEEK))
-    assert response.status_code == 400 and "weights" in message(response.text)
+    assert response.status_code == 400 and 'id="weights-error"' in response.text
 
 
 def test_watch_workouts_download_matches_plan_fit(client, tmp_path: Path) -> None:

@@ -158,8 +158,9 @@ def test_runner_flow_in_a_real_browser(server: str, browser) -> None:
     browser.find_element(By.CSS_SELECTOR, "form.plan-form button[type=submit]").click()
     wait_for(lambda: "/a/" in browser.current_url)
     page = browser.find_element(By.TAG_NAME, "main").text
-    assert "Week of" in page and "MAIN" in page.upper() and "Gave up" in page
-    assert browser.find_elements(By.CSS_SELECTOR, ".day .session")
+    assert "Week of" in page and "MAIN" in page.upper() and "Warm-up" in page
+    assert browser.find_elements(By.CSS_SELECTOR, ".day .session-link")
+    assert browser.find_elements(By.CSS_SELECTOR, "article.card")
     webcal = browser.find_element(By.PARTIAL_LINK_TEXT, "Subscribe with webcal")
     assert webcal.get_attribute("href").startswith("webcal://127.0.0.1:")
     screenshot(browser, "web-runner.png", 1280)

@@ -6,6 +6,7 @@ Routes (every page works without JavaScript; every POST carries a CSRF token):
   POST /plan                       plan for a new athlete -> 303 to the athlete page
   GET  /a/{token}                  the athlete's latest plan, log, feed, re-plan, history
   GET  /a/{token}/plans/{n}        an earlier plan of the history
+  GET  /a/{token}/plans/{n}/sessions  the plan's session cards to print, one a page
   GET  /a/{token}/plans/{n}/plan.ics | plan.json | report.txt   downloads
   POST /a/{token}/plan             re-plan with a new week (progresses from the log)
   POST /a/{token}/log              log what was done of a plan's sessions
@@ -48,6 +49,7 @@ from planner.web.runner_pages import (
     download,
     feed,
     home,
+    print_sessions,
     replan,
     rotate_feed,
     save_log,
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/plan", create_plan, methods=["POST"]),
         Route("/a/{token}", athlete_page),
         Route("/a/{token}/plans/{number:int}", athlete_page),
+        Route("/a/{token}/plans/{number:int}/sessions", print_sessions),
         Route("/a/{token}/plans/{number:int}/{name}", download),
         Route("/a/{token}/plan", replan, methods=["POST"]),
         Route("/a/{token}/log", save_log, methods=["POST"]),

@@ -36,6 +36,8 @@ from planner.web.views import (
     RIR_RANGE,
 )
 
+GRID_NAME = "the week grid"  # the typed week's name in messages and the history
+
 
 async def read_form(request: Request) -> FormData:
     """The posted form, CSRF-checked; a malformed body is a 400, a bad token a 403."""
@@ -79,6 +81,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
             "with_runs": bool(defaults.get("with_runs")), "start": "", "map": "",
             "weights": str(defaults.get("weights") or ""),
             "week_start": defaults.get("week_start", ""), "grid": defaults.get("grid", []),
+            "kept_runs": "", "kept_name": "",
         }
     return {
         "athlete": text_field(form, "athlete", 80), "level": text_field(form, "level", 20),
@@ -92,6 +95,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
         "with_runs": form.get("with_runs") == "yes", "start": text_field(form, "start", 12),
         "map": text_field(form, "map", 400), "week_start": text_field(form, "week_start", 12),
         "weights": text_field(form, "weights", 400),
+        "kept_runs": _kept_text(form), "kept_name": text_field(form, "kept_name", 80),
         "grid": [(text_field(form, f"run_{d}", 20), text_field(form, f"minutes_{d}", 6),
                   text_field(form, f"time_{d}", 8)) for d in range(7)],
     }
@@ -125,8 +129,30 @@ def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, An
             "alarm": options.alarm, "with_runs": options.with_runs}
 
 
+def _kept_text(form: FormData) -> str:
+    """The runs file the page kept from a send that failed for another reason (the
+    browser cannot re-fill a file field), at most MAX_RUNS_BYTES of it."""
+    value = form.get("kept_runs")
+    return value[:MAX_RUNS_BYTES] if isinstance(value, str) else ""
+
+
+def keep_upload(values: dict[str, Any], data: bytes, name: str) -> None:
+    """Keep an uploaded text file in the form's values so the page can send it back."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    if text and len(data) <= MAX_RUNS_BYTES:
+        values["kept_runs"], values["kept_name"] = text, name
+
+
+def forget_upload(values: dict[str, Any]) -> None:
+    values["kept_runs"], values["kept_name"] = "", ""
+
+
 async def runs_from_form(form: FormData, values: dict[str, Any]) -> tuple[bytes, str]:
-    """The uploaded runs file, else the typed week as a CSV; InputError when neither."""
+    """The uploaded runs file, else the typed week as a CSV, else the file kept from the
+    last try; InputError when none."""
     upload = form.get("runs")
     if isinstance(upload, UploadFile):
         data = await upload.read(MAX_RUNS_BYTES + 1)
@@ -142,7 +168,9 @@ async def runs_from_form(form: FormData, values: dict[str, Any]) -> tuple[bytes,
                              field="week start") from None
         if monday.weekday() != 0:
             monday = monday_of(monday)
-        return week_csv(monday, values["grid"]), "the week grid"
+        return week_csv(monday, values["grid"]), GRID_NAME
+    if values.get("kept_runs"):
+        return values["kept_runs"].encode("utf-8"), display_name(values.get("kept_name"))
     raise InputError("no runs: upload a runs file (CSV or .ics) or type your week in the grid")
 
 

@@ -23,9 +23,13 @@ from planner.pipeline import (
 )
 from planner.web import store
 from planner.web.db import as_utc
+from planner.web.form_errors import error_context
 from planner.web.forms import (
+    GRID_NAME,
+    forget_upload,
     form_values,
     grid_defaults,
+    keep_upload,
     next_monday,
     parse_log,
     plan_options,
@@ -41,6 +45,7 @@ from planner.web.pages import (
 )
 from planner.web.views import (
     block_rows,
+    season_pictures,
     session_counts,
     week_views,
 )
@@ -49,7 +54,7 @@ from planner.web.views import (
 async def home(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     values = form_values(None, {"tz": settings.default_tz, **grid_defaults(next_monday())})
-    return page(request, "home.html", {"values": values, "error": None})
+    return page(request, "home.html", {"values": values, "errors": None})
 
 
 async def plan_request(request: Request, form: FormData,
@@ -81,14 +86,28 @@ def _plan_new(app_state: Any, request: PlanRequest, values: dict[str, Any]) -> s
         return athlete.token
 
 
+def _kept_after(err: RunstrongError, values: dict[str, Any],
+                plan: PlanRequest | None) -> dict[str, Any]:
+    """The error for the page, keeping the runs file the runner chose unless the file itself
+    is the problem (a browser cannot put a file back into the file field)."""
+    errors = error_context(err)
+    if plan is not None and plan.runs_name != GRID_NAME and "runs" not in errors["field_errors"]:
+        keep_upload(values, plan.runs, plan.runs_name)
+    else:
+        forget_upload(values)
+    return errors
+
+
 async def create_plan(request: Request) -> Response:
     form = await read_form(request)
     values = form_values(form, {})
+    plan: PlanRequest | None = None
     try:
-        token = await run_in_threadpool(_plan_new, request.app.state,
-                                        await plan_request(request, form, values), values)
+        plan = await plan_request(request, form, values)
+        token = await run_in_threadpool(_plan_new, request.app.state, plan, values)
     except RunstrongError as err:
-        return page(request, "home.html", {"values": values, "error": str(err)}, 400)
+        errors = _kept_after(err, values, plan)
+        return page(request, "home.html", {"values": values, "errors": errors}, 400)
     return RedirectResponse(f"/a/{token}", status_code=303)
 
 
@@ -101,7 +120,8 @@ def _athlete_or_404(db: Any, token: str) -> Any:
 
 def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None,
                      values: dict[str, Any] | None = None,
-                     error: str | None = None, log_error: str | None = None) -> dict[str, Any]:
+                     errors: dict[str, Any] | None = None,
+                     log_error: str | None = None) -> dict[str, Any]:
     record = store.plan_record(db, athlete, number)
     if record is None:
         raise HTTPException(404, "no such plan")
@@ -125,12 +145,14 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
     base = f"{request.url.scheme}://{request.url.netloc}"
     feed_path = f"/feed/{athlete.feed_token}.ics"
     main, light = session_counts(plan)
+    weeks = week_views(plan, request.app.state.catalog.by_id())
     return {
-        "athlete": athlete, "record": record, "plan": plan, "weeks": week_views(plan),
+        "athlete": athlete, "record": record, "plan": plan, "weeks": weeks,
+        **season_pictures(plan, weeks),
         "blocks": block_rows(plan), "main": main, "light": light,
         "warnings": json.loads(record.warnings), "notes": json.loads(record.notes),
         "logged": logged, "history": history, "is_latest": record.number == latest,
-        "values": values, "error": error, "log_error": log_error,
+        "values": values, "errors": errors, "log_error": log_error,
         "feed_http": base + feed_path, "feed_webcal": f"webcal://{request.url.netloc}{feed_path}",
         "base_path": f"/a/{athlete.token}",
     }
@@ -147,6 +169,24 @@ async def athlete_page(request: Request) -> Response:
 
     context = await run_in_threadpool(load)
     return page(request, "athlete.html", context, private=True)
+
+
+async def print_sessions(request: Request) -> Response:
+    """Every session card of a plan, one to a printed page (for the gym or the fridge)."""
+    token, number = request.path_params["token"], request.path_params["number"]
+
+    def load() -> dict[str, Any]:
+        with request.app.state.db() as db:
+            athlete = _athlete_or_404(db, token)
+            record = store.plan_record(db, athlete, number)
+            if record is None:
+                raise HTTPException(404, "no such plan")
+            plan = json.loads(record.plan_json)
+            return {"athlete": athlete, "record": record, "plan": plan,
+                    "weeks": week_views(plan, request.app.state.catalog.by_id()),
+                    "base_path": f"/a/{athlete.token}"}
+
+    return page(request, "sessions.html", await run_in_threadpool(load), private=True)
 
 
 async def download(request: Request) -> Response:
@@ -212,16 +252,17 @@ async def replan(request: Request) -> Response:
     token = request.path_params["token"]
     form = await read_form(request)
     values = form_values(form, {})
+    plan: PlanRequest | None = None
     try:
-        await run_in_threadpool(_replan, request.app.state, token,
-                                await plan_request(request, form, values), values)
+        plan = await plan_request(request, form, values)
+        await run_in_threadpool(_replan, request.app.state, token, plan, values)
     except RunstrongError as err:
-        message = str(err)
+        errors = _kept_after(err, values, plan)
 
         def load() -> dict[str, Any]:
             with request.app.state.db() as db:
                 athlete = _athlete_or_404(db, token)
-                return _athlete_context(request, db, athlete, None, values, message)
+                return _athlete_context(request, db, athlete, None, values, errors)
 
         context = await run_in_threadpool(load)
         return page(request, "athlete.html", context, 400, private=True)

@@ -33,6 +33,7 @@ from planner.web.pages import (
 )
 from planner.web.views import (
     block_rows,
+    season_strip,
 )
 
 
@@ -102,7 +103,9 @@ async def squad_page(request: Request) -> Response:
         with request.app.state.db() as db:
             squad = _squad_or_404(db, token)
             rows = coach_mod.squad_rows(db, squad)
-            return {"squad": squad, "rows": rows,
+            strips = {row.position: season_strip(json.loads(row.record.plan_json))
+                      for row in rows if row.record is not None}
+            return {"squad": squad, "rows": rows, "strips": strips,
                     "running": squad.status in ("queued", "running"),
                     "base": f"{request.url.scheme}://{request.url.netloc}",
                     "netloc": request.url.netloc}

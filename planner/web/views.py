@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from planner.domain import KEY_RUNS, WEEKDAYS
+from planner.domain import KEY_RUNS, WEEKDAYS, Exercise
 from planner.planning.instance import TAPER_DAYS_BEFORE
 
 LOG_STATUSES: tuple[str, ...] = ("done", "skipped", "too hard")
@@ -37,29 +37,6 @@ def taper_days(plan: dict[str, Any]) -> set[date]:
     return {race - timedelta(days=n) for race in races for n in range(1, TAPER_DAYS_BEFORE + 1)}
 
 
-def exercise_view(item: dict[str, Any]) -> dict[str, Any]:
-    load = item.get("load", "")
-    return {
-        "name": item.get("name", ""), "variation": item.get("variation", ""),
-        "dose": f"{item.get('sets')}×{item.get('reps')} {item.get('reps_unit', 'reps')}",
-        "sets": item.get("sets"), "reps": item.get("reps"),
-        "load": load, "loaded": load not in ("", "bodyweight"),
-        "tempo": item.get("tempo", ""), "range": item.get("range", ""),
-        "rest_s": item.get("rest_s"), "cue": item.get("cue", ""), "why": item.get("why", ""),
-    }
-
-
-def session_view(session: dict[str, Any]) -> dict[str, Any]:
-    day = date.fromisoformat(session["date"])
-    return {
-        "date": session["date"], "label": day_label(day),
-        "intensity": session["intensity"], "word": intensity_word(session["intensity"]),
-        "start": session.get("start", ""), "minutes": session.get("minutes"),
-        "why": session.get("why", ""),
-        "exercises": [exercise_view(item) for item in session.get("exercises", [])],
-    }
-
-
 def run_view(run: dict[str, Any]) -> dict[str, Any]:
     return {"kind": run.get("run", ""), "minutes": run.get("minutes"),
             "time": run.get("time"), "title": run.get("title", ""),
@@ -74,18 +51,24 @@ class WeekView:
     penalties: list[dict[str, Any]]
     notes: list[str]
     sessions: list[dict[str, Any]] = field(default_factory=list)
+    phase: str = ""
 
     @property
     def title(self) -> str:
         return f"Week of {day_label(self.start)} {self.start.year}"
 
 
-def week_views(plan: dict[str, Any]) -> list[WeekView]:
+def week_views(plan: dict[str, Any], by_id: dict[str, Exercise] | None = None) -> list[WeekView]:
+    """The weeks with each session as its card (planner.web.cards): names fitted to the kit
+    when the catalog is given."""
+    from planner.web.cards import plan_cards
+
     taper = taper_days(plan)
+    cards = plan_cards(plan, by_id or {})
     weeks = []
     for week in plan["weeks"]:
         monday = date.fromisoformat(week["start"])
-        sessions = [session_view(s) for s in week.get("sessions", [])]
+        sessions = [cards[s["date"]] for s in week.get("sessions", [])]
         days = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
@@ -99,7 +82,7 @@ def week_views(plan: dict[str, Any]) -> list[WeekView]:
             })
         weeks.append(WeekView(monday, bool(week.get("deload")), days,
                               list(week.get("penalties", [])), list(week.get("notes", [])),
-                              sessions))
+                              sessions, str(week.get("phase") or "")))
     return weeks
 
 
@@ -187,3 +170,31 @@ def plan_with_log(plan: dict[str, Any], entries: Iterable[LoggedExercise]) -> di
                 session["done"] = ("too hard" if "too hard" in statuses
                                    else statuses == {"done"})
     return marked
+
+
+# ---- the pictures -------------------------------------------------------------------------
+
+
+def season_pictures(plan: dict[str, Any], weeks: list[WeekView]) -> dict[str, Any]:
+    """The athlete page's charts (planner.web.charts): the season, and each lift with the
+    names the session cards use. Empty for a single week: a season needs two."""
+    from planner.web import charts
+
+    if len(plan.get("weeks", [])) < 2:
+        return {"season": None, "season_narrow": None, "season_rows": [], "lifts": []}
+    names = {ex["id"]: ex["name"] for week in weeks for s in week.sessions
+             for ex in s["exercises"]}
+    rows = charts.season_weeks(plan)
+    lifts = [(series, charts.line_chart(series, len(rows)))
+             for series in charts.lift_series(plan, names)]
+    return {"season": charts.season_chart(rows),
+            "season_narrow": charts.season_chart(rows, charts.NARROW_WIDTH),
+            "season_rows": rows, "lifts": lifts}
+
+
+def season_strip(plan: dict[str, Any]) -> Any:
+    """A squad row's strip of the season, or None without weeks."""
+    from planner.web import charts
+
+    rows = charts.season_weeks(plan)
+    return charts.season_strip(rows) if rows else None

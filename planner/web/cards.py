@@ -1,0 +1,145 @@
+"""The session card: how to do one session, in the same words as the calendar and the watch.
+
+Works on the stored plan JSON (planner.renderers.json_plan) plus the catalog, and asks
+planner.planning.wording for every name, cue and warm-up, so the page, the .ics and the FIT
+workout never call one exercise two things. The reasons (rule ids, why-lines) are kept apart
+from the how-to: the page puts them behind a "Why?" disclosure.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from planner.domain import REPS_IN_RESERVE, WEEKDAYS, Exercise, Run
+from planner.planning.wording import (
+    clock,
+    run_name,
+    run_relation,
+    session_word,
+    shown_cue,
+    shown_name,
+    warmup_text,
+)
+
+BODYWEIGHT = "bodyweight"
+
+
+def kg(value: float) -> str:
+    """`6 kg`, `7.5 kg`."""
+    return f"{value:g} kg"
+
+
+def load_words(item: dict[str, Any]) -> str:
+    """What to lift, in words: the kilograms when the runner listed their weights, else the
+    plan's load word ("bodyweight", "light +1 step").
+
+    The one place the web turns a dose's load into words, so it can follow the shared
+    load-words function once the renderers have one.
+    """
+    weight = item.get("weight_kg")
+    if isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight > 0:
+        return kg(float(weight))
+    return str(item.get("load") or BODYWEIGHT)
+
+
+def _unit(unit: str, count: Any) -> str:
+    """`10 reps`, `1 rep`, `30 seconds`, `8 reps/side`."""
+    if count == 1:
+        return {"reps": "rep", "seconds": "second"}.get(unit, unit.replace("reps/", "rep/"))
+    return unit
+
+
+def exercise_card(item: dict[str, Any], by_id: dict[str, Exercise]) -> dict[str, Any]:
+    """One line of the how-to: name fitted to the kit, sets × reps, load, rest, tempo, cue."""
+    used = tuple(item.get("equipment") or ())
+    exercise = by_id.get(str(item.get("id", "")))
+    if exercise is not None:
+        name, cue = shown_name(exercise, used), shown_cue(exercise, used)
+    else:  # a plan from an older catalog: its stored words
+        name = item.get("display_name") or item.get("name", "")
+        cue = item.get("cue", "")
+    unit = str(item.get("reps_unit") or "reps")
+    load = load_words(item)
+    sets, reps = item.get("sets"), item.get("reps")
+    rest = item.get("rest_s")
+    return {
+        "id": str(item.get("id", "")), "name": name, "variation": item.get("variation", ""),
+        "sets": sets, "reps": reps, "unit": _unit(unit, reps), "timed": unit == "seconds",
+        "dose": f"{sets} × {reps} {_unit(unit, reps)}",
+        "load": load, "loaded": load != BODYWEIGHT,
+        "weight_kg": item.get("weight_kg"),
+        "rest": f"rest {rest} s" if rest else "",
+        "tempo": item.get("tempo", ""), "range": item.get("range", ""),
+        "cue": cue, "why": item.get("why", ""),
+    }
+
+
+def _run(run: dict[str, Any]) -> Run | None:
+    try:
+        day = date.fromisoformat(run["date"])
+        at = time.fromisoformat(run["time"]) if run.get("time") else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return Run(day, str(run.get("run", "")), run.get("minutes"), at, run.get("title", ""))
+
+
+def _runs_by_day(plan: dict[str, Any]) -> dict[date, list[Run]]:
+    found: dict[date, list[Run]] = {}
+    for week in plan["weeks"]:
+        for item in week.get("runs", []):
+            run = _run(item)
+            if run is not None and run.kind != "rest":
+                found.setdefault(run.date, []).append(run)
+    return found
+
+
+def _short_day(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%b')}"
+
+
+def place_words(day: date, start: time | None, runs: dict[date, list[Run]]) -> list[str]:
+    """Where the session sits in the week: against the day's runs ("after the 07:00 easy
+    run", wording.run_relation) and before tomorrow's ("tomorrow: long run")."""
+    words = [run_relation(run, start) for run in runs.get(day, [])]
+    tomorrow = runs.get(day + timedelta(days=1), [])
+    if tomorrow:
+        words.append("tomorrow: " + ", ".join(run_name(run.kind) for run in tomorrow))
+    return words
+
+
+def session_card(session: dict[str, Any], profile: dict[str, Any],
+                 runs: dict[date, list[Run]], by_id: dict[str, Exercise],
+                 week: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The how-to of one session, in the order the runner does it."""
+    day = date.fromisoformat(session["date"])
+    try:
+        start: time | None = time.fromisoformat(session.get("start", ""))
+    except ValueError:
+        start = None
+    exercises = [exercise_card(item, by_id) for item in session.get("exercises", [])]
+    kit = set(profile.get("equipment") or ())
+    loaded = any(ex["loaded"] for ex in exercises)
+    week = week or {}
+    return {
+        "date": session["date"], "label": _short_day(day),
+        "intensity": session["intensity"], "word": session_word(session["intensity"]),
+        "start": clock(start) if start else session.get("start", ""),
+        "minutes": session.get("minutes"),
+        "warmup_minutes": session.get("warmup_minutes"),
+        "warmup": warmup_text(kit, loaded=loaded),
+        "place": place_words(day, start, runs),
+        "effort": REPS_IN_RESERVE,
+        "exercises": exercises,
+        "why": session.get("why", ""),
+        "deload": bool(week.get("deload")),
+        "phase": week.get("phase", ""),
+    }
+
+
+def plan_cards(plan: dict[str, Any], by_id: dict[str, Exercise]) -> dict[str, dict[str, Any]]:
+    """Every session's card, by its ISO date."""
+    runs = _runs_by_day(plan)
+    profile = plan.get("profile") or {}
+    return {session["date"]: session_card(session, profile, runs, by_id, week)
+            for week in plan["weeks"] for session in week.get("sessions", [])}
