@@ -378,23 +378,24 @@ def plan_runs(runs: Sequence[Run], profile: Profile, catalog: Catalog, *,
 
 def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) -> PlanOutcome:
     """Solve; the outcome renders its files when they are first asked for."""
-    from planner.solving.previous import carry_from_plan_data
+    from planner.solving.previous import read_previous, with_logged_why
 
     options = prepared.request.options
     if options.alarm is not None:
         check_int(options.alarm, ALARM_RANGE, "--alarm")
-    carry = (carry_from_plan_data(previous, prepared.catalog.by_id(),
-                                  name=prepared.request.previous_name)
-             if previous else None)
+    carry, logged = (read_previous(previous, prepared.catalog.by_id(),
+                                   name=prepared.request.previous_name,
+                                   profile=prepared.profile)
+                     if previous else (None, {}))
     notes = mapped_notes(prepared)
     planned = plan_runs(prepared.runs, prepared.profile, prepared.catalog, carry=carry,
                         window=prepared.window, reader_warnings=prepared.reader_warnings,
                         notes=notes)
     if prepared.zone_note:
         notes = (prepared.zone_note.removeprefix("note: "), *notes)
-    return PlanOutcome(planned.plan, planned.impossible, planned.warnings, notes,
-                       prepared.from_calendar, planned.solve_seconds, options.alarm,
-                       options.with_runs)
+    return PlanOutcome(with_logged_why(planned.plan, logged), planned.impossible,
+                       planned.warnings, notes, prepared.from_calendar,
+                       planned.solve_seconds, options.alarm, options.with_runs)
 
 
 def run_plan(request: PlanRequest) -> PlanOutcome:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import click
 
 from planner.cli.batch_command import batch
+from planner.cli.log_command import log
 from planner.cli.plan_command import plan
 from planner.cli.plan_tools import catalog, check, explain
 from planner.cli.push_command import push
@@ -41,7 +42,7 @@ def main() -> None:
 
 
 
-for command in (plan, batch, check, explain, catalog, push, serve):
+for command in (plan, log, batch, check, explain, catalog, push, serve):
     main.add_command(command)
 
 __all__ = ["main"]
