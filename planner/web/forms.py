@@ -24,6 +24,7 @@ from planner.pipeline import (
     display_name,
     week_csv,
 )
+from planner.readers.session_log import MAX_KG, MAX_REPS, MAX_SETS, SetDone
 from planner.readers.spans import monday_of
 from planner.web import store
 from planner.web.security import (
@@ -156,6 +157,9 @@ def next_monday(today: date | None = None) -> date:
 
 
 def parse_log(form: FormData, plan: dict[str, Any]) -> tuple[list[store.LogRow], set[date]]:
+    """The log form of one week: a status per session, and per exercise the reps (seconds
+    for a timed hold) and kilograms of each set (`reps__DATE__ID__N`, `weight__DATE__ID__N`),
+    or one reps/weight for every set (`reps__DATE__ID`), and reps in reserve."""
     rows: list[store.LogRow] = []
     sessions: set[date] = set()
     week_start = text_field(form, "week", 12)
@@ -175,12 +179,37 @@ def parse_log(form: FormData, plan: dict[str, Any]) -> tuple[list[store.LogRow],
             for item in session["exercises"]:
                 key = f"{day}__{item['variation']}"
                 label = f"{day} {item['name']}"
+                sets = () if status == "skipped" else _sets(form, key, label, item)
                 rows.append(store.LogRow(
                     date.fromisoformat(day), item["variation"], status,
-                    _number(form, f"reps__{key}", int, 0, 1000, f"{label} reps"),
-                    _number(form, f"weight__{key}", float, 0, 1000, f"{label} weight"),
-                    _number(form, f"rir__{key}", int, *RIR_RANGE, f"{label} RIR")))
+                    min((s.reps for s in sets), default=None),
+                    max((s.kg for s in sets if s.kg is not None), default=None),
+                    _number(form, f"rir__{key}", int, *RIR_RANGE, f"{label} RIR"), sets))
     return rows, sessions
+
+
+def _sets(form: FormData, key: str, label: str, item: dict[str, Any]) -> tuple[SetDone, ...]:
+    """The sets typed for one exercise; a bodyweight move has no weight to type."""
+    unit = "seconds" if item.get("reps_unit") == "seconds" else "reps"
+    bodyweight = item.get("load") == "bodyweight"
+    planned = int(item.get("sets") or 0)
+    one_reps = _number(form, f"reps__{key}", int, 0, MAX_REPS, f"{label} {unit}")
+    one_kg = None if bodyweight else _number(form, f"weight__{key}", float, 0, MAX_KG,
+                                             f"{label} weight")
+    if one_reps is not None:
+        return tuple(SetDone(one_reps, one_kg or None) for _ in range(max(1, planned)))
+    sets = []
+    for number in range(1, min(planned, MAX_SETS) + 1):
+        where = f"{label} set {number}"
+        reps = _number(form, f"reps__{key}__{number}", int, 0, MAX_REPS, f"{where} {unit}")
+        kg = None if bodyweight else _number(form, f"weight__{key}__{number}", float, 0,
+                                             MAX_KG, f"{where} weight")
+        if reps is None:
+            if kg is not None:
+                raise InputError(f"the {unit} are missing for the weight typed", field=where)
+            continue
+        sets.append(SetDone(reps, kg or None))
+    return tuple(sets)
 
 
 def _number(form: FormData, name: str, kind: type, low: float, high: float,

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DBSession
 
 from planner.domain import Plan
+from planner.readers.session_log import SetDone
 from planner.renderers.feed import feed_etag, feed_state_from_json, feed_state_to_json, render_feed
 from planner.web.db import Athlete, LogEntry, PlanRecord, utcnow
 from planner.web.security import new_token
@@ -112,7 +113,17 @@ def rotate_feed(athlete: Athlete) -> None:
 def log_entries(db: DBSession, record: PlanRecord) -> list[LoggedExercise]:
     rows = db.scalars(select(LogEntry).where(LogEntry.plan_id == record.id))
     return [LoggedExercise(r.session_date.isoformat(), r.variation, r.status, r.reps,
-                           r.weight_kg, r.rir) for r in rows]
+                           r.weight_kg, r.rir, _sets(r.sets_json), r.source or "web")
+            for r in rows]
+
+
+def _sets(text: str | None) -> tuple[SetDone, ...]:
+    try:
+        data = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    return tuple(SetDone(int(s["reps"]), None if s.get("kg") is None else float(s["kg"]))
+                 for s in data if isinstance(s, dict) and isinstance(s.get("reps"), int))
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,8 @@ class LogRow:
     reps: int | None
     weight_kg: float | None
     rir: int | None
+    sets: tuple[SetDone, ...] = ()
+    source: str = "web"
 
 
 def save_log(db: DBSession, record: PlanRecord, rows: list[LogRow],
@@ -134,9 +147,12 @@ def save_log(db: DBSession, record: PlanRecord, rows: list[LogRow],
     now = utcnow()
     for row in rows:
         if row.status:
+            sets = (json.dumps([{"reps": s.reps, "kg": s.kg} for s in row.sets])
+                    if row.sets else None)
             db.add(LogEntry(plan_id=record.id, session_date=row.session_date,
                             variation=row.variation, status=row.status, reps=row.reps,
-                            weight_kg=row.weight_kg, rir=row.rir, updated_at=now))
+                            weight_kg=row.weight_kg, rir=row.rir, updated_at=now,
+                            sets_json=sets, source=row.source))
     db.flush()
 
 
