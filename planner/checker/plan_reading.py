@@ -50,6 +50,11 @@ def _held_back(done: Any) -> bool:
     return isinstance(done, str) and done.strip().lower() in HELD_BACK_WORDS
 
 
+def _skipped(done: Any) -> bool:
+    """The session-level mark of a session logged as skipped (planner.readers.session_log)."""
+    return done is False or (isinstance(done, str) and done.strip().lower() in ("no", "skipped"))
+
+
 class PlanReader:
     """Turns the JSON into typed records, reporting each malformed piece under H0."""
 
@@ -138,6 +143,10 @@ class PlanReader:
         if not isinstance(raw_sessions, list):
             self.h0(f"{where} has no 'sessions' list", prefix=prefix)
             raw_sessions = []
+        # A session logged as skipped did not happen: the legs did no work that day, so no
+        # rule counts it (a mid-week re-plan may put its work on a later day).
+        raw_sessions = [r for r in raw_sessions
+                        if not (isinstance(r, dict) and _skipped(r.get("done")))]
         sessions = [s for s in (self._session(where, r, previous, prefix) for r in raw_sessions)
                     if s is not None]
         if start is not None:
