@@ -343,7 +343,11 @@ def test_replan_adds_to_history_and_the_feed_follows(client: TestClient) -> None
     second = client.get(feed)
     assert second.headers["etag"] != first.headers["etag"]
     dates = {e.decoded("dtstart").date() for e in calendar_sessions(second.content)}
-    assert min(dates) >= date(2026, 12, 7)  # the feed serves the new plan only
+    # The feed keeps last week (the runner's history) and serves the new plan.
+    assert first_dates <= dates and max(dates) >= date(2026, 12, 7)
+    old = {str(e["UID"]): e.to_ical() for e in calendar_sessions(first.content)}
+    new = {str(e["UID"]): e.to_ical() for e in calendar_sessions(second.content)}
+    assert all(new[uid] == event for uid, event in old.items())  # unchanged, byte for byte
     assert client.get(f"{location}/plans/1").status_code == 200  # history kept
     assert client.get(f"{location}/plans/2/plan.ics").status_code == 200
 

@@ -98,3 +98,67 @@ def test_fit_upload_that_is_not_strength_is_400_and_nothing_is_logged(
     assert response.status_code == 400 and "not a FIT file" in message(response.text)
     page = client.get(location).text
     assert "not logged yet" in page and "Saved." not in page
+
+
+def test_the_feed_keeps_last_week_with_done_sessions_ticked(client: TestClient) -> None:
+    from icalendar import Calendar
+
+    from tests.test_web import feed_path
+
+    location = plan_week(client)
+    feed = feed_path(client.get(location).text)
+    before = Calendar.from_ical(client.get(feed).content)
+    plan = plan_json(client, location)
+    heavy = next(s for s in plan["weeks"][0]["sessions"] if s["intensity"] == "heavy")
+    data = {"csrf_token": csrf(client, location), "plan": "1", "week": plan["weeks"][0]["start"],
+            f"status__{heavy['date']}": "done"}
+    assert client.post(location + "/log", data=data, follow_redirects=False).status_code == 303
+    ticked = Calendar.from_ical(client.get(feed).content)
+    by_uid = {str(e["UID"]): e for e in ticked.walk("VEVENT")}
+    old = {str(e["UID"]): e for e in before.walk("VEVENT")}
+    done_uid = next(uid for uid, e in old.items()
+                    if e.decoded("dtstart").date().isoformat() == heavy["date"])
+    assert str(by_uid[done_uid]["SUMMARY"]).startswith("✓ Leg strength")
+    assert int(by_uid[done_uid]["SEQUENCE"]) == int(old[done_uid]["SEQUENCE"]) + 1
+    for uid, event in old.items():  # the others are untouched, byte for byte
+        if uid != done_uid:
+            assert by_uid[uid].to_ical() == event.to_ical()
+    # Next week planned: last week stays in the calendar, its done session still ticked.
+    response = client.post(location + "/plan", data=form(csrf(client, location)),
+                           files=upload(WEEK, "next.csv", next_week_csv()),
+                           follow_redirects=False)
+    assert response.status_code == 303
+    after = {str(e["UID"]): e for e in Calendar.from_ical(client.get(feed).content)
+             .walk("VEVENT")}
+    assert after[done_uid].to_ical() == by_uid[done_uid].to_ical()
+    assert set(old) < set(after)
+
+
+def test_push_ticks_the_same_sessions_as_the_feed() -> None:
+    """`runstrong push` of a plan JSON logged with `runstrong log` judges and titles each
+    event as the web feed does (the same digest, so neither re-sends the other's)."""
+    import json
+    from datetime import timezone
+
+    from planner.pipeline import PlanOptions, PlanRequest, run_plan
+    from planner.readers.plan_json import plan_from_json
+    from planner.readers.session_log import log_session
+    from planner.renderers.feed import done_days, render_feed
+    from planner.services.push import _changes
+
+    outcome = run_plan(PlanRequest(WEEK.read_bytes(), WEEK.name, options=PlanOptions(
+        equipment="dumbbell,band", tz="Europe/London")))
+    data = json.loads(outcome.json)
+    session = data["weeks"][0]["sessions"][0]
+    log_session(session, "done")
+    plan, done = plan_from_json(data), done_days(data)
+    now = datetime(2026, 12, 6, 12, tzinfo=timezone.utc)
+    feed, state = render_feed(plan, None, now, done=done)
+    changes, _ = _changes(plan, {}, "https://dav.example/cal/", now, None, False, done)
+    assert len(changes) == len(state)
+    bodies = {c.uid: c.body.decode("utf-8").replace("\r\n ", "") for c in changes}
+    ticked = [uid for uid, body in bodies.items() if "SUMMARY:✓ Leg strength" in body]
+    assert len(ticked) == 1 and "SUMMARY:✓ Leg strength" in feed.decode("utf-8").replace(
+        "\r\n ", "")
+    for uid, body in bodies.items():  # the digest the feed keeps is the one push sends
+        assert f"X-RUNSTRONG-DIGEST:{state[uid].digest}" in body

@@ -47,9 +47,11 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
     from datetime import datetime, timezone
 
     from planner.readers.plan_json import load_plan_json, plan_from_json
+    from planner.renderers.feed import done_days
     from planner.services.push import PASSWORD_ENV, PushRefused, push_plan, sends_password_in_clear
 
-    plan_data = plan_from_json(load_plan_json(plan_json), file=str(plan_json))
+    raw_plan = load_plan_json(plan_json)
+    plan_data = plan_from_json(raw_plan, file=str(plan_json))
     password = os.environ.get(PASSWORD_ENV) or None
     if user is not None and password is None:
         raise PushRefused(f"--user {user} needs the password in the environment variable "
@@ -64,6 +66,6 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
 
     result = push_plan(plan_data, caldav_url, username=user, password=password,
                        now=datetime.now(timezone.utc), alarm_minutes=alarm,
-                       with_runs=with_runs, on_change=progress)
+                       with_runs=with_runs, on_change=progress, done=done_days(raw_plan))
     click.echo(f"Pushed {plan_json} to {caldav_url}: {result.summary()}.")
 

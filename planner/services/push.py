@@ -26,7 +26,7 @@ planner.renderers.feed's: each event of the plan is compared with the server's c
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,8 +36,14 @@ from icalendar import Calendar, Event, Timezone
 
 from planner.domain import Plan, Session
 from planner.errors import RunstrongError
-from planner.renderers.feed import EventState, WrittenEvent, revise, written_events
-from planner.renderers.ics import athlete_key, render_ics, session_uid
+from planner.renderers.feed import (
+    EventState,
+    WrittenEvent,
+    render_marked,
+    revise,
+    written_events,
+)
+from planner.renderers.ics import athlete_key, session_uid
 
 DIGEST_PROPERTY = "X-RUNSTRONG-DIGEST"
 PASSWORD_ENV = "RUNSTRONG_CALDAV_PASSWORD"
@@ -93,8 +99,10 @@ class _Change:
 def push_plan(plan: Plan, url: str, *, username: str | None, password: str | None,
               now: datetime, alarm_minutes: int | None = None, with_runs: bool = False,
               timeout: int = TIMEOUT_S,
-              on_change: Callable[[str, str], None] | None = None) -> PushResult:
-    """Make the calendar at `url` hold `plan`; return what was done.
+              on_change: Callable[[str, str], None] | None = None,
+              done: Collection[date] = ()) -> PushResult:
+    """Make the calendar at `url` hold `plan`; return what was done. The sessions of the
+    days in `done` (logged done) are titled "✓ …", as the web feed titles them.
 
     Raises PushRefused (credentials, URL) or PushError (network, server); a PushError
     raised part-way says how many changes were made before it.
@@ -102,7 +110,7 @@ def push_plan(plan: Plan, url: str, *, username: str | None, password: str | Non
     calendar_url = url if url.endswith("/") else url + "/"
     client = _client(calendar_url, username, password, timeout)
     remote = _remote_events(client, calendar_url, plan)
-    changes, result = _changes(plan, remote, calendar_url, now, alarm_minutes, with_runs)
+    changes, result = _changes(plan, remote, calendar_url, now, alarm_minutes, with_runs, done)
     done = PushResult(unchanged=list(result.unchanged))
     for number, change in enumerate(changes):
         try:
@@ -127,12 +135,13 @@ def _made(done: PushResult) -> str:
 
 
 def _changes(plan: Plan, remote: dict[str, _Remote], calendar_url: str, now: datetime,
-             alarm_minutes: int | None, with_runs: bool) -> tuple[list[_Change], PushResult]:
+             alarm_minutes: int | None, with_runs: bool,
+             done: Collection[date] = ()) -> tuple[list[_Change], PushResult]:
     previous = {uid: found.state for uid, found in remote.items()}
     revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
-                               with_runs=with_runs)
-    raw = render_ics(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
-                     revisions=revisions)
+                               with_runs=with_runs, done=done)
+    raw = render_marked(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
+                        revisions=revisions, done=done)
     parsed = Calendar.from_ical(raw)
     zones = {str(zone["TZID"]): zone for zone in parsed.walk("VTIMEZONE")}
     result = PushResult()

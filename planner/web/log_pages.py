@@ -55,6 +55,7 @@ async def save_log(request: Request) -> Response:
             except InputError as err:
                 return str(err)
             store.save_log(db, record, rows, sessions)
+            store.refresh_feed(db, athlete)
             db.commit()
             return None
 
@@ -88,6 +89,7 @@ async def save_fit_log(request: Request) -> Response:
             except InputError as err:
                 return str(err)
             store.save_log(db, record, rows, {day})
+            store.refresh_feed(db, athlete)
             db.commit()
             return None
 

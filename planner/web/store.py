@@ -83,24 +83,74 @@ def save_plan(db: DBSession, athlete: Athlete, plan: Plan, *, plan_json: bytes, 
         warnings=json.dumps(list(warnings)), notes=json.dumps(list(notes)),
         summary=json.dumps(summary or {}))
     db.add(record)
-    update_feed(athlete, plan, now, alarm_minutes=alarm_minutes, with_runs=with_runs)
+    db.flush()
+    update_feed(db, athlete, now, alarm_minutes=alarm_minutes, with_runs=with_runs)
     db.flush()
     return record
 
 
-def update_feed(athlete: Athlete, plan: Plan, now: datetime, *,
+def feed_plan(db: DBSession, athlete: Athlete) -> tuple[Plan, frozenset[date]] | None:
+    """What the feed serves: the athlete's history (each earlier week as the newest plan
+    that has it left it, with its log) and the current plan, and the days logged done.
+    Planning next week never takes last week out of the runner's calendar."""
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import plan_from_json, with_catalog
+    from planner.renderers.feed import done_days
+
+    records = plans_of(db, athlete)
+    if not records:
+        return None
+    current = records[-1]
+    weeks: dict[str, dict[str, Any]] = {}
+    for record in records[:-1]:
+        data = plan_with_log(json.loads(record.plan_json), log_entries(db, record))
+        for week in data["weeks"]:
+            weeks[week["start"]] = week  # a newer plan of the same week wins
+    combined = plan_with_log(json.loads(current.plan_json), log_entries(db, current))
+    first = min((w["start"] for w in combined["weeks"]), default="")
+    combined["weeks"] = [weeks[start] for start in sorted(weeks) if start < first] + \
+        combined["weeks"]
+    plan = with_catalog(plan_from_json(combined), _catalog_by_id(load_catalog))
+    return plan, done_days(combined)
+
+
+_CATALOG: dict[str, Any] = {}
+
+
+def _catalog_by_id(load: Any) -> dict[str, Any]:
+    """The default catalog's rows by id, read once per process (the feed needs its FIT and
+    how-to text, which the plan JSON does not carry)."""
+    if "by_id" not in _CATALOG:
+        _CATALOG["by_id"] = load().by_id()
+    return _CATALOG["by_id"]
+
+
+def update_feed(db: DBSession, athlete: Athlete, now: datetime, *,
                 alarm_minutes: int | None = None, with_runs: bool = False) -> None:
     """Render the feed from the stored state: unchanged sessions stay byte-identical,
-    changed ones raise SEQUENCE, dropped ones leave. Last-Modified moves only when the
-    bytes change."""
+    changed ones raise SEQUENCE (a session logged done is titled "✓ …"), dropped ones
+    leave. Last-Modified moves only when the bytes change."""
+    found = feed_plan(db, athlete)
+    if found is None:
+        return
+    plan, done = found
     previous = feed_state_from_json(athlete.feed_state) if athlete.feed_state else None
     ics, state = render_feed(plan, previous, now, alarm_minutes=alarm_minutes,
-                             with_runs=with_runs)
+                             with_runs=with_runs, done=done)
     etag = feed_etag(ics)
     if etag != athlete.feed_etag or athlete.feed_modified is None:
         athlete.feed_modified = now
     athlete.feed_ics, athlete.feed_etag = ics, etag
     athlete.feed_state = feed_state_to_json(state)
+
+
+def refresh_feed(db: DBSession, athlete: Athlete, now: datetime | None = None) -> None:
+    """The feed again after the log changed, with the athlete's calendar options."""
+    options = athlete_options(athlete)
+    alarm = options.get("alarm")
+    update_feed(db, athlete, now or utcnow(),
+                alarm_minutes=int(alarm) if isinstance(alarm, (int, str)) and str(alarm).isdigit()
+                else None, with_runs=bool(options.get("with_runs")))
 
 
 def rotate_feed(athlete: Athlete) -> None:
