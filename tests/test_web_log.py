@@ -162,3 +162,59 @@ def test_push_ticks_the_same_sessions_as_the_feed() -> None:
         "\r\n ", "")
     for uid, body in bodies.items():  # the digest the feed keeps is the one push sends
         assert f"X-RUNSTRONG-DIGEST:{state[uid].digest}" in body
+
+
+def test_my_week_changed_keeps_the_days_before_and_their_log(client: TestClient) -> None:
+    from icalendar import Calendar
+
+    from tests.test_web import feed_path
+
+    location = plan_week(client)
+    page = client.get(location).text
+    assert 'id="week-changed"' in page and 'name="from"' in page
+    feed = feed_path(page)
+    before = {str(e["UID"]): e.to_ical() for e in Calendar.from_ical(
+        client.get(feed).content).walk("VEVENT")}
+    plan = plan_json(client, location)
+    week = plan["weeks"][0]
+    tuesday = week["sessions"][0]
+    assert (tuesday["date"], tuesday["intensity"]) == ("2026-12-01", "heavy")
+    data = {"csrf_token": csrf(client, location), "plan": "1", "week": week["start"],
+            f"status__{tuesday['date']}": "skipped"}
+    assert client.post(location + "/log", data=data, follow_redirects=False).status_code == 303
+    grid = {"csrf_token": csrf(client, location), "plan": "1", "from": "2026-12-02",
+            "week_start": week["start"]}
+    kinds = ["easy", "speed", "", "easy", "easy", "", "long"]  # Thursday's tempo is off
+    for day, kind in enumerate(kinds):
+        grid.update({f"run_{day}": kind, f"minutes_{day}": "45" if kind else "",
+                     f"time_{day}": "07:00" if kind else ""})
+    response = client.post(location + "/week-changed", data=grid, follow_redirects=False)
+    assert response.status_code == 303, response.text[:3000]
+    replanned = plan_json(client, location, 2)
+    sessions = replanned["weeks"][0]["sessions"]
+    assert sessions[0]["date"] == "2026-12-01" and sessions[0]["done"] is False
+    assert [s["exercises"] for s in sessions[:1]] == [
+        [dict(e, done=False) for e in tuesday["exercises"]]]
+    assert ("2026-12-03", "heavy") in [(s["date"], s["intensity"]) for s in sessions]
+    page = client.get(location).text
+    assert "re-placed on Thu 3 Dec" in page
+    after = {str(e["UID"]): e.to_ical() for e in Calendar.from_ical(
+        client.get(feed).content).walk("VEVENT")}
+    tuesday_uid = next(uid for uid, raw in before.items() if b"20261201T" in raw)
+    assert after[tuesday_uid] == before[tuesday_uid]  # the day kept: not a byte changed
+
+
+def test_my_week_changed_with_a_day_outside_the_plan_is_400(client: TestClient) -> None:
+    location = plan_week(client)
+    grid = {"csrf_token": csrf(client, location), "plan": "1", "from": "2027-02-02",
+            "week_start": "2026-11-30", "run_0": "easy", "minutes_0": "30"}
+    response = client.post(location + "/week-changed", data=grid)
+    assert response.status_code == 400
+    assert "2027-02-02 is in no week of this plan" in response.text
+
+
+def test_the_loop_forms_are_csrf_protected(client: TestClient) -> None:
+    location = plan_week(client)
+    for action in ("/log/fit", "/week-changed"):
+        response = client.post(location + action, data={"csrf_token": "nope", "plan": "1"})
+        assert response.status_code == 403, action

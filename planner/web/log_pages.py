@@ -19,6 +19,7 @@ from planner.web import store
 from planner.web.forms import parse_log, read_form, text_field
 from planner.web.pages import page
 from planner.web.runner_pages import _athlete_context, _athlete_or_404
+from planner.web.views import plan_with_log
 
 
 def _plan_number(form: FormData) -> int:
@@ -28,12 +29,16 @@ def _plan_number(form: FormData) -> int:
     return int(number_text)
 
 
-async def _answer(request: Request, token: str, number: int, problem: str | None) -> Response:
+async def _answer(request: Request, token: str, number: int, problem: str | None, *,
+                  section: str = "log") -> Response:
     if problem:
         def load() -> dict[str, Any]:
             with request.app.state.db() as db:
                 athlete = _athlete_or_404(db, token)
-                return _athlete_context(request, db, athlete, number, log_error=problem)
+                context = _athlete_context(request, db, athlete, number,
+                                           log_error=problem if section == "log" else None)
+                context["week_changed_error"] = problem if section != "log" else None
+                return context
 
         return page(request, "athlete.html", await run_in_threadpool(load), 400, private=True)
     return RedirectResponse(f"/a/{token}/plans/{number}?saved=1#log", status_code=303)
@@ -119,3 +124,84 @@ def fit_rows(data: bytes, plan: dict[str, Any], catalog: Any) -> tuple[list[stor
             min((s.reps for s in sets), default=None),
             max((s.kg for s in sets if s.kg is not None), default=None), None, sets, "fit"))
     return rows, day
+
+
+# ---- my week changed --------------------------------------------------------------------
+
+
+async def week_changed(request: Request) -> Response:
+    """"My week changed": the plan's week re-planned from a day on around the runs typed
+    (or uploaded), as `runstrong plan --previous … --from DAY` does; a new plan in the
+    history whose earlier days, and their log, are the old plan's."""
+    from planner.web.forms import form_values, runs_from_form
+
+    token = request.path_params["token"]
+    form = await read_form(request)
+    number = _plan_number(form)
+    values = form_values(form, {})
+    day_text = text_field(form, "from", 12)
+
+    async def request_runs() -> tuple[bytes, str] | str:
+        try:
+            return await runs_from_form(form, values)
+        except InputError as err:
+            return str(err)
+
+    runs = await request_runs()
+
+    def work() -> str | None:
+        with request.app.state.db() as db:
+            athlete = _athlete_or_404(db, token)
+            record = store.plan_record(db, athlete, number)
+            if record is None:
+                raise HTTPException(404, "no such plan")
+            if isinstance(runs, str):
+                return runs
+            try:
+                return _replan_week(db, athlete, record, runs, day_text,
+                                    request.app.state.catalog)
+            except InputError as err:
+                return str(err)
+
+    problem = await run_in_threadpool(work)
+    if problem:
+        return await _answer(request, token, number, problem, section="week-changed")
+    return RedirectResponse(f"/a/{token}#week-changed", status_code=303)
+
+
+def _replan_week(db: Any, athlete: Any, record: Any, runs: tuple[bytes, str], day_text: str,
+                 catalog: Any) -> str | None:
+    from dataclasses import fields
+
+    from planner.pipeline import PlanOptions, PlanRequest, parse_start, prepare
+    from planner.renderers.ics import render_ics
+    from planner.renderers.terminal import plan_report
+    from planner.services.midweek import replan_from
+
+    from_day = parse_start(day_text, field="from")
+    if from_day is None:
+        raise InputError("choose the day your week changed from", field="from")
+    known = {f.name for f in fields(PlanOptions)}
+    options = PlanOptions(**{key: value for key, value in store.athlete_options(athlete).items()
+                             if key in known})
+    prepared = prepare(PlanRequest(runs[0], runs[1], options=options, catalog=catalog))
+    entries = store.log_entries(db, record)
+    previous = plan_with_log(json.loads(record.plan_json), entries)
+    outcome = replan_from(prepared, previous, from_day, name=f"plan {record.number}")
+    alarm = options.alarm if isinstance(options.alarm, int) else None
+    new = store.save_plan(db, athlete, outcome.plan, plan_json=outcome.json,
+                          ics=render_ics(outcome.plan, alarm_minutes=alarm,
+                                         with_runs=bool(options.with_runs)),
+                          report=plan_report(outcome.plan) + "\n", source=runs[1],
+                          warnings=outcome.warnings,
+                          notes=(f"plan {record.number} re-planned from "
+                                 f"{from_day.isoformat()}", *outcome.notes),
+                          alarm_minutes=alarm, with_runs=bool(options.with_runs))
+    # The log of the days kept goes with them.
+    kept = [store.LogRow(date.fromisoformat(e.session_date), e.variation, e.status, e.reps,
+                         e.weight_kg, e.rir, e.sets, e.source)
+            for e in entries if e.session_date < from_day.isoformat()]
+    store.save_log(db, new, kept, set())
+    store.refresh_feed(db, athlete)
+    db.commit()
+    return None

@@ -40,6 +40,7 @@ from planner.web.pages import (
 from planner.web.views import (
     block_rows,
     session_counts,
+    week_changed_values,
     week_views,
 )
 
@@ -130,6 +131,7 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
         "logged": logged, "history": history, "is_latest": record.number == latest,
         "values": values, "error": error, "log_error": log_error,
         "saved": request.query_params.get("saved") == "1",
+        "week_changed": week_changed_values(plan), "week_changed_error": None,
         "feed_http": base + feed_path, "feed_webcal": f"webcal://{request.url.netloc}{feed_path}",
         "base_path": f"/a/{athlete.token}",
     }

@@ -195,3 +195,22 @@ def plan_with_log(plan: dict[str, Any], entries: Iterable[LoggedExercise]) -> di
                 if entry is not None and entry.status != status:
                     item["done"] = STATUS_MARKS[entry.status]
     return marked
+
+
+def week_changed_values(plan: dict[str, Any]) -> dict[str, Any]:
+    """"My week changed" starts from the plan's first week: its runs in the grid, and the
+    days of it a re-plan may start from (Tuesday to Sunday)."""
+    week = plan["weeks"][0] if plan.get("weeks") else None
+    if week is None:
+        return {"week_start": "", "grid": [("", "", "")] * 7, "days": []}
+    monday = date.fromisoformat(week["start"])
+    grid = []
+    for offset in range(7):
+        day = (monday + timedelta(days=offset)).isoformat()
+        runs = [r for r in week.get("runs") or ()
+                if r.get("date") == day and r.get("run") != "rest"]
+        run = runs[0] if runs else None
+        grid.append((run["run"], str(run.get("minutes") or ""), run.get("time") or "")
+                    if run else ("", "", ""))
+    days = [(monday + timedelta(days=offset)).isoformat() for offset in range(1, 7)]
+    return {"week_start": week["start"], "grid": grid, "days": days}
