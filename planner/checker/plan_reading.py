@@ -38,6 +38,7 @@ from planner.domain import (
     Exercise,
     Run,
 )
+from planner.niggles import NIGGLES
 
 # The `done` words planner.solving.previous reads as "skipped" or "too hard" (README, adherence):
 # the next plan repeats or eases that work, so it neither progresses nor steps back.
@@ -81,7 +82,21 @@ class PlanReader:
             new = False
         promoted = raw.get("beginner_promoted", False) is True
         return ProfileEntry(level, new, self._equipment(raw), self._asked_sessions(raw),
-                            self._minutes(raw), promoted, self._deload_every(raw))
+                            self._minutes(raw), promoted, self._deload_every(raw),
+                            self._words(raw, "niggles", NIGGLES), self._words(raw, "exclude"))
+
+    def _words(self, raw: Mapping[str, Any], key: str,
+               allowed: tuple[str, ...] | None = None) -> frozenset[str]:
+        """profile.niggles / profile.exclude: a list of words (absent in plans without)."""
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.h0(f"profile.{key} {value!r} is not a list of words")
+            return frozenset()
+        unknown = [v for v in value if allowed is not None and v not in allowed]
+        if unknown:
+            self.h0(f"profile.{key}: {', '.join(map(repr, unknown))} is not one of "
+                    f"{', '.join(allowed or ())}")
+        return frozenset(v for v in value if allowed is None or v in allowed)
 
     def _deload_every(self, raw: Mapping[str, Any]) -> int | None:
         """B1's N; a plan written without it says nothing about its step-back weeks."""

@@ -101,6 +101,8 @@ class ProfileEntry:
     minutes: int | None
     promoted: bool = False  # B3: a beginner moved up to two sessions after steady weeks
     deload_every: int | None = None  # B1: every Nth week steps back; 0 never; None unknown
+    niggles: frozenset[str] = frozenset()  # H30: planner.niggles.NIGGLES the runner named
+    exclude: frozenset[str] = frozenset()  # H31: variation ids left out
 
 
 @dataclass(frozen=True)

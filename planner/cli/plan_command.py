@@ -71,6 +71,14 @@ from planner.errors import InputError
                    "0 = never.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last plan's JSON, so this one progresses from where it ended (H9).")
+@click.option("--niggle", "niggles", multiple=True, metavar="WHERE",
+              help="A niggle to train around: knee, achilles, calf, hamstring, hip or back "
+                   "(repeatable). Changes exercise choice and dosing, and says how in each "
+                   "why-line (table in docs/coaching.md). Pain is not a niggle: stop and seek "
+                   "professional help.")
+@click.option("--exclude", multiple=True, metavar="ID",
+              help="Leave this exercise out, e.g. --exclude bulgarian-split-squat "
+                   "(repeatable; ids as `runstrong catalog` lists them).")
 @click.option("--from", "from_day", default=None, metavar="YYYY-MM-DD",
               help="With --previous: my week changed. Keep that plan's sessions (and what "
                    "you logged) before this day, and re-plan the rest of its week around "
@@ -105,6 +113,7 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
          minutes: int, start_time: str, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int, previous: Path | None,
+         niggles: tuple[str, ...], exclude: tuple[str, ...],
          from_day: str | None, athlete: str,
          ics_path: Path, json_path: Path | None, fit_dir: Path | None, alarm: int | None,
          with_runs: bool, cancel_dropped: bool, catalog_path: Path | None,
@@ -160,7 +169,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         athlete=athlete, level=level, new_to_strength=new_to_strength, equipment=equipment,
         weights=weights, sessions=sessions, minutes=minutes, start_time=start_time, tz=tz,
         start=start, date_range=date_range, keyword_maps=keyword_maps, prefer=prefer,
-        avoid=avoid, deload_every=deload_every, alarm=alarm, with_runs=with_runs)
+        avoid=avoid, deload_every=deload_every, alarm=alarm, with_runs=with_runs,
+        niggles=niggles, exclude=exclude)
     replan_day = parse_date_option(from_day, "--from")
     if replan_day is not None and previous is None:
         raise InputError("--from re-plans a week of an earlier plan: give it with --previous",
