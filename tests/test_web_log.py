@@ -218,3 +218,26 @@ def test_the_loop_forms_are_csrf_protected(client: TestClient) -> None:
     for action in ("/log/fit", "/week-changed"):
         response = client.post(location + action, data={"csrf_token": "nope", "plan": "1"})
         assert response.status_code == 403, action
+
+
+def test_niggle_checkboxes_shape_the_plan_and_the_replan_keeps_them(client: TestClient) -> None:
+    page = client.get("/").text
+    assert 'name="niggles" value="knee"' in page and 'name="exclude"' in page
+    response = client.post("/plan", data=form(csrf(client), niggles=["knee"],
+                                              exclude="monster-walk"),
+                           files=upload(WEEK), follow_redirects=False)
+    assert response.status_code == 303, response.text[:2000]
+    location = response.headers["location"]
+    plan = plan_json(client, location)
+    assert plan["profile"]["niggles"] == ["knee"] and plan["profile"]["exclude"] == [
+        "monster-walk"]
+    used = [e for w in plan["weeks"] for s in w["sessions"] for e in s["exercises"]]
+    assert all(e["variation"] not in ("low-pogo-hop", "monster-walk") for e in used)
+    assert any(e["why"].startswith("knee niggle:") for e in used)
+    page = client.get(location).text
+    assert 'id="re-niggle-knee" name="niggles" value="knee" checked' in page
+    assert "seek professional help" in page
+    response = client.post("/plan", data=form(csrf(client), niggles=["elbow", "knee"],
+                                              exclude="nope"), files=upload(WEEK))
+    assert response.status_code == 400 and "'nope' is not an exercise id" in message(
+        response.text)

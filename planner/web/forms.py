@@ -18,6 +18,7 @@ from planner.domain import (
     WEEKDAYS,
 )
 from planner.errors import InputError
+from planner.niggles import NIGGLES
 from planner.pipeline import (
     MAX_RUNS_BYTES,
     PlanOptions,
@@ -80,6 +81,8 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
             "with_runs": bool(defaults.get("with_runs")), "start": "", "map": "",
             "weights": str(defaults.get("weights") or ""),
             "week_start": defaults.get("week_start", ""), "grid": defaults.get("grid", []),
+            "niggles": [n for n in defaults.get("niggles") or () if n in NIGGLES],
+            "exclude": ", ".join(defaults.get("exclude") or ()),
         }
     return {
         "athlete": text_field(form, "athlete", 80), "level": text_field(form, "level", 20),
@@ -93,6 +96,8 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
         "with_runs": form.get("with_runs") == "yes", "start": text_field(form, "start", 12),
         "map": text_field(form, "map", 400), "week_start": text_field(form, "week_start", 12),
         "weights": text_field(form, "weights", 400),
+        "niggles": checked_values(form, "niggles", NIGGLES),
+        "exclude": text_field(form, "exclude", 400),
         "grid": [(text_field(form, f"run_{d}", 20), text_field(form, f"minutes_{d}", 6),
                   text_field(form, f"time_{d}", 8)) for d in range(7)],
     }
@@ -112,7 +117,10 @@ def plan_options(values: dict[str, Any], default_tz: str) -> PlanOptions:
         start=values["start"] or None, keyword_maps=maps,
         prefer=",".join(values["prefer"]) or None, avoid=",".join(values["avoid"]) or None,
         deload_every=values["deload_every"] or DEFAULT_DELOAD_EVERY,
-        alarm=values["alarm"] or None, with_runs=values["with_runs"])
+        alarm=values["alarm"] or None, with_runs=values["with_runs"],
+        niggles=tuple(values.get("niggles") or ()),
+        exclude=tuple(w.strip() for w in str(values.get("exclude") or "").replace(
+            ";", ",").split(",") if w.strip()))
 
 
 def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, Any]:
@@ -123,7 +131,8 @@ def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, An
             "sessions": options.sessions, "minutes": options.minutes,
             "start_time": options.start_time, "tz": options.tz, "prefer": options.prefer,
             "avoid": options.avoid, "deload_every": options.deload_every,
-            "alarm": options.alarm, "with_runs": options.with_runs}
+            "alarm": options.alarm, "with_runs": options.with_runs,
+            "niggles": list(options.niggles), "exclude": list(options.exclude)}
 
 
 async def runs_from_form(form: FormData, values: dict[str, Any]) -> tuple[bytes, str]:
