@@ -272,3 +272,33 @@ def _flip(data: bytes) -> bytearray:
     out = bytearray(data)
     out[len(out) // 2] ^= 0xFF
     return out
+
+
+def test_batch_roster_previous_column_starts_from_the_log_and_niggles_apply(
+        tmp_path: Path) -> None:
+    path, plan = first_plan(tmp_path)
+    assert run("log", path, main_session(plan)["date"], "done",
+               "--did", "goblet-squat:3x12@12")[0] == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text("athlete,level,equipment,tz,previous,niggles,exclude\n"
+                      "Ana,intermediate,dumbbell;band,Europe/London,plan.json,,\n"
+                      "Ben,intermediate,dumbbell;band,Europe/London,,knee,monster-walk\n",
+                      encoding="utf-8")
+    runs = tmp_path / "runs.csv"
+    with next_week(tmp_path).open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    with runs.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["athlete", *rows[0]])
+        for name in ("Ana", "Ben"):
+            writer.writerows([name, *row] for row in rows[1:])
+    out = tmp_path / "out"
+    code, _, err = run("batch", roster, runs, "--out", out)
+    assert code == 0, err
+    ana = json.loads(next(out.glob("*Ana*.json")).read_text())
+    squat = item(ana, "goblet-squat")
+    assert squat["why"].startswith("you did 3×12 at 12 kg: now")
+    ben = json.loads(next(out.glob("*Ben*.json")).read_text())
+    assert ben["profile"]["niggles"] == ["knee"] and ben["profile"]["exclude"] == ["monster-walk"]
+    used = [e["variation"] for w in ben["weeks"] for s in w["sessions"] for e in s["exercises"]]
+    assert "monster-walk" not in used and "low-pogo-hop" not in used
