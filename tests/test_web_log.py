@@ -241,3 +241,29 @@ def test_niggle_checkboxes_shape_the_plan_and_the_replan_keeps_them(client: Test
                                               exclude="nope"), files=upload(WEEK))
     assert response.status_code == 400 and "'nope' is not an exercise id" in message(
         response.text)
+
+
+def test_squad_page_shows_each_athletes_adherence_per_week(client: TestClient) -> None:
+    from tests.test_web import small_squad, wait_for_squad
+
+    roster, runs = small_squad(2)
+    response = client.post("/coach", data={"csrf_token": csrf(client, "/coach")},
+                           files={"roster": ("roster.csv", roster, "text/csv"),
+                                  "runs": ("runs.csv", runs, "text/csv")},
+                           follow_redirects=False)
+    squad = response.headers["location"]
+    page = wait_for_squad(client, squad)
+    assert "Adherence" in page
+    athlete = re.findall(r'href="(/a/[A-Za-z0-9_-]{32})"', page)[0]
+    plan = plan_json(client, athlete)
+    week = next(w for w in plan["weeks"] if len(w["sessions"]) >= 1)
+    sessions = week["sessions"]
+    data = {"csrf_token": csrf(client, athlete), "plan": "1", "week": week["start"],
+            f"status__{sessions[0]['date']}": "done"}
+    if len(sessions) > 1:
+        data[f"status__{sessions[1]['date']}"] = "too hard"
+    assert client.post(athlete + "/log", data=data, follow_redirects=False).status_code == 303
+    page = client.get(squad).text
+    monday = date.fromisoformat(week["start"])
+    expected = f"{monday.day} {monday.strftime('%b')}: 1 done"
+    assert expected + (", 1 too hard" if len(sessions) > 1 else "") in page

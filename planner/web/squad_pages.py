@@ -21,6 +21,7 @@ from planner.pipeline import (
     display_name,
 )
 from planner.web import coach as coach_mod
+from planner.web import store
 from planner.web.forms import (
     read_form,
 )
@@ -98,7 +99,9 @@ async def squad_page(request: Request) -> Response:
         with request.app.state.db() as db:
             squad = _squad_or_404(db, token)
             rows = coach_mod.squad_rows(db, squad)
-            return {"squad": squad, "rows": rows,
+            adherence = {row.athlete.id: store.adherence(db, row.athlete)
+                         for row in rows if row.athlete is not None}
+            return {"squad": squad, "rows": rows, "adherence": adherence,
                     "running": squad.status in ("queued", "running"),
                     "base": f"{request.url.scheme}://{request.url.netloc}",
                     "netloc": request.url.netloc}

@@ -228,3 +228,30 @@ def log_counts(db: DBSession, record: PlanRecord) -> dict[str, int]:
     for status in statuses.values():
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def adherence(db: DBSession, athlete: Athlete) -> list[tuple[date, dict[str, int]]]:
+    """Per week (Monday, oldest first), the athlete's sessions by what they logged: done,
+    skipped, too hard (a session counts once, "too hard" over "done"); weeks with no log
+    are left out. A week planned twice counts in its newest plan."""
+    from planner.readers.spans import monday_of
+
+    latest: dict[date, PlanRecord] = {}
+    for record in plans_of(db, athlete):
+        data = json.loads(record.plan_json)
+        for week in data.get("weeks", []):
+            latest[date.fromisoformat(week["start"])] = record
+    statuses: dict[tuple[int, date], set[str]] = {}
+    for record in {r.id: r for r in latest.values()}.values():
+        for row in db.scalars(select(LogEntry).where(LogEntry.plan_id == record.id)):
+            statuses.setdefault((record.id, row.session_date), set()).add(row.status)
+    weeks: dict[date, dict[str, int]] = {}
+    for (plan_id, day), found in sorted(statuses.items()):
+        monday = monday_of(day)
+        if latest.get(monday) is None or latest[monday].id != plan_id:
+            continue
+        status = ("too hard" if "too hard" in found else "done" if "done" in found
+                  else "skipped")
+        counts = weeks.setdefault(monday, {})
+        counts[status] = counts.get(status, 0) + 1
+    return sorted(weeks.items())
