@@ -59,6 +59,9 @@ def replan_from(prepared: Prepared, previous: dict[str, Any], from_day: date, *,
     previous_dates = tuple(date.fromisoformat(s["date"]) for s in before[-1]["sessions"]
                            ) if before else ()
     races = tuple(sorted({r.date for r in prepared.runs if r.kind == "race"}))
+    from planner.domain import WeekPlan
+    from planner.solving.niggle_notes import with_niggle_why
+
     mid = replan_rest_of_week(
         week, from_day, runs,
         tuple(r for r in prepared.runs if r.date == sunday + timedelta(days=1)),
@@ -68,7 +71,11 @@ def replan_from(prepared: Prepared, previous: dict[str, Any], from_day: date, *,
     target = next(w for w in data["weeks"] if w["start"] == week["start"])
     kept = [s for s in target["sessions"] if s["date"] < from_day.isoformat()]
     target["runs"] = [run_to_dict(run) for run in runs]
-    target["sessions"] = kept + [session_to_dict(s) for s in mid.sessions]
+    # The new sessions say what a niggle changed, as a full plan's do.
+    worded = with_niggle_why(Plan(previous.get("athlete", ""), prepared.profile.level, "optimal",
+                                  prepared.profile.tz, (WeekPlan(monday, runs, mid.sessions),),
+                                  profile=prepared.profile))
+    target["sessions"] = kept + [session_to_dict(s) for s in worded.weeks[0].sessions]
     target["penalties"] = [{"rule": p.rule, "cost": p.cost, "text": p.text}
                            for p in mid.result.penalties]
     target["notes"] = list(mid.notes)
