@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.cli import main
 from tests.fit_activities import encode_activity
@@ -302,3 +304,59 @@ def test_batch_roster_previous_column_starts_from_the_log_and_niggles_apply(
     assert ben["profile"]["niggles"] == ["knee"] and ben["profile"]["exclude"] == ["monster-walk"]
     used = [e["variation"] for w in ben["weeks"] for s in w["sessions"] for e in s["exercises"]]
     assert "monster-walk" not in used and "low-pogo-hop" not in used
+
+
+# ---- properties ---------------------------------------------------------------------------
+
+_PLAN: dict[str, Any] = {}
+
+
+def _a_plan() -> dict[str, Any]:
+    """One two-week plan, made once (the property varies the logging, not the plan)."""
+    if not _PLAN:
+        from planner.pipeline import PlanOptions, PlanRequest, run_plan
+
+        rows = WEEK.read_text(encoding="utf-8").splitlines()
+        later = [f"{(date.fromisoformat(r[:10]) + timedelta(days=7)).isoformat()}{r[10:]}"
+                 for r in rows[1:]]
+        data = ("\n".join([*rows, *later]) + "\n").encode("utf-8")
+        _PLAN.update(json.loads(run_plan(PlanRequest(data, "two.csv", options=PlanOptions(
+            level="intermediate", equipment="dumbbell,band", tz="Europe/London"))).json))
+    return json.loads(json.dumps(_PLAN))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_logging_changes_only_the_session_logged_and_check_accepts_it(catalog, data) -> None:
+    from planner.checker import check_plan
+    from planner.readers.session_log import SetDone, log_session, sessions_on
+
+    plan = _a_plan()
+    before = json.loads(json.dumps(plan))
+    days = sorted({s["date"] for w in plan["weeks"] for s in w["sessions"]})
+    day = data.draw(st.sampled_from(days))
+    status = data.draw(st.sampled_from(["done", "skipped", "too hard"]))
+    session = sessions_on(plan, day)[0]
+    did = {}
+    if status != "skipped":
+        for item in data.draw(st.lists(st.sampled_from(session["exercises"]), max_size=3)):
+            sets = data.draw(st.lists(st.builds(SetDone, st.integers(0, 40), st.one_of(
+                st.none(), st.floats(0.5, 100).map(lambda kg: round(kg, 1)))), min_size=1,
+                max_size=5))
+            did[item["variation"]] = tuple(sets)
+    log_session(session, status, did=did, session_rir=data.draw(st.one_of(
+        st.none(), st.integers(0, 5))))
+    for week_before, week_after in zip(before["weeks"], plan["weeks"], strict=True):
+        for s_before, s_after in zip(week_before["sessions"], week_after["sessions"],
+                                     strict=True):
+            if s_before["date"] != day:
+                assert s_after == s_before
+            else:  # the prescription itself is untouched: only the log keys change
+                keys = {"done", "did", "rir", "logged_from"}
+                assert {k: v for k, v in s_after.items() if k not in keys | {"exercises"}} == {
+                    k: v for k, v in s_before.items() if k not in keys | {"exercises"}}
+                for e_before, e_after in zip(s_before["exercises"], s_after["exercises"],
+                                             strict=True):
+                    assert {k: v for k, v in e_after.items() if k not in keys} == {
+                        k: v for k, v in e_before.items() if k not in keys}
+    assert check_plan(plan, catalog) == []

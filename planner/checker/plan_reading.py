@@ -160,6 +160,7 @@ class PlanReader:
             raw_sessions = []
         # A session logged as skipped did not happen: the legs did no work that day, so no
         # rule counts it (a mid-week re-plan may put its work on a later day).
+        planned = len(raw_sessions)
         raw_sessions = [r for r in raw_sessions
                         if not (isinstance(r, dict) and _skipped(r.get("done")))]
         sessions = [s for s in (self._session(where, r, previous, prefix) for r in raw_sessions)
@@ -176,7 +177,8 @@ class PlanReader:
         return WeekEntry(start, tuple(sorted(sessions, key=lambda s: s.day)), len(raw_sessions),
                          tuple(note for note in notes if isinstance(note, str)),
                          self._flag(raw, "deload", where, prefix),
-                         self._flag(raw, "taper", where, prefix))
+                         self._flag(raw, "taper", where, prefix),
+                         planned - len(raw_sessions))
 
     def _flag(self, raw: Mapping[str, Any], key: str, where: str, prefix: str) -> bool | None:
         value = raw.get(key)

@@ -90,6 +90,9 @@ class WeekEntry:
     notes: tuple[str, ...]
     deload: bool | None = None  # the plan's own step-back marking; None when absent
     taper: bool | None = None  # the plan's own race-taper marking; None when absent
+    # Sessions logged as skipped: left out of `sessions` (they did not happen), but the
+    # plan did place them, so H3 does not call the week short for them.
+    n_skipped: int = 0
 
 
 @dataclass(frozen=True)
