@@ -1,8 +1,8 @@
 """One logged-session record in the plan JSON: what the runner did, written by `runstrong
 log` (typed sets or a watch's FIT activity) and the web log form, read by `--previous`.
 
-The record extends the "done" marks every plan JSON already carries (docs/plan-json.md,
-"What you did"). On a session:
+The record extends the "done" marks every plan JSON already carries (docs/logging.md).
+On a session:
 
 * ``"done"``: ``true`` (done), ``false`` (skipped) or ``"too hard"``;
 * ``"rir"`` (optional): reps in reserve at the end of the hardest set, 0..5;
