@@ -62,7 +62,10 @@ def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
     exercise = catalog.get(exercise_id) if isinstance(exercise_id, str) else None
     if exercise is None:
         return str(item.get("name", exercise_id))
-    return shown_name(exercise, tuple(item.get("equipment") or ()))
+    kit = item.get("equipment")
+    # A hand-edited plan may hold anything here: only a list of words names the kit.
+    owned = tuple(str(x) for x in kit) if isinstance(kit, list) else ()
+    return shown_name(exercise, owned)
 
 
 def explain_plan(data: dict[str, Any], *, what_if: bool = True, catalog: Catalog | None = None,
