@@ -19,6 +19,7 @@ from constraints import (  # noqa: F401  (imported for their @hard_rule/@soft_ru
     eligibility,
     frequency,
     key_runs,
+    niggles,
     placement,
     session_shape,
     week_to_week,

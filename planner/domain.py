@@ -152,6 +152,10 @@ class Profile:
     # The weights the runner owns, in kg, lightest first, per loaded item ("dumbbell"):
     # the plan then names the weight instead of a load step.
     weights: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    # What the runner's legs ask for (planner.niggles.NIGGLES: "knee", "back"…) and the
+    # catalog ids they asked to leave out (--exclude): rules H30 and H31.
+    niggles: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
 
     def weights_for(self, item: str) -> tuple[float, ...]:
         return dict(self.weights).get(item, ())

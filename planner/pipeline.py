@@ -22,7 +22,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -91,6 +91,8 @@ class PlanOptions:
     deload_every: int = DEFAULT_DELOAD_EVERY
     alarm: int | None = None  # minutes before each session
     with_runs: bool = False
+    niggles: tuple[str, ...] = ()  # "knee", "back"…, as --niggle (repeatable)
+    exclude: tuple[str, ...] = ()  # catalog ids, as --exclude (repeatable)
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ def build_profile(options: PlanOptions, tz: str | None) -> Profile:
         parse_days,
         parse_equipment,
         parse_level,
+        parse_niggles,
         parse_weights,
     )
     from planner.readers.time_zones import parse_timezone
@@ -221,7 +224,8 @@ def build_profile(options: PlanOptions, tz: str | None) -> Profile:
         start_time=parse_clock(options.start_time, field="--time"), tz=parse_timezone(tz),
         prefer_days=parse_days(options.prefer, field="--prefer"),
         avoid_days=parse_days(options.avoid, field="--avoid"),
-        deload_every=check_int(options.deload_every, DELOAD_RANGE, "--deload-every"))
+        deload_every=check_int(options.deload_every, DELOAD_RANGE, "--deload-every"),
+        niggles=parse_niggles(tuple(options.niggles)))
 
 
 # ---- temporary files --------------------------------------------------------------------
@@ -302,6 +306,13 @@ def prepare(request: PlanRequest) -> Prepared:
                 tz = calendar_timezone(path)
             profile = build_profile(options, tz)
             catalog = request.catalog or load_catalog()
+            if options.exclude:
+                from dataclasses import replace
+
+                from planner.readers.options import parse_exclude
+
+                profile = replace(profile, exclude=parse_exclude(
+                    tuple(options.exclude), set(catalog.by_id())))
             if from_calendar:
                 runs_input = load_runs_ics(path, range_=parse_range(options.date_range),
                                            keyword_map=parse_keyword_map(options.keyword_maps),
@@ -359,9 +370,12 @@ def plan_runs(runs: Sequence[Run], profile: Profile, catalog: Catalog, *,
     """The planning step every interface shares (plan, batch, the web page): the block,
     the warnings a runner must read, and NoPlanError when no week holds a session."""
     from planner.solving.block import plan_block
+    from planner.solving.niggle_notes import unfillable_slots, with_niggle_why
 
     result = plan_block(runs, profile, catalog.exercises, carry, window=window)
+    result = replace(result, plan=with_niggle_why(result.plan))
     warnings = list(reader_warnings)
+    warnings.extend(unfillable_slots(profile, catalog.exercises))
     if result.empty_weeks:
         shown = ", ".join(day.isoformat() for day in result.empty_weeks[:6])
         more = f" +{len(result.empty_weeks) - 6} more" if len(result.empty_weeks) > 6 else ""
@@ -378,23 +392,27 @@ def plan_runs(runs: Sequence[Run], profile: Profile, catalog: Catalog, *,
 
 def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) -> PlanOutcome:
     """Solve; the outcome renders its files when they are first asked for."""
-    from planner.solving.previous import carry_from_plan_data
+    from planner.solving.previous import read_previous, with_logged_why
 
     options = prepared.request.options
     if options.alarm is not None:
         check_int(options.alarm, ALARM_RANGE, "--alarm")
-    carry = (carry_from_plan_data(previous, prepared.catalog.by_id(),
-                                  name=prepared.request.previous_name)
-             if previous else None)
+    carry, logged = (read_previous(previous, prepared.catalog.by_id(),
+                                   name=prepared.request.previous_name,
+                                   profile=prepared.profile)
+                     if previous else (None, {}))
     notes = mapped_notes(prepared)
     planned = plan_runs(prepared.runs, prepared.profile, prepared.catalog, carry=carry,
                         window=prepared.window, reader_warnings=prepared.reader_warnings,
                         notes=notes)
     if prepared.zone_note:
         notes = (prepared.zone_note.removeprefix("note: "), *notes)
-    return PlanOutcome(planned.plan, planned.impossible, planned.warnings, notes,
-                       prepared.from_calendar, planned.solve_seconds, options.alarm,
-                       options.with_runs)
+    from planner.solving.niggle_notes import niggle_notes
+
+    notes = (*notes, *niggle_notes(prepared.profile))
+    return PlanOutcome(with_logged_why(planned.plan, logged), planned.impossible,
+                       planned.warnings, notes, prepared.from_calendar,
+                       planned.solve_seconds, options.alarm, options.with_runs)
 
 
 def run_plan(request: PlanRequest) -> PlanOutcome:
@@ -446,4 +464,5 @@ def options_from_profile(profile: Profile) -> dict[str, Any]:
         "prefer": ",".join(WEEKDAYS[d] for d in sorted(profile.prefer_days)) or None,
         "avoid": ",".join(WEEKDAYS[d] for d in sorted(profile.avoid_days)) or None,
         "deload_every": profile.deload_every,
+        "niggles": sorted(profile.niggles), "exclude": sorted(profile.exclude),
     }

@@ -397,3 +397,70 @@ def test_s12_a_little_power_when_a_day_allows_jumps(catalog) -> None:
     beginner = make_week(catalog, EASY_WEEK, level="beginner")
     assert not any(item.exercise.plyometric for s in solve_week(beginner).sessions
                    for item in s.exercises)
+
+
+@pytest.mark.parametrize(("niggle", "variation", "intensity"), [
+    ("knee", "bulgarian-split-squat", "heavy"),  # rear foot up: deep front knee
+    ("knee", "bodyweight-walking-lunge", "heavy"),  # forward lunges: reverse instead
+    ("knee", "low-pogo-hop", "light"),  # jumps only when pain-free
+    ("achilles", "single-leg-step-calf-raise", "heavy"),  # heel drop off a step
+    ("calf", "low-pogo-hop", "light"),
+    ("hamstring", "low-level-bounds", "heavy"),
+    ("hip", "step-up-knee-drive", "heavy"),
+    ("back", "bulgarian-split-squat", "heavy"),  # the article: switch to a split squat
+])
+def test_h30_a_niggle_rules_variations_out(catalog, niggle: str, variation: str,
+                                           intensity: str) -> None:
+    inst = make_week(catalog, EASY_WEEK, level="advanced", minutes=90,
+                     equipment=frozenset({"dumbbell", "band", "bench", "box"}),
+                     niggles=frozenset({niggle}))
+    force = lambda wm: force_in_session(wm, TUE, variation, intensity)  # noqa: E731
+    assert not feasible(solve_with(inst, force)[0])
+    assert feasible(solve_with(inst, force, disabled=frozenset({"H30"}))[0])
+
+
+@pytest.mark.parametrize(("niggle", "variation", "field", "value"), [
+    ("knee", "goblet-squat", "range", 0),  # controlled depth
+    ("back", "romanian-deadlift", "range", 0),  # shorten the range
+    ("achilles", "dumbbell-seated-calf-raise", "tempo", 1),  # slow raises
+    ("hamstring", "romanian-deadlift", "tempo", 0),  # no slow lowering yet
+])
+def test_h30_a_niggle_limits_the_dose(catalog, niggle: str, variation: str, field: str,
+                                      value: int) -> None:
+    # Last week's dose went the other way (slow, full range): the niggle eases it.
+    row = next(ex for ex in catalog.exercises if ex.id == variation)
+    tempo = 0 if (field, value) == ("tempo", 1) else 1
+    full = 0 if field == "tempo" else 1  # one variable off the niggle's limit (H9)
+    carry = Carry(doses={(row.family_no, "heavy"): Dose(variation, 3, row.reps_min, 1, tempo,
+                                                        full)})
+    inst = make_week(catalog, EASY_WEEK, level="intermediate", minutes=90, carry=carry,
+                     equipment=frozenset({"dumbbell", "band"}), niggles=frozenset({niggle}))
+
+    def force(wm: WeekModel, other: bool) -> None:
+        """The variation on Tuesday, at a dose with `field` = `value` or (other) not."""
+        key, _ = pick_of(wm, variation)
+        wm.model.add(wm.inc[(TUE, key[0], "heavy")] == 1)
+        wm.model.add(sum(lit for cand, lit in zip(wm.candidates[key], wm.pick[key],
+                                                  strict=True)
+                         if cand.exercise.id == variation
+                         and (getattr(cand.dose, field) != value) == other) == 1)
+
+    assert not feasible(solve_with(inst, lambda wm: force(wm, True))[0])
+    assert feasible(solve_with(inst, lambda wm: force(wm, True), disabled=frozenset({"H30"}))[0])
+    status, wm, solver = solve_with(inst, lambda wm: force(wm, False))
+    assert feasible(status)
+    key, _ = pick_of(wm, variation)
+    chosen = [c for c, lit in zip(wm.candidates[key], wm.pick[key], strict=True)
+              if solver.boolean_value(lit)]
+    assert [getattr(c.dose, field) for c in chosen] == [value]
+
+
+def test_h31_an_excluded_exercise_is_never_prescribed(catalog) -> None:
+    inst = make_week(catalog, EASY_WEEK, level="intermediate",
+                     equipment=frozenset({"dumbbell", "band"}),
+                     exclude=frozenset({"goblet-squat"}))
+    force = lambda wm: force_in_session(wm, TUE, "goblet-squat")  # noqa: E731
+    assert not feasible(solve_with(inst, force)[0])
+    assert feasible(solve_with(inst, force, disabled=frozenset({"H31"}))[0])
+    assert all(item.exercise.id != "goblet-squat" for s in solve_week(inst).sessions
+               for item in s.exercises)

@@ -351,7 +351,11 @@ def test_replan_adds_to_history_and_the_feed_follows(client: TestClient) -> None
     second = client.get(feed)
     assert second.headers["etag"] != first.headers["etag"]
     dates = {e.decoded("dtstart").date() for e in calendar_sessions(second.content)}
-    assert min(dates) >= date(2026, 12, 7)  # the feed serves the new plan only
+    # The feed keeps last week (the runner's history) and serves the new plan.
+    assert first_dates <= dates and max(dates) >= date(2026, 12, 7)
+    old = {str(e["UID"]): e.to_ical() for e in calendar_sessions(first.content)}
+    new = {str(e["UID"]): e.to_ical() for e in calendar_sessions(second.content)}
+    assert all(new[uid] == event for uid, event in old.items())  # unchanged, byte for byte
     assert client.get(f"{location}/plans/1").status_code == 200  # history kept
     assert client.get(f"{location}/plans/2/plan.ics").status_code == 200
 
@@ -424,19 +428,31 @@ def log_form(client: TestClient, location: str, number: int = 1) -> tuple[dict, 
 
 
 def test_log_is_saved_shown_and_drives_the_next_plan(client: TestClient) -> None:
+    from planner.readers.session_log import SetDone, log_session
+
     location = plan_week(client)
     data, sessions = log_form(client, location)
     heavy = next(s for s in sessions if s["intensity"] == "heavy")
     light = next(s for s in sessions if s["intensity"] == "light")
     data[f"status__{heavy['date']}"] = "done"
     data[f"status__{light['date']}"] = "too hard"
+    did: dict[str, tuple[SetDone, ...]] = {}
     for item in heavy["exercises"]:
         key = f"{heavy['date']}__{item['variation']}"
-        data[f"reps__{key}"] = str(item["reps"])
-        data[f"weight__{key}"] = "12.5"
+        sets = []
+        for number in range(1, item["sets"] + 1):
+            reps = item["reps"] + (1 if number == 1 else 0)  # set 1 went one better
+            data[f"reps__{key}__{number}"] = str(reps)
+            kg = None
+            if item["load"] != "bodyweight":
+                kg = 12.5
+                data[f"weight__{key}__{number}"] = "12.5"
+            sets.append(SetDone(reps, kg))
         data[f"rir__{key}"] = "2"
+        did[item["variation"]] = tuple(sets)
     response = client.post(location + "/log", data=data, follow_redirects=False)
-    assert response.status_code == 303
+    assert response.status_code == 303 and "saved=1" in response.headers["location"]
+    assert "Saved." in client.get(response.headers["location"]).text
     page = client.get(location).text
     assert 'value="12.5"' in page
     assert "1 done, 1 too hard" in page  # the history counts logged sessions
@@ -446,17 +462,19 @@ def test_log_is_saved_shown_and_drives_the_next_plan(client: TestClient) -> None
                            follow_redirects=False)
     assert response.status_code == 303
     replanned = client.get(f"{location}/plans/2/plan.json").json()
-    # The same as --previous with the log as "done" marks.
+    # The same as --previous with the log written by `runstrong log` (the one record).
     previous = client.get(f"{location}/plans/1/plan.json").json()
     for session in previous["weeks"][0]["sessions"]:
-        verdict = {heavy["date"]: True, light["date"]: "too hard"}[session["date"]]
-        session["done"] = verdict
-        for item in session["exercises"]:
-            item["done"] = verdict
+        if session["date"] == heavy["date"]:
+            log_session(session, "done", did=did, rir=dict.fromkeys(did, 2), source="web")
+        else:
+            log_session(session, "too hard", source="web")
     direct = run_plan(PlanRequest(next_week_csv(), "next.csv", previous=previous,
                                   options=PlanOptions(equipment="band,dumbbell",
                                                       tz="Europe/London")))
     assert json.loads(direct.json)["weeks"] == replanned["weeks"]
+    whys = [e["why"] for s in replanned["weeks"][0]["sessions"] for e in s["exercises"]]
+    assert any(why.startswith("you did 3 sets of ") and "at 12.5 kg: now" in why for why in whys)
     unlogged = run_plan(PlanRequest(next_week_csv(), "next.csv", options=PlanOptions(
         equipment="band,dumbbell", tz="Europe/London")))
     assert json.loads(unlogged.json)["weeks"] != replanned["weeks"]

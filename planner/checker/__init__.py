@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from planner.checker.block_rules import check_b1_step_back_weeks, check_b2_race_taper
+from planner.checker.niggle_rules import check_h30_niggles, check_h31_exclusions
 from planner.checker.plan_reading import PlanReader
 from planner.checker.records import PlanContext, SessionEntry, Violation
 from planner.checker.session_rules import (
@@ -81,6 +82,8 @@ CHECKS: dict[str, PlanCheck] = {
     "H11": _each_session(check_h11_race_and_long_run_day),
     "H12": _each_session(check_h12_session_fits_minutes),
     "H13": _each_session(check_h13_unloaded_eve_of_key_run),
+    "H30": _each_session(check_h30_niggles),
+    "H31": _each_session(check_h31_exclusions),
     "B1": check_b1_step_back_weeks,
     "B2": check_b2_race_taper,
 }

@@ -39,6 +39,7 @@ from planner.domain import (
     Run,
 )
 from planner.errors import shown_value
+from planner.niggles import NIGGLES
 
 # The `done` words planner.solving.previous reads as "skipped" or "too hard" (README, adherence):
 # the next plan repeats or eases that work, so it neither progresses nor steps back.
@@ -49,6 +50,11 @@ def _held_back(done: Any) -> bool:
     if done is False:
         return True
     return isinstance(done, str) and done.strip().lower() in HELD_BACK_WORDS
+
+
+def _skipped(done: Any) -> bool:
+    """The session-level mark of a session logged as skipped (planner.readers.session_log)."""
+    return done is False or (isinstance(done, str) and done.strip().lower() in ("no", "skipped"))
 
 
 class PlanReader:
@@ -77,7 +83,21 @@ class PlanReader:
             new = False
         promoted = raw.get("beginner_promoted", False) is True
         return ProfileEntry(level, new, self._equipment(raw), self._asked_sessions(raw),
-                            self._minutes(raw), promoted, self._deload_every(raw))
+                            self._minutes(raw), promoted, self._deload_every(raw),
+                            self._words(raw, "niggles", NIGGLES), self._words(raw, "exclude"))
+
+    def _words(self, raw: Mapping[str, Any], key: str,
+               allowed: tuple[str, ...] | None = None) -> frozenset[str]:
+        """profile.niggles / profile.exclude: a list of words (absent in plans without)."""
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.h0(f"profile.{key} {value!r} is not a list of words")
+            return frozenset()
+        unknown = [v for v in value if allowed is not None and v not in allowed]
+        if unknown:
+            self.h0(f"profile.{key}: {', '.join(map(repr, unknown))} is not one of "
+                    f"{', '.join(allowed or ())}")
+        return frozenset(v for v in value if allowed is None or v in allowed)
 
     def _deload_every(self, raw: Mapping[str, Any]) -> int | None:
         """B1's N; a plan written without it says nothing about its step-back weeks."""
@@ -139,6 +159,11 @@ class PlanReader:
         if not isinstance(raw_sessions, list):
             self.h0(f"{where} has no 'sessions' list", prefix=prefix)
             raw_sessions = []
+        # A session logged as skipped did not happen: the legs did no work that day, so no
+        # rule counts it (a mid-week re-plan may put its work on a later day).
+        planned = len(raw_sessions)
+        raw_sessions = [r for r in raw_sessions
+                        if not (isinstance(r, dict) and _skipped(r.get("done")))]
         sessions = [s for s in (self._session(where, r, previous, prefix) for r in raw_sessions)
                     if s is not None]
         if start is not None:
@@ -153,7 +178,8 @@ class PlanReader:
         return WeekEntry(start, tuple(sorted(sessions, key=lambda s: s.day)), len(raw_sessions),
                          tuple(note for note in notes if isinstance(note, str)),
                          self._flag(raw, "deload", where, prefix),
-                         self._flag(raw, "taper", where, prefix))
+                         self._flag(raw, "taper", where, prefix),
+                         planned - len(raw_sessions))
 
     def _flag(self, raw: Mapping[str, Any], key: str, where: str, prefix: str) -> bool | None:
         value = raw.get(key)

@@ -90,6 +90,9 @@ class WeekEntry:
     notes: tuple[str, ...]
     deload: bool | None = None  # the plan's own step-back marking; None when absent
     taper: bool | None = None  # the plan's own race-taper marking; None when absent
+    # Sessions logged as skipped: left out of `sessions` (they did not happen), but the
+    # plan did place them, so H3 does not call the week short for them.
+    n_skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class ProfileEntry:
     minutes: int | None
     promoted: bool = False  # B3: a beginner moved up to two sessions after steady weeks
     deload_every: int | None = None  # B1: every Nth week steps back; 0 never; None unknown
+    niggles: frozenset[str] = frozenset()  # H30: planner.niggles.NIGGLES the runner named
+    exclude: frozenset[str] = frozenset()  # H31: variation ids left out
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def check_h3_sessions_per_week(ctx: PlanContext) -> Iterator[Violation]:
         if week.n_sessions > cap:
             yield Violation("H3", None, None,
                             f"{label} has {week.n_sessions} sessions; at most {cap} allowed")
-        elif week.n_sessions < cap and week.start is not None:
+        elif week.n_sessions + week.n_skipped < cap and week.start is not None:
             if any(RULE_CITE.search(note) for note in week.notes) or not _has_runs(week, ctx):
                 continue
             room = _room_for(cap, week.start, ctx, earlier)

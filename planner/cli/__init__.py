@@ -19,6 +19,7 @@ import click
 
 from planner.cli.batch_command import batch
 from planner.cli.common import RunstrongGroup, stop_on_sigterm
+from planner.cli.log_command import log
 from planner.cli.plan_command import plan
 from planner.cli.plan_tools import catalog, check, explain
 from planner.cli.push_command import push
@@ -46,7 +47,7 @@ def main() -> None:
 
 
 
-for command in (plan, batch, check, explain, catalog, push, serve):
+for command in (plan, log, batch, check, explain, catalog, push, serve):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -13,6 +13,7 @@ from planner.cli.common import (
     echo_found,
     friendly_errors,
     make_output_dir,
+    parse_date_option,
     record_written,
     warn_stale_fit,
 )
@@ -28,6 +29,7 @@ from planner.domain import (
     MINUTES_RANGE,
     SESSIONS_RANGE,
 )
+from planner.errors import InputError
 
 
 @click.command()
@@ -70,6 +72,19 @@ from planner.domain import (
                    "0 = never.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last plan's JSON, so this one progresses from where it ended (H9).")
+@click.option("--niggle", "niggles", multiple=True, metavar="WHERE",
+              help="A niggle to train around: knee, achilles, calf, hamstring, hip or back "
+                   "(repeatable). Changes exercise choice and dosing, and says how in each "
+                   "why-line (table in docs/coaching.md). Pain is not a niggle: stop and seek "
+                   "professional help.")
+@click.option("--exclude", multiple=True, metavar="ID",
+              help="Leave this exercise out, e.g. --exclude bulgarian-split-squat "
+                   "(repeatable; ids as `runstrong catalog` lists them).")
+@click.option("--from", "from_day", default=None, metavar="YYYY-MM-DD",
+              help="With --previous: my week changed. Keep that plan's sessions (and what "
+                   "you logged) before this day, and re-plan the rest of its week around "
+                   "the runs in RUNS; a main session logged as skipped is re-placed on a "
+                   "later day if the rules allow. The rest of the plan is kept as it was.")
 @click.option("--athlete", default=DEFAULT_ATHLETE, show_default=True,
               help="Name shown in the calendar.")
 @click.option("--ics", "ics_path", type=OutputPath(dir_okay=False, path_type=Path),
@@ -98,7 +113,9 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
          weights: tuple[str, ...], sessions: int | None,
          minutes: int, start_time: str, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
-         avoid: str | None, deload_every: int, previous: Path | None, athlete: str,
+         avoid: str | None, deload_every: int, previous: Path | None,
+         niggles: tuple[str, ...], exclude: tuple[str, ...],
+         from_day: str | None, athlete: str,
          ics_path: Path, json_path: Path | None, fit_dir: Path | None, alarm: int | None,
          with_runs: bool, cancel_dropped: bool, catalog_path: Path | None,
          quiet: bool) -> None:
@@ -153,35 +170,50 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         athlete=athlete, level=level, new_to_strength=new_to_strength, equipment=equipment,
         weights=weights, sessions=sessions, minutes=minutes, start_time=start_time, tz=tz,
         start=start, date_range=date_range, keyword_maps=keyword_maps, prefer=prefer,
-        avoid=avoid, deload_every=deload_every, alarm=alarm, with_runs=with_runs)
+        avoid=avoid, deload_every=deload_every, alarm=alarm, with_runs=with_runs,
+        niggles=niggles, exclude=exclude)
+    replan_day = parse_date_option(from_day, "--from")
+    if replan_day is not None and previous is None:
+        raise InputError("--from re-plans a week of an earlier plan: give it with --previous",
+                         field="--from")
     previous_plan = load_plan_json(previous) if previous else None
     prepared = prepare(PlanRequest(
         runs=b"", runs_name=str(runs), path=runs, options=options, previous=previous_plan,
         catalog=load_catalog(catalog_path), previous_name=str(previous)))
     if prepared.zone_note:
         click.echo(prepared.zone_note, err=True)
-    try:
-        outcome = plan_prepared(prepared, previous_plan)
-    except NoPlanError as err:
-        echo_found(err.warnings, err.notes)
-        raise
-    zone = prepared.zone_note.removeprefix("note: ") if prepared.zone_note else None
-    echo_found(outcome.warnings, tuple(n for n in outcome.notes if n != zone))
-    from_calendar = outcome.from_calendar
+    plan_json_bytes: bytes | None = None
+    if replan_day is not None and previous_plan is not None:
+        from planner.services.midweek import replan_from
+
+        midweek = replan_from(prepared, previous_plan, replan_day, name=str(previous))
+        echo_found(midweek.warnings, midweek.notes)
+        planned, plan_json_bytes = midweek.plan, midweek.json
+    else:
+        try:
+            outcome = plan_prepared(prepared, previous_plan)
+        except NoPlanError as err:
+            echo_found(err.warnings, err.notes)
+            raise
+        zone = prepared.zone_note.removeprefix("note: ") if prepared.zone_note else None
+        echo_found(outcome.warnings, tuple(n for n in outcome.notes if n != zone))
+        planned = outcome.plan
+    from_calendar = prepared.from_calendar
     # Everything is rendered before anything is written, and everything is written
     # together or not at all (planner.renderers.outputs).
     whole = is_stdout(ics_path)  # one calendar on standard output, never split
-    calendar = calendar_files(outcome.plan, [] if whole else _existing_parts(ics_path),
+    calendar = calendar_files(planned, [] if whole else _existing_parts(ics_path),
                               alarm_minutes=alarm, with_runs=with_runs,
-                              cancel_dropped=cancel_dropped,
+                              # a changed week: moved sessions leave the calendar
+                              cancel_dropped=cancel_dropped or replan_day is not None,
                               max_events=(2**62 if whole else render_ics.MAX_EVENTS_PER_FILE),
                               max_bytes=(2**62 if whole else render_ics.MAX_BYTES_PER_FILE))
     parts = calendar.parts
-    fit_files = render_fit_files(outcome.plan) if fit_dir is not None else []
+    fit_files = render_fit_files(planned) if fit_dir is not None else []
     ics_paths = [ics_path] + [_part_path(ics_path, number) for number in range(2, len(parts) + 1)]
     outputs = [Output(path, data, "--ics") for path, data in zip(ics_paths, parts, strict=True)]
     if json_path:
-        outputs.append(Output(json_path, render_json(outcome.plan), "--json"))
+        outputs.append(Output(json_path, plan_json_bytes or render_json(planned), "--json"))
     if fit_dir is not None:
         make_output_dir(fit_dir, "--fit")
         outputs.extend(Output(fit_dir / name, data, "--fit") for name, data in fit_files)
@@ -196,7 +228,7 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         warn_stale_fit(fit_dir, {name for name, _ in fit_files})
     # With an output on standard output, everything else goes to stderr.
     if not quiet:
-        click.echo(plan_report(outcome.plan, show_labels=from_calendar), err=to_stdout)
+        click.echo(plan_report(planned, show_labels=from_calendar), err=to_stdout)
     if len(parts) > 1:
         click.echo(f"The calendar is split into {len(parts)} files (Google Calendar rejects "
                    "imports over about 1 MB or 1,000 events): import each of them.",

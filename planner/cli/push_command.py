@@ -58,6 +58,7 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
     from urllib.parse import urlsplit
 
     from planner.readers.plan_json import load_plan_json, plan_from_json
+    from planner.renderers.feed import done_days
     from planner.services.push import (
         PASSWORD_ENV,
         PushRefused,
@@ -67,7 +68,8 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
     )
 
     shown_url = redact_url(caldav_url)
-    plan_data = plan_from_json(load_plan_json(plan_json), file=str(plan_json))
+    raw_plan = load_plan_json(plan_json)
+    plan_data = plan_from_json(raw_plan, file=str(plan_json))
     password = os.environ.get(PASSWORD_ENV) or None
     if user is not None and password is None:
         raise PushRefused(f"--user {user} needs the password in the environment variable "
@@ -97,7 +99,7 @@ def push(plan_json: Path, caldav_url: str, user: str | None, alarm: int | None,
     result = push_plan(plan_data, caldav_url, username=user, password=password,
                        now=datetime.now(timezone.utc), alarm_minutes=alarm,
                        with_runs=with_runs, on_change=progress, dry_run=dry_run,
-                       confirm_deletes=confirm)
+                       confirm_deletes=confirm, done=done_days(raw_plan))
     if dry_run:
         if not quiet:
             for kind, uids in (("create", result.created), ("update", result.updated),

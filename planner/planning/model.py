@@ -41,6 +41,29 @@ def _candidates(family: tuple[Exercise, ...], intensity: str, profile: Profile,
                                 resume))
 
 
+def _with_eased_doses(cands: tuple[Candidate, ...], niggles: frozenset[str],
+                      previous: Dose | None) -> tuple[Candidate, ...]:
+    """Beside each prescription, the same with the niggles' range and tempo limits (H30
+    then keeps only those), so a niggle eases the dose instead of emptying a family."""
+    from dataclasses import replace
+
+    from planner.niggles import eased_dose
+    from planner.planning.progression import dose_changes, exercise_seconds
+
+    seen = {c.dose for c in cands}
+    extra = []
+    for cand in cands:
+        dose = eased_dose(cand.exercise, cand.dose, niggles)
+        if dose in seen:
+            continue
+        seen.add(dose)
+        changes = dose_changes(previous, dose) if previous is not None else ()
+        extra.append(replace(cand, dose=dose,
+                             seconds=exercise_seconds(cand.exercise, dose, cand.rest_s),
+                             changes=changes, progressed=False))
+    return cands + tuple(extra)
+
+
 class _PlainCpModel(cp_model.CpModel):
     """A CpModel without the deprecated CamelCase aliases (AddBoolOr…) that ortools binds
     onto every new model: about a millisecond a week, and nothing here calls them."""
@@ -96,6 +119,9 @@ class WeekModel:
                 adherence = "hold" if key in hold else "regress" if key in regress else ""
                 cands = _candidates(family, i, inst.profile, inst.carry.doses.get(key),
                                     inst.deload, adherence, inst.carry.resume.get(key))
+                if inst.profile.niggles:
+                    cands = _with_eased_doses(cands, inst.profile.niggles,
+                                              inst.carry.doses.get(key))
                 self.candidates[key] = list(cands)
                 picks = [new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
                 self.pick[key] = picks

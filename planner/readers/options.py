@@ -155,3 +155,40 @@ def parse_weights(texts: tuple[str, ...] | list[str], *, field: str = "--weights
                                      f"{MAX_WEIGHT_KG:g} kg", file=file, row=row, field=field)
                 kgs.add(kg)
     return tuple((item, tuple(sorted(kgs))) for item, kgs in sorted(found.items()))
+
+
+def parse_niggles(items: tuple[str, ...] | list[str], *, field: str = "--niggle",
+                  file: str | None = None, row: int | None = None) -> frozenset[str]:
+    """'knee', 'Achilles; back' (repeatable, or ; and , lists) -> {'knee', 'achilles', 'back'}."""
+    from planner.niggles import NIGGLES
+
+    found: set[str] = set()
+    for text in items:
+        for word in text.replace(";", ",").split(","):
+            name = word.strip().lower()
+            if not name:
+                continue
+            if name not in NIGGLES:
+                raise InputError(f"unknown niggle {shown_value(word.strip())}: use one of "
+                                 f"{', '.join(NIGGLES)}{suggest(name, NIGGLES)}",
+                                 file=file, row=row, field=field)
+            found.add(name)
+    return frozenset(found)
+
+
+def parse_exclude(items: tuple[str, ...] | list[str], known: set[str] | frozenset[str], *,
+                  field: str = "--exclude", file: str | None = None,
+                  row: int | None = None) -> frozenset[str]:
+    """Catalog ids to leave out ('walking-lunge-knee-drive'); each must be in the catalog."""
+    found: set[str] = set()
+    for text in items:
+        for word in text.replace(";", ",").split(","):
+            name = word.strip().lower()
+            if not name:
+                continue
+            if name not in known:
+                raise InputError(f"{shown_value(word.strip())} is not an exercise id (runstrong "
+                                 f"catalog lists them){suggest(name, tuple(sorted(known)))}",
+                                 file=file, row=row, field=field)
+            found.add(name)
+    return frozenset(found)

@@ -295,6 +295,8 @@ def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profi
         deload_every=reader.integer(raw, "deload_every", "profile",
                                     default=DEFAULT_DELOAD_EVERY),
         weights=owned,
+        niggles=frozenset(str(n) for n in raw.get("niggles") or () if isinstance(n, str)),
+        exclude=frozenset(str(n) for n in raw.get("exclude") or () if isinstance(n, str)),
     )
 
 

@@ -30,11 +30,13 @@ from planner.readers.options import (
     parse_days,
     parse_equipment,
     parse_level,
+    parse_niggles,
 )
 from planner.readers.time_zones import parse_timezone
 
 ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
-                  "new_to_strength", "email", "prefer", "avoid", "deload_every")
+                  "new_to_strength", "email", "prefer", "avoid", "deload_every",
+                  "niggles", "exclude", "previous")
 REQUIRED_ROSTER = ("athlete", "level")
 
 
@@ -44,6 +46,9 @@ class RosterEntry:
     name: str
     profile: Profile | None  # None when the row itself is bad
     error: str = ""
+    # The athlete's previous plan JSON (the `previous` column, relative to the roster's
+    # folder): the next plan starts from it and its log, as `plan --previous` does.
+    previous: str = ""
 
 
 def load_roster(path: str | Path) -> list[RosterEntry]:
@@ -71,7 +76,8 @@ def load_roster(path: str | Path) -> list[RosterEntry]:
                 raise InputError(f"athlete name {shown_value(shown)} holds a line break: "
                                  "write the name on one line", file=table.path, row=row,
                                  field="athlete")
-            entries.append(RosterEntry(row, name, _roster_profile(cells, table.path, row)))
+            entries.append(RosterEntry(row, name, _roster_profile(cells, table.path, row),
+                                       previous=_previous_path(cells, table.path)))
         except InputError as err:
             entries.append(RosterEntry(row, name or f"row {row}", None, str(err)))
     if not entries:
@@ -108,7 +114,19 @@ def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
         prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
         avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
         deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY) or 0,
+        niggles=parse_niggles([cells.get("niggles", "")], field="niggles", **where),
+        # checked against the catalog when the athlete is planned (planner.services.batch)
+        exclude=frozenset(w.strip().lower() for w in cells.get("exclude", "").replace(
+            ";", ",").split(",") if w.strip()),
     )
+
+
+def _previous_path(cells: dict[str, str], source: str) -> str:
+    text = cells.get("previous", "")
+    if not text:
+        return ""
+    path = Path(text)
+    return str(path if path.is_absolute() else Path(source).parent / path)
 
 
 @dataclass(frozen=True, eq=False)

@@ -33,13 +33,15 @@ the ETag only moves when the plan does.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from icalendar import Event
 
@@ -53,6 +55,7 @@ from planner.renderers.ics import (
     plan_events,
     render_ics,
     render_ics_files,
+    session_uid,
 )
 
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -93,18 +96,83 @@ FeedState = dict[str, EventState]
 
 def render_feed(plan: Plan, previous: FeedState | None, now: datetime, *,
                 alarm_minutes: int | None = None,
-                with_runs: bool = False) -> tuple[bytes, FeedState]:
+                with_runs: bool = False,
+                done: Collection[date] = ()) -> tuple[bytes, FeedState]:
     """The plan as one .ics feed that follows `previous`, and the state to keep for next time.
 
     `now` (aware) stamps the events that are new or changed; unchanged events keep their
     old SEQUENCE and stamps. A changed event's stamp is also at least one second after its
-    previous one, so a clock that went back cannot make a change look older.
+    previous one, so a clock that went back cannot make a change look older. The sessions
+    on the days in `done` (logged as done) say so in their title, "✓ Leg strength · …",
+    a change like any other (SEQUENCE + 1), so the calendar shows what was done.
     """
     revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
-                               with_runs=with_runs)
-    raw = render_ics(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
-                     revisions=revisions, refresh=FEED_REFRESH)
+                               with_runs=with_runs, done=done)
+    raw = render_marked(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
+                        revisions=revisions, done=done, refresh=FEED_REFRESH)
     return raw, state
+
+
+DONE_MARK = "✓ "
+
+
+def done_days(data: Mapping[str, Any]) -> frozenset[date]:
+    """The days of a plan JSON's sessions logged as done (planner.readers.session_log)."""
+    days = set()
+    for week in data.get("weeks") or ():
+        for session in week.get("sessions") or ():
+            if session.get("done") is True:
+                with contextlib.suppress(TypeError, ValueError):
+                    days.add(date.fromisoformat(session["date"]))
+    return frozenset(days)
+
+
+def _mark(event: Event) -> Event:
+    """The event with the done mark in front of its title (and its alarm's text)."""
+    summary = str(event.get("SUMMARY", ""))
+    if not summary.startswith(DONE_MARK):
+        event.pop("SUMMARY", None)
+        event.add("summary", DONE_MARK + summary)
+    return event
+
+
+def _done_session_events(plan: Plan, done: Collection[date], *, alarm_minutes: int | None,
+                         with_runs: bool) -> list[tuple[str, date, Event]]:
+    sessions = {session_uid(plan.athlete, s) for week in plan.weeks for s in week.sessions
+                if s.date in done}
+    return [(uid, day, _mark(event)) for uid, day, event in plan_events(
+        plan, alarm_minutes=alarm_minutes, with_runs=with_runs) if uid in sessions]
+
+
+def render_marked(plan: Plan, *, alarm_minutes: int | None, with_runs: bool,
+                  revisions: Mapping[str, Revision], done: Collection[date] = (),
+                  refresh: timedelta | None = None) -> bytes:
+    """`render_ics` with the sessions of the days in `done` titled "✓ …". Without done
+    days it is `render_ics` itself, byte for byte."""
+    if not done:
+        return render_ics(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
+                          revisions=revisions, refresh=refresh)
+    marked = _done_session_events(plan, done, alarm_minutes=alarm_minutes,
+                                  with_runs=with_runs)
+    days = {day for _, day, _ in marked}
+    rest = dataclasses.replace(plan, weeks=tuple(
+        dataclasses.replace(week, sessions=tuple(s for s in week.sessions
+                                                 if s.date not in days))
+        for week in plan.weeks))
+    extra = []
+    for uid, day, event in marked:
+        revision = revisions.get(uid)
+        if revision is not None:
+            for name in ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE"):
+                event.pop(name, None)
+            stamp = revision.stamp.astimezone(timezone.utc).replace(microsecond=0)
+            event.add("dtstamp", stamp)
+            if revision.last_modified:
+                event.add("last-modified", stamp)
+            event.add("sequence", revision.sequence)
+        extra.append(ExtraEvent(day, event))
+    return render_ics(rest, alarm_minutes=alarm_minutes, with_runs=with_runs,
+                      revisions=revisions, extra=extra, refresh=refresh)
 
 
 def feed_etag(ics: bytes) -> str:
@@ -200,15 +268,18 @@ def _event_digest(event: Event) -> str:
 
 def revise(plan: Plan, previous: FeedState | None, now: datetime, *,
            alarm_minutes: int | None,
-           with_runs: bool) -> tuple[dict[str, Revision], FeedState]:
-    """Each event's revision (for the renderer) and the new state, given `previous`."""
+           with_runs: bool, done: Collection[date] = ()) -> tuple[dict[str, Revision], FeedState]:
+    """Each event's revision (for the renderer) and the new state, given `previous`; the
+    sessions of the days in `done` are judged with their "✓" title."""
     stamp_now = format_stamp(now)
     previous = previous or {}
     revisions: dict[str, Revision] = {}
     state: FeedState = {}
+    marked = {uid: event for uid, _, event in _done_session_events(
+        plan, done, alarm_minutes=alarm_minutes, with_runs=with_runs)} if done else {}
     for uid, _day, event in plan_events(plan, alarm_minutes=alarm_minutes,
                                         with_runs=with_runs):
-        digest = _event_digest(event)
+        digest = _event_digest(marked.get(uid, event))
         before = previous.get(uid)
         if before is not None and before.digest == digest:
             entry = before

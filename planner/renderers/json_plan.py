@@ -115,6 +115,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "deload_every": profile.deload_every,
             "weights": {item: list(kgs) for item, kgs in profile.weights},
             "beginner_promoted": plan.beginner_promoted,
+            # only when given, so plans without them keep their bytes
+            **({"niggles": sorted(profile.niggles)} if profile.niggles else {}),
+            **({"exclude": sorted(profile.exclude)} if profile.exclude else {}),
         },
         "weeks": [week_to_dict(week) for week in plan.weeks],
     }

@@ -121,6 +121,7 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     from planner.renderers.fit import render_fit_files
     from planner.renderers.ics import render_ics
     from planner.renderers.json_plan import render_json
+    from planner.solving.previous import with_logged_why
 
     entry = job.entry
     if entry.profile is None:
@@ -131,9 +132,11 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     try:
         runs_input = runs_from_frame(job.runs_frame, source=job.runs_source,
                                      first_row=job.first_row, start=job.start)
-        planned = plan_runs(runs_input.runs, entry.profile, _catalog(job.catalog_path),
+        catalog = _catalog(job.catalog_path)
+        profile, carry, logged = _from_roster(entry, catalog)
+        planned = plan_runs(runs_input.runs, profile, catalog, carry=carry,
                             reader_warnings=runs_input.warnings)
-        plan = planned.plan
+        plan = with_logged_why(planned.plan, logged)
         fit_files = tuple(render_fit_files(plan)) if job.fit else ()
         return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
                               _summary(entry.name, plan, planned.warnings), (),
@@ -145,6 +148,27 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
         return athlete_failure(entry.name, "bad runs", str(err))
     except Exception as err:  # one athlete's bug or odd data never stops the squad
         return athlete_failure(entry.name, "error", f"{type(err).__name__}: {_first_line(err)}")
+
+
+def _from_roster(entry: RosterEntry, catalog: Catalog) -> tuple[Any, Any, Any]:
+    """The roster row's profile with its exclusions checked against the catalog, and the
+    carry and log of its `previous` plan (None, {} without one)."""
+    from dataclasses import replace
+
+    from planner.readers.options import parse_exclude
+    from planner.readers.plan_json import load_plan_json
+    from planner.solving.previous import read_previous
+
+    profile = entry.profile
+    assert profile is not None
+    if profile.exclude:
+        profile = replace(profile, exclude=parse_exclude(
+            tuple(profile.exclude), set(catalog.by_id()), field="exclude", row=entry.row))
+    if not entry.previous:
+        return profile, None, {}
+    carry, logged = read_previous(load_plan_json(entry.previous), catalog.by_id(),
+                                  name=entry.previous, profile=profile)
+    return profile, carry, logged
 
 
 def _first_line(err: BaseException) -> str:

@@ -112,7 +112,10 @@ def _shown(item: dict[str, Any], catalog: dict[str, Any]) -> str:
     exercise = catalog.get(exercise_id) if isinstance(exercise_id, str) else None
     if exercise is None:
         return str(item.get("name", exercise_id))
-    return shown_name(exercise, tuple(item.get("equipment") or ()))
+    kit = item.get("equipment")
+    # A hand-edited plan may hold anything here: only a list of words names the kit.
+    owned = tuple(str(x) for x in kit) if isinstance(kit, list) else ()
+    return shown_name(exercise, owned)
 
 
 def _require_known_exercises(data: dict[str, Any], catalog_by_id: dict[str, Any]) -> None:

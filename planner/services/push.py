@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -44,8 +44,14 @@ from icalendar import Calendar, Event, Timezone
 
 from planner.domain import CONFIRM_DELETES_OVER, Plan, Session
 from planner.errors import RunstrongError
-from planner.renderers.feed import EventState, WrittenEvent, revise, written_events
-from planner.renderers.ics import athlete_key, render_ics, session_uid
+from planner.renderers.feed import (
+    EventState,
+    WrittenEvent,
+    render_marked,
+    revise,
+    written_events,
+)
+from planner.renderers.ics import athlete_key, session_uid
 
 DIGEST_PROPERTY = "X-RUNSTRONG-DIGEST"
 PASSWORD_ENV = "RUNSTRONG_CALDAV_PASSWORD"
@@ -112,9 +118,11 @@ def push_plan(plan: Plan, url: str, *, username: str | None, password: str | Non
               now: datetime, alarm_minutes: int | None = None, with_runs: bool = False,
               timeout: int = TIMEOUT_S,
               on_change: Callable[[str, str], None] | None = None, dry_run: bool = False,
-              confirm_deletes: Callable[[list[str]], bool] | None = None) -> PushResult:
+              confirm_deletes: Callable[[list[str]], bool] | None = None,
+              done: Collection[date] = ()) -> PushResult:
     """Make the calendar at `url` hold `plan`; return what was done (or, with `dry_run`,
-    what would be done, changing nothing).
+    what would be done, changing nothing). The sessions of the days in `done` (logged
+    done) are titled "✓ …", as the web feed titles them.
 
     More than CONFIRM_DELETES_OVER deletions of sessions from today on are made only when
     `confirm_deletes(uids)` says yes (None: refused). Raises PushRefused (credentials, URL,
@@ -125,7 +133,8 @@ def push_plan(plan: Plan, url: str, *, username: str | None, password: str | Non
     try:
         return _push(plan, url, username=username, password=password, now=now,
                      alarm_minutes=alarm_minutes, with_runs=with_runs, timeout=timeout,
-                     on_change=on_change, dry_run=dry_run, confirm_deletes=confirm_deletes)
+                     on_change=on_change, dry_run=dry_run, confirm_deletes=confirm_deletes,
+                     done=done)
     except RunstrongError as exc:
         scrubbed = scrub(str(exc), url)
         if scrubbed == str(exc):
@@ -136,18 +145,20 @@ def push_plan(plan: Plan, url: str, *, username: str | None, password: str | Non
 def _push(plan: Plan, url: str, *, username: str | None, password: str | None,
           now: datetime, alarm_minutes: int | None, with_runs: bool, timeout: int,
           on_change: Callable[[str, str], None] | None, dry_run: bool,
-          confirm_deletes: Callable[[list[str]], bool] | None) -> PushResult:
+          confirm_deletes: Callable[[list[str]], bool] | None,
+          done: Collection[date]) -> PushResult:
     calendar_url = url if url.endswith("/") else url + "/"
     client = _client(calendar_url, username, password, timeout)
     remote = _remote_events(client, calendar_url, plan)
-    changes, result = _changes(plan, remote, calendar_url, now, alarm_minutes, with_runs)
+    changes, result = _changes(plan, remote, calendar_url, now, alarm_minutes, with_runs, done)
     final_url = redact_url(client.session.final_url(calendar_url))
-    done = PushResult(unchanged=list(result.unchanged), kept=list(result.kept), url=final_url)
+    done_result = PushResult(unchanged=list(result.unchanged), kept=list(result.kept),
+                             url=final_url)
     if dry_run:
         for change in changes:
-            {"create": done.created, "update": done.updated,
-             "delete": done.deleted}[change.kind].append(change.uid)
-        return done
+            {"create": done_result.created, "update": done_result.updated,
+             "delete": done_result.deleted}[change.kind].append(change.uid)
+        return done_result
     today = now.date()
     future = [change.uid for change in changes
               if change.kind == "delete" and change.day is not None and change.day >= today]
@@ -161,13 +172,13 @@ def _push(plan: Plan, url: str, *, username: str | None, password: str | None,
             _apply(client, change)
         except (PushError, PushRefused) as exc:
             left = len(changes) - number
-            raise type(exc)(f"{exc} — {_made(done)} before that, {left} change(s) not made; "
-                            "push again to finish") from exc
-        {"create": done.created, "update": done.updated,
-         "delete": done.deleted}[change.kind].append(change.uid)
+            raise type(exc)(f"{exc} — {_made(done_result)} before that, {left} change(s) "
+                            "not made; push again to finish") from exc
+        {"create": done_result.created, "update": done_result.updated,
+         "delete": done_result.deleted}[change.kind].append(change.uid)
         if on_change is not None:
             on_change(change.kind, change.uid)
-    return done
+    return done_result
 
 
 def redact_url(url: str) -> str:
@@ -208,12 +219,13 @@ def _made(done: PushResult) -> str:
 
 
 def _changes(plan: Plan, remote: dict[str, _Remote], calendar_url: str, now: datetime,
-             alarm_minutes: int | None, with_runs: bool) -> tuple[list[_Change], PushResult]:
+             alarm_minutes: int | None, with_runs: bool,
+             done: Collection[date] = ()) -> tuple[list[_Change], PushResult]:
     previous = {uid: found.state for uid, found in remote.items()}
     revisions, state = revise(plan, previous, now, alarm_minutes=alarm_minutes,
-                               with_runs=with_runs)
-    raw = render_ics(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
-                     revisions=revisions)
+                               with_runs=with_runs, done=done)
+    raw = render_marked(plan, alarm_minutes=alarm_minutes, with_runs=with_runs,
+                        revisions=revisions, done=done)
     parsed = Calendar.from_ical(raw)
     zones = {str(zone["TZID"]): zone for zone in parsed.walk("VTIMEZONE")}
     result = PushResult()

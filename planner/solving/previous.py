@@ -1,20 +1,49 @@
-"""Continue from an earlier plan (`--previous`): last week's doses and session dates."""
+"""Continue from an earlier plan (`--previous`): last week's doses and session dates, and
+what the runner logged of them (planner.readers.session_log), turned into the `Carry` the
+next week progresses from.
+
+What was logged moves the starting point (docs/coaching.md, "Log what you did"):
+
+* sets logged as done: the next week starts from the reps every set reached and the
+  weight held, and double progression carries on from there (reps up to the top of the
+  range, then the next weight up with the reps back down);
+* fewer sets than planned, or a skipped session: the same dose again;
+* "too hard", or a set to failure (0 reps in reserve): one step back from what was done.
+
+The why-line of each exercise so continued says so ("you did 3×10 at 12 kg: now 3×8 at
+14 kg"); `with_logged_why` writes it once the week is solved.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.domain import Dose, Exercise
+from planner.domain import Dose, Exercise, Plan, PlannedExercise, Profile
 from planner.errors import InputError
 from planner.planning.instance import PROMOTION_WEEKS, Carry, FamilyKey
+from planner.planning.progression import LIGHT_MAX_LOAD, load_ceiling, named_weight
 from planner.readers.plan_json import (
     done_from_json,
     dose_from_json,
     load_plan_json,
+    profile_from_json,
     require_plan_shape,
 )
+from planner.readers.session_log import ExerciseLog, exercise_log
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What the runner logged of one family at one intensity, for its why-line."""
+
+    exercise: Exercise
+    planned: Dose
+    log: ExerciseLog
+    verdict: str  # "progress", "hold" or "regress"
+    fewer_sets: bool = False
 
 
 def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
@@ -23,17 +52,29 @@ def carry_from_plan(path: str | Path, by_id: dict[str, Exercise]) -> Carry:
 
 
 def carry_from_plan_data(data: dict[str, Any], by_id: dict[str, Exercise], *,
-                         name: str = "previous plan") -> Carry:
+                         name: str = "previous plan", profile: Profile | None = None) -> Carry:
     """`carry_from_plan` for a plan already read (a dict in the plan JSON's shape, e.g. one
-    the web app keeps with the runner's log); `name` is what error messages call it."""
+    the web app keeps with the runner's log); `name` is what error messages call it.
+    `profile` is the next plan's runner (their weights name the kilograms logged); by
+    default the previous plan's own."""
+    return read_previous(data, by_id, name=name, profile=profile)[0]
+
+
+def read_previous(data: dict[str, Any], by_id: dict[str, Exercise], *,
+                  name: str = "previous plan", profile: Profile | None = None
+                  ) -> tuple[Carry, dict[FamilyKey, Logged]]:
+    """The carry, and what was logged per family for the why-lines (`with_logged_why`)."""
     require_plan_shape(data, name)
     weeks = data["weeks"]
     if not weeks:
-        return Carry()
+        return Carry(), {}
+    if profile is None:
+        profile = profile_from_json(data, file=name)
     last = max(weeks, key=lambda w: w["start"])
     doses: dict[FamilyKey, Dose] = {}
     hold: set[FamilyKey] = set()
     regress: set[FamilyKey] = set()
+    logged: dict[FamilyKey, Logged] = {}
     dates: list[date] = []
     for s_no, session in enumerate(last["sessions"], start=1):
         dates.append(date.fromisoformat(session["date"]))
@@ -48,15 +89,64 @@ def carry_from_plan_data(data: dict[str, Any], by_id: dict[str, Exercise], *,
                 raise InputError(f"variation '{item['variation']}' is not in the catalog",
                                  file=name, field=f"{where}.variation")
             key = (exercise.family_no, intensity)
-            doses[key] = dose_from_json(item, name, where)
-            verdict = done_from_json(item.get("done", session.get("done")), name, f"{where}.done")
-            if verdict == "skipped":
+            planned = dose_from_json(item, name, where)
+            verdict = done_from_json(item.get("done", session.get("done")), name,
+                                     f"{where}.done")
+            log = replace(exercise_log(item, session, name, where), status=verdict)
+            dose, verdict, fewer = _from_log(exercise, planned, log, intensity, profile,
+                                             item.get("weight_kg"))
+            doses[key] = dose
+            if verdict == "hold":
                 hold.add(key)
-            elif verdict == "too hard":
+            elif verdict == "regress":
                 regress.add(key)
-    return Carry(doses=doses, session_dates=tuple(sorted(dates)), hold=frozenset(hold),
-                 regress=frozenset(regress) - hold,
-                 beginner_promoted=_promoted(data, weeks))
+            if log.sets or log.status in ("skipped", "too hard") or log.rir == 0:
+                logged[key] = Logged(exercise, planned, log, verdict, fewer)
+    carry = Carry(doses=doses, session_dates=tuple(sorted(dates)), hold=frozenset(hold),
+                  regress=frozenset(regress) - hold,
+                  beginner_promoted=_promoted(data, weeks))
+    return carry, logged
+
+
+def _from_log(exercise: Exercise, planned: Dose, log: ExerciseLog, intensity: str,
+              profile: Profile, planned_kg: Any) -> tuple[Dose, str, bool]:
+    """The dose to continue from, and whether it progresses, holds or steps back."""
+    if log.status == "skipped":
+        return planned, "hold", False
+    actual = planned
+    if log.sets:
+        reps = max(exercise.reps_min, min(exercise.reps_max, log.reps or 0))
+        load = _load_for(exercise, log.kg, planned.load, planned_kg, profile)
+        if intensity == "light":
+            load = min(load, LIGHT_MAX_LOAD)
+        actual = replace(planned, reps=reps, load=load)
+    if log.status == "too hard" or log.rir == 0:
+        return actual, "regress", False
+    if log.sets and len(log.sets) < planned.sets:
+        # Every planned set is part of the dose: fewer sets is the same dose again.
+        return planned, "hold", True
+    return actual, "progress", False
+
+
+def _load_for(exercise: Exercise, kg: float | None, planned_load: int, planned_kg: Any,
+              profile: Profile) -> int:
+    """The load step of the kilograms logged: the heaviest owned weight not above them
+    (--weights); without a list of weights, one step up or down from the plan's when the
+    runner held more or less than it named."""
+    if not exercise.loaded or kg is None:
+        return planned_load
+    ceiling = load_ceiling(exercise, profile)
+    named = [(step, named_weight(exercise, step, profile)) for step in range(1, ceiling + 1)]
+    owned = [(step, weight) for step, weight in named if weight is not None]
+    if owned:
+        below = [step for step, weight in owned if weight <= kg + 1e-9]
+        return max(below) if below else 1
+    if isinstance(planned_kg, (int, float)) and not isinstance(planned_kg, bool):
+        if kg > planned_kg:
+            return min(ceiling, planned_load + 1)
+        if kg < planned_kg:
+            return max(1, planned_load - 1)
+    return planned_load
 
 
 def _promoted(data: dict[str, Any], weeks: list[dict[str, Any]]) -> bool:
@@ -74,3 +164,71 @@ def _promoted(data: dict[str, Any], weeks: list[dict[str, Any]]) -> bool:
     return steady >= PROMOTION_WEEKS
 
 
+# ---- the why-line of what was logged ---------------------------------------------------
+
+
+def with_logged_why(plan: Plan, logged: dict[FamilyKey, Logged]) -> Plan:
+    """The plan with the first week's exercises that follow a log saying what was done
+    and what comes now; plans without a log are returned unchanged (the same object)."""
+    if not logged or not plan.weeks:
+        return plan
+    first = plan.weeks[0]
+    sessions = []
+    for session in first.sessions:
+        items = []
+        for item in session.exercises:
+            found = logged.get((item.exercise.family_no, session.intensity))
+            if found is not None:
+                item = replace(item, why=f"{logged_line(found, item)}. {item.why}".strip())
+            items.append(item)
+        sessions.append(replace(session, exercises=tuple(items)))
+    weeks = (replace(first, sessions=tuple(sessions)), *plan.weeks[1:])
+    return replace(plan, weeks=weeks)
+
+
+def logged_line(found: Logged, now: PlannedExercise) -> str:
+    """"you did 3×10 at 12 kg: now 3×8 at 14 kg", and its hold and step-back kin."""
+    after = _dose_words(now.exercise, now.dose.sets, now.dose.reps, now.weight_kg,
+                        now.load_label if now.exercise.loaded else "")
+    name = "" if now.exercise.id == found.exercise.id else f" ({now.exercise.name})"
+    if found.log.status == "skipped":
+        return f"skipped last time: the same dose again, {after}{name}"
+    did = _did_words(found)
+    if found.verdict == "regress":
+        why = "too hard" if found.log.status == "too hard" else "a set to failure (0 in reserve)"
+        if not found.log.sets:
+            return f"{why} last time: one step back, now {after}{name}"
+        return f"you did {did}, {why}: one step back, now {after}{name}"
+    if found.fewer_sets:
+        return (f"you did {len(found.log.sets)} of {found.planned.sets} sets ({did}): "
+                f"the same dose again, {after}{name}")
+    return f"you did {did}: now {after}{name}"
+
+
+def _did_words(found: Logged) -> str:
+    log, exercise = found.log, found.exercise
+    if not log.sets:
+        return "it"
+    reps = [s.reps for s in log.sets]
+    if len(set(reps)) == 1:
+        text = f"{len(reps)}×{_reps(exercise, reps[0])}"
+    else:
+        text = f"{len(reps)} sets of {'/'.join(str(r) for r in reps)}{_unit(exercise)}"
+    kg = log.kg
+    return f"{text} at {kg:g} kg" if kg is not None else text
+
+
+def _dose_words(exercise: Exercise, sets: int, reps: int, kg: float | None, load: str) -> str:
+    text = f"{sets}×{_reps(exercise, reps)}"
+    if kg is not None:
+        return f"{text} at {kg:g} kg"
+    return f"{text} ({load})" if load else text
+
+
+def _reps(exercise: Exercise, reps: int) -> str:
+    return f"{reps}{_unit(exercise)}"
+
+
+def _unit(exercise: Exercise) -> str:
+    return {"seconds": " s", "reps/side": "/side", "steps/side": "/side",
+            "steps/direction": "/direction"}.get(exercise.reps_unit, "")

@@ -9,7 +9,9 @@ Routes (every page works without JavaScript; every POST carries a CSRF token):
   GET  /a/{token}/plans/{n}/sessions  the plan's session cards to print, one a page
   GET  /a/{token}/plans/{n}/plan.ics | plan.json | report.txt   downloads
   POST /a/{token}/plan             re-plan with a new week (progresses from the log)
-  POST /a/{token}/log              log what was done of a plan's sessions
+  POST /a/{token}/log              log what was done of a plan's sessions (per set)
+  POST /a/{token}/log/fit          log a session from a Garmin strength activity (.fit)
+  POST /a/{token}/week-changed     my week changed: re-plan the rest of a week from a day on
   POST /a/{token}/feed/rotate      a new feed address; the old one then gets 404
   GET  /feed/{feed_token}.ics      the subscription feed (ETag, Last-Modified, 304)
   GET  /coach, POST /coach         a coach's roster + runs -> 303 to the squad page
@@ -35,6 +37,7 @@ from starlette.staticfiles import StaticFiles
 
 from planner.web import coach as coach_mod
 from planner.web.db import database_url, make_engine, migrate, session_factory
+from planner.web.log_pages import save_fit_log, save_log, week_changed
 from planner.web.pages import (
     TITLES,
     Settings,
@@ -52,7 +55,6 @@ from planner.web.runner_pages import (
     print_sessions,
     replan,
     rotate_feed,
-    save_log,
 )
 from planner.web.security import (
     LimitsAndHeaders,
@@ -94,6 +96,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/a/{token}/plans/{number:int}/{name}", download),
         Route("/a/{token}/plan", replan, methods=["POST"]),
         Route("/a/{token}/log", save_log, methods=["POST"]),
+        Route("/a/{token}/log/fit", save_fit_log, methods=["POST"]),
+        Route("/a/{token}/week-changed", week_changed, methods=["POST"]),
         Route("/a/{token}/feed/rotate", rotate_feed, methods=["POST"]),
         Route("/feed/{name}", feed),
         Route("/coach", coach_home),

@@ -66,6 +66,7 @@ def exercise_card(item: dict[str, Any], by_id: dict[str, Exercise]) -> dict[str,
     return {
         "id": str(item.get("id", "")), "name": name, "variation": item.get("variation", ""),
         "sets": sets, "reps": reps, "unit": _unit(unit, reps), "timed": unit == "seconds",
+        "reps_unit": unit,
         "dose": f"{sets} × {reps} {_unit(unit, reps)}",
         "load": load, "loaded": load != BODYWEIGHT,
         "weight_kg": item.get("weight_kg"),

@@ -114,6 +114,10 @@ class LogEntry(Base):
     weight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
     rir: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Every set as JSON, [{"reps": 10, "kg": 12.0}, …] (planner.readers.session_log), and
+    # where the log came from ("web", "fit"); reps and weight_kg above keep the summary.
+    sets_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class SquadFailure(Base):

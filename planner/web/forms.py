@@ -18,12 +18,14 @@ from planner.domain import (
     WEEKDAYS,
 )
 from planner.errors import InputError
+from planner.niggles import NIGGLES
 from planner.pipeline import (
     MAX_RUNS_BYTES,
     PlanOptions,
     display_name,
     week_csv,
 )
+from planner.readers.session_log import MAX_KG, MAX_REPS, MAX_SETS, SetDone
 from planner.readers.spans import monday_of
 from planner.web import store
 from planner.web.security import (
@@ -82,6 +84,8 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
             "weights": str(defaults.get("weights") or ""),
             "week_start": defaults.get("week_start", ""), "grid": defaults.get("grid", []),
             "kept_runs": "", "kept_name": "",
+            "niggles": [n for n in defaults.get("niggles") or () if n in NIGGLES],
+            "exclude": ", ".join(defaults.get("exclude") or ()),
         }
     return {
         "athlete": text_field(form, "athlete", 80), "level": text_field(form, "level", 20),
@@ -96,6 +100,8 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
         "map": text_field(form, "map", 400), "week_start": text_field(form, "week_start", 12),
         "weights": text_field(form, "weights", 400),
         "kept_runs": _kept_text(form), "kept_name": text_field(form, "kept_name", 80),
+        "niggles": checked_values(form, "niggles", NIGGLES),
+        "exclude": text_field(form, "exclude", 400),
         "grid": [(text_field(form, f"run_{d}", 20), text_field(form, f"minutes_{d}", 6),
                   text_field(form, f"time_{d}", 8)) for d in range(7)],
     }
@@ -115,7 +121,10 @@ def plan_options(values: dict[str, Any], default_tz: str) -> PlanOptions:
         start=values["start"] or None, keyword_maps=maps,
         prefer=",".join(values["prefer"]) or None, avoid=",".join(values["avoid"]) or None,
         deload_every=values["deload_every"] or DEFAULT_DELOAD_EVERY,
-        alarm=values["alarm"] or None, with_runs=values["with_runs"])
+        alarm=values["alarm"] or None, with_runs=values["with_runs"],
+        niggles=tuple(values.get("niggles") or ()),
+        exclude=tuple(w.strip() for w in str(values.get("exclude") or "").replace(
+            ";", ",").split(",") if w.strip()))
 
 
 def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, Any]:
@@ -126,7 +135,8 @@ def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, An
             "sessions": options.sessions, "minutes": options.minutes,
             "start_time": options.start_time, "tz": options.tz, "prefer": options.prefer,
             "avoid": options.avoid, "deload_every": options.deload_every,
-            "alarm": options.alarm, "with_runs": options.with_runs}
+            "alarm": options.alarm, "with_runs": options.with_runs,
+            "niggles": list(options.niggles), "exclude": list(options.exclude)}
 
 
 def _kept_text(form: FormData) -> str:
@@ -184,6 +194,9 @@ def next_monday(today: date | None = None) -> date:
 
 
 def parse_log(form: FormData, plan: dict[str, Any]) -> tuple[list[store.LogRow], set[date]]:
+    """The log form of one week: a status per session, and per exercise the reps (seconds
+    for a timed hold) and kilograms of each set (`reps__DATE__ID__N`, `weight__DATE__ID__N`),
+    or one reps/weight for every set (`reps__DATE__ID`), and reps in reserve."""
     rows: list[store.LogRow] = []
     sessions: set[date] = set()
     week_start = text_field(form, "week", 12)
@@ -203,12 +216,37 @@ def parse_log(form: FormData, plan: dict[str, Any]) -> tuple[list[store.LogRow],
             for item in session["exercises"]:
                 key = f"{day}__{item['variation']}"
                 label = f"{day} {item['name']}"
+                sets = () if status == "skipped" else _sets(form, key, label, item)
                 rows.append(store.LogRow(
                     date.fromisoformat(day), item["variation"], status,
-                    _number(form, f"reps__{key}", int, 0, 1000, f"{label} reps"),
-                    _number(form, f"weight__{key}", float, 0, 1000, f"{label} weight"),
-                    _number(form, f"rir__{key}", int, *RIR_RANGE, f"{label} RIR")))
+                    min((s.reps for s in sets), default=None),
+                    max((s.kg for s in sets if s.kg is not None), default=None),
+                    _number(form, f"rir__{key}", int, *RIR_RANGE, f"{label} RIR"), sets))
     return rows, sessions
+
+
+def _sets(form: FormData, key: str, label: str, item: dict[str, Any]) -> tuple[SetDone, ...]:
+    """The sets typed for one exercise; a bodyweight move has no weight to type."""
+    unit = "seconds" if item.get("reps_unit") == "seconds" else "reps"
+    bodyweight = item.get("load") == "bodyweight"
+    planned = int(item.get("sets") or 0)
+    one_reps = _number(form, f"reps__{key}", int, 0, MAX_REPS, f"{label} {unit}")
+    one_kg = None if bodyweight else _number(form, f"weight__{key}", float, 0, MAX_KG,
+                                             f"{label} weight")
+    if one_reps is not None:
+        return tuple(SetDone(one_reps, one_kg or None) for _ in range(max(1, planned)))
+    sets = []
+    for number in range(1, min(planned, MAX_SETS) + 1):
+        where = f"{label} set {number}"
+        reps = _number(form, f"reps__{key}__{number}", int, 0, MAX_REPS, f"{where} {unit}")
+        kg = None if bodyweight else _number(form, f"weight__{key}__{number}", float, 0,
+                                             MAX_KG, f"{where} weight")
+        if reps is None:
+            if kg is not None:
+                raise InputError(f"the {unit} are missing for the weight typed", field=where)
+            continue
+        sets.append(SetDone(reps, kg or None))
+    return tuple(sets)
 
 
 def _number(form: FormData, name: str, kind: type, low: float, high: float,

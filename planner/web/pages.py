@@ -21,6 +21,7 @@ from planner.domain import (
     SESSIONS_RANGE,
     WEEKDAYS,
 )
+from planner.niggles import NIGGLES
 from planner.readers.time_zones import default_timezone
 from planner.web.security import (
     CSRF_COOKIE,
@@ -57,7 +58,7 @@ def template_environment() -> Environment:
     env.globals.update(weekdays=WEEKDAYS, levels=LEVELS, equipment_choices=EQUIPMENT,
                        run_types=RUN_TYPES, log_statuses=LOG_STATUSES, rir_range=RIR_RANGE,
                        minutes_range=MINUTES_RANGE, sessions_range=SESSIONS_RANGE,
-                       csrf_field=CSRF_FIELD)
+                       csrf_field=CSRF_FIELD, niggle_choices=NIGGLES)
     return env
 
 

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from planner.errors import InputError, RunstrongError
+from planner.errors import RunstrongError
 from planner.pipeline import (
     PlanOutcome,
     PlanRequest,
@@ -31,12 +31,10 @@ from planner.web.forms import (
     grid_defaults,
     keep_upload,
     next_monday,
-    parse_log,
     plan_options,
     read_form,
     runs_from_form,
     stored_options,
-    text_field,
 )
 from planner.web.pages import (
     TOKEN_PAGES_CACHE,
@@ -47,6 +45,7 @@ from planner.web.views import (
     block_rows,
     season_pictures,
     session_counts,
+    week_changed_values,
     week_views,
 )
 
@@ -153,6 +152,8 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
         "warnings": json.loads(record.warnings), "notes": json.loads(record.notes),
         "logged": logged, "history": history, "is_latest": record.number == latest,
         "values": values, "errors": errors, "log_error": log_error,
+        "saved": request.query_params.get("saved") == "1",
+        "week_changed": week_changed_values(plan), "week_changed_error": None,
         "feed_http": base + feed_path, "feed_webcal": f"webcal://{request.url.netloc}{feed_path}",
         "base_path": f"/a/{athlete.token}",
     }
@@ -267,39 +268,6 @@ async def replan(request: Request) -> Response:
         context = await run_in_threadpool(load)
         return page(request, "athlete.html", context, 400, private=True)
     return RedirectResponse(f"/a/{token}", status_code=303)
-
-
-async def save_log(request: Request) -> Response:
-    token = request.path_params["token"]
-    form = await read_form(request)
-    number_text = text_field(form, "plan", 8)
-    if not number_text.isdigit():
-        raise HTTPException(400, "the log form names no plan")
-    number = int(number_text)
-
-    def work() -> str | None:
-        with request.app.state.db() as db:
-            athlete = _athlete_or_404(db, token)
-            record = store.plan_record(db, athlete, number)
-            if record is None:
-                raise HTTPException(404, "no such plan")
-            try:
-                rows, sessions = parse_log(form, json.loads(record.plan_json))
-            except InputError as err:
-                return str(err)
-            store.save_log(db, record, rows, sessions)
-            db.commit()
-            return None
-
-    problem = await run_in_threadpool(work)
-    if problem:
-        def load() -> dict[str, Any]:
-            with request.app.state.db() as db:
-                athlete = _athlete_or_404(db, token)
-                return _athlete_context(request, db, athlete, number, log_error=problem)
-
-        return page(request, "athlete.html", await run_in_threadpool(load), 400, private=True)
-    return RedirectResponse(f"/a/{token}/plans/{number}#log", status_code=303)
 
 
 async def rotate_feed(request: Request) -> Response:

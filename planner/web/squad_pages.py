@@ -23,6 +23,7 @@ from planner.pipeline import (
 )
 from planner.services.batch import tie_to_parent
 from planner.web import coach as coach_mod
+from planner.web import store
 from planner.web.forms import (
     read_form,
 )
@@ -105,7 +106,9 @@ async def squad_page(request: Request) -> Response:
             rows = coach_mod.squad_rows(db, squad)
             strips = {row.position: season_strip(json.loads(row.record.plan_json))
                       for row in rows if row.record is not None}
-            return {"squad": squad, "rows": rows, "strips": strips,
+            adherence = {row.athlete.id: store.adherence(db, row.athlete)
+                         for row in rows if row.athlete is not None}
+            return {"squad": squad, "rows": rows, "strips": strips, "adherence": adherence,
                     "running": squad.status in ("queued", "running"),
                     "base": f"{request.url.scheme}://{request.url.netloc}",
                     "netloc": request.url.netloc}

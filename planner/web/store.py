@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DBSession
 
 from planner.domain import Plan
+from planner.readers.session_log import SetDone
 from planner.renderers.feed import feed_etag, feed_state_from_json, feed_state_to_json, render_feed
 from planner.web.db import Athlete, LogEntry, PlanRecord, utcnow
 from planner.web.security import new_token
@@ -82,24 +83,74 @@ def save_plan(db: DBSession, athlete: Athlete, plan: Plan, *, plan_json: bytes, 
         warnings=json.dumps(list(warnings)), notes=json.dumps(list(notes)),
         summary=json.dumps(summary or {}))
     db.add(record)
-    update_feed(athlete, plan, now, alarm_minutes=alarm_minutes, with_runs=with_runs)
+    db.flush()
+    update_feed(db, athlete, now, alarm_minutes=alarm_minutes, with_runs=with_runs)
     db.flush()
     return record
 
 
-def update_feed(athlete: Athlete, plan: Plan, now: datetime, *,
+def feed_plan(db: DBSession, athlete: Athlete) -> tuple[Plan, frozenset[date]] | None:
+    """What the feed serves: the athlete's history (each earlier week as the newest plan
+    that has it left it, with its log) and the current plan, and the days logged done.
+    Planning next week never takes last week out of the runner's calendar."""
+    from planner.readers.catalog import load_catalog
+    from planner.readers.plan_json import plan_from_json, with_catalog
+    from planner.renderers.feed import done_days
+
+    records = plans_of(db, athlete)
+    if not records:
+        return None
+    current = records[-1]
+    weeks: dict[str, dict[str, Any]] = {}
+    for record in records[:-1]:
+        data = plan_with_log(json.loads(record.plan_json), log_entries(db, record))
+        for week in data["weeks"]:
+            weeks[week["start"]] = week  # a newer plan of the same week wins
+    combined = plan_with_log(json.loads(current.plan_json), log_entries(db, current))
+    first = min((w["start"] for w in combined["weeks"]), default="")
+    combined["weeks"] = [weeks[start] for start in sorted(weeks) if start < first] + \
+        combined["weeks"]
+    plan = with_catalog(plan_from_json(combined), _catalog_by_id(load_catalog))
+    return plan, done_days(combined)
+
+
+_CATALOG: dict[str, Any] = {}
+
+
+def _catalog_by_id(load: Any) -> dict[str, Any]:
+    """The default catalog's rows by id, read once per process (the feed needs its FIT and
+    how-to text, which the plan JSON does not carry)."""
+    if "by_id" not in _CATALOG:
+        _CATALOG["by_id"] = load().by_id()
+    return _CATALOG["by_id"]
+
+
+def update_feed(db: DBSession, athlete: Athlete, now: datetime, *,
                 alarm_minutes: int | None = None, with_runs: bool = False) -> None:
     """Render the feed from the stored state: unchanged sessions stay byte-identical,
-    changed ones raise SEQUENCE, dropped ones leave. Last-Modified moves only when the
-    bytes change."""
+    changed ones raise SEQUENCE (a session logged done is titled "✓ …"), dropped ones
+    leave. Last-Modified moves only when the bytes change."""
+    found = feed_plan(db, athlete)
+    if found is None:
+        return
+    plan, done = found
     previous = feed_state_from_json(athlete.feed_state) if athlete.feed_state else None
     ics, state = render_feed(plan, previous, now, alarm_minutes=alarm_minutes,
-                             with_runs=with_runs)
+                             with_runs=with_runs, done=done)
     etag = feed_etag(ics)
     if etag != athlete.feed_etag or athlete.feed_modified is None:
         athlete.feed_modified = now
     athlete.feed_ics, athlete.feed_etag = ics, etag
     athlete.feed_state = feed_state_to_json(state)
+
+
+def refresh_feed(db: DBSession, athlete: Athlete, now: datetime | None = None) -> None:
+    """The feed again after the log changed, with the athlete's calendar options."""
+    options = athlete_options(athlete)
+    alarm = options.get("alarm")
+    update_feed(db, athlete, now or utcnow(),
+                alarm_minutes=int(alarm) if isinstance(alarm, (int, str)) and str(alarm).isdigit()
+                else None, with_runs=bool(options.get("with_runs")))
 
 
 def rotate_feed(athlete: Athlete) -> None:
@@ -112,7 +163,17 @@ def rotate_feed(athlete: Athlete) -> None:
 def log_entries(db: DBSession, record: PlanRecord) -> list[LoggedExercise]:
     rows = db.scalars(select(LogEntry).where(LogEntry.plan_id == record.id))
     return [LoggedExercise(r.session_date.isoformat(), r.variation, r.status, r.reps,
-                           r.weight_kg, r.rir) for r in rows]
+                           r.weight_kg, r.rir, _sets(r.sets_json), r.source or "web")
+            for r in rows]
+
+
+def _sets(text: str | None) -> tuple[SetDone, ...]:
+    try:
+        data = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    return tuple(SetDone(int(s["reps"]), None if s.get("kg") is None else float(s["kg"]))
+                 for s in data if isinstance(s, dict) and isinstance(s.get("reps"), int))
 
 
 @dataclass(frozen=True)
@@ -123,6 +184,8 @@ class LogRow:
     reps: int | None
     weight_kg: float | None
     rir: int | None
+    sets: tuple[SetDone, ...] = ()
+    source: str = "web"
 
 
 def save_log(db: DBSession, record: PlanRecord, rows: list[LogRow],
@@ -134,9 +197,12 @@ def save_log(db: DBSession, record: PlanRecord, rows: list[LogRow],
     now = utcnow()
     for row in rows:
         if row.status:
+            sets = (json.dumps([{"reps": s.reps, "kg": s.kg} for s in row.sets])
+                    if row.sets else None)
             db.add(LogEntry(plan_id=record.id, session_date=row.session_date,
                             variation=row.variation, status=row.status, reps=row.reps,
-                            weight_kg=row.weight_kg, rir=row.rir, updated_at=now))
+                            weight_kg=row.weight_kg, rir=row.rir, updated_at=now,
+                            sets_json=sets, source=row.source))
     db.flush()
 
 
@@ -162,3 +228,30 @@ def log_counts(db: DBSession, record: PlanRecord) -> dict[str, int]:
     for status in statuses.values():
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def adherence(db: DBSession, athlete: Athlete) -> list[tuple[date, dict[str, int]]]:
+    """Per week (Monday, oldest first), the athlete's sessions by what they logged: done,
+    skipped, too hard (a session counts once, "too hard" over "done"); weeks with no log
+    are left out. A week planned twice counts in its newest plan."""
+    from planner.readers.spans import monday_of
+
+    latest: dict[date, PlanRecord] = {}
+    for record in plans_of(db, athlete):
+        data = json.loads(record.plan_json)
+        for week in data.get("weeks", []):
+            latest[date.fromisoformat(week["start"])] = record
+    statuses: dict[tuple[int, date], set[str]] = {}
+    for record in {r.id: r for r in latest.values()}.values():
+        for row in db.scalars(select(LogEntry).where(LogEntry.plan_id == record.id)):
+            statuses.setdefault((record.id, row.session_date), set()).add(row.status)
+    weeks: dict[date, dict[str, int]] = {}
+    for (plan_id, day), found in sorted(statuses.items()):
+        monday = monday_of(day)
+        if latest.get(monday) is None or latest[monday].id != plan_id:
+            continue
+        status = ("too hard" if "too hard" in found else "done" if "done" in found
+                  else "skipped")
+        counts = weeks.setdefault(monday, {})
+        counts[status] = counts.get(status, 0) + 1
+    return sorted(weeks.items())

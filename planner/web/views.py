@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.domain import KEY_RUNS, WEEKDAYS, Exercise
 from planner.planning.instance import TAPER_DAYS_BEFORE
+from planner.readers.session_log import STATUS_MARKS, SetDone
 
 LOG_STATUSES: tuple[str, ...] = ("done", "skipped", "too hard")
 RIR_RANGE = (0, 5)
@@ -135,40 +136,44 @@ class LoggedExercise:
     reps: int | None
     weight_kg: float | None
     rir: int | None
+    sets: tuple[SetDone, ...] = ()  # every set, when the log has them
+    source: str = "web"
 
-
-def exercise_verdict(entry: LoggedExercise, planned_reps: int | None) -> Any:
-    """What `--previous` reads for one exercise: True (done), False (skipped) or "too hard".
-
-    A set taken to failure (0 reps in reserve) or fewer reps than planned counts as too
-    hard: the next plan holds that exercise back a step, as it would for a "too hard" mark.
-    """
-    if entry.status == "skipped":
-        return False
-    if entry.status == "too hard":
-        return "too hard"
-    if entry.rir == 0 or (entry.reps is not None and planned_reps is not None
-                          and entry.reps < planned_reps):
-        return "too hard"
-    return True
+    def set_at(self, number: int) -> SetDone | None:
+        """The `number`th set (1-based) as logged, for the form to show it again."""
+        return self.sets[number - 1] if 0 < number <= len(self.sets) else None
 
 
 def plan_with_log(plan: dict[str, Any], entries: Iterable[LoggedExercise]) -> dict[str, Any]:
-    """A copy of the plan JSON with the runner's log as "done" marks (what --previous reads)."""
+    """A copy of the plan JSON with the runner's log written into it as the one logged-session
+    record (planner.readers.session_log) that `--previous` and `runstrong log` share."""
+    from planner.readers.session_log import log_session
+
     marked = copy.deepcopy(plan)
-    by_key = {(e.session_date, e.variation): e for e in entries}
+    by_session: dict[str, list[LoggedExercise]] = {}
+    for entry in entries:
+        by_session.setdefault(entry.session_date, []).append(entry)
     for week in marked["weeks"]:
         for session in week.get("sessions", []):
-            statuses = set()
+            found = by_session.get(session["date"])
+            if not found:
+                continue
+            planned = {item.get("variation") for item in session.get("exercises", [])}
+            found = [e for e in found if e.variation in planned]
+            if not found:
+                continue
+            statuses = {e.status for e in found}
+            status = ("too hard" if "too hard" in statuses
+                      else "done" if "done" in statuses else "skipped")
+            log_session(session, status,
+                        did={e.variation: e.sets for e in found
+                             if e.sets and status != "skipped"},
+                        rir={e.variation: e.rir for e in found},
+                        source=found[0].source)
             for item in session.get("exercises", []):
-                entry = by_key.get((session["date"], item.get("variation", "")))
-                if entry is None:
-                    continue
-                item["done"] = exercise_verdict(entry, item.get("reps"))
-                statuses.add(entry.status)
-            if statuses:
-                session["done"] = ("too hard" if "too hard" in statuses
-                                   else statuses == {"done"})
+                entry = next((e for e in found if e.variation == item.get("variation")), None)
+                if entry is not None and entry.status != status:
+                    item["done"] = STATUS_MARKS[entry.status]
     return marked
 
 
@@ -198,3 +203,20 @@ def season_strip(plan: dict[str, Any]) -> Any:
 
     rows = charts.season_weeks(plan)
     return charts.season_strip(rows) if rows else None
+def week_changed_values(plan: dict[str, Any]) -> dict[str, Any]:
+    """"My week changed" starts from the plan's first week: its runs in the grid, and the
+    days of it a re-plan may start from (Tuesday to Sunday)."""
+    week = plan["weeks"][0] if plan.get("weeks") else None
+    if week is None:
+        return {"week_start": "", "grid": [("", "", "")] * 7, "days": []}
+    monday = date.fromisoformat(week["start"])
+    grid = []
+    for offset in range(7):
+        day = (monday + timedelta(days=offset)).isoformat()
+        runs = [r for r in week.get("runs") or ()
+                if r.get("date") == day and r.get("run") != "rest"]
+        run = runs[0] if runs else None
+        grid.append((run["run"], str(run.get("minutes") or ""), run.get("time") or "")
+                    if run else ("", "", ""))
+    days = [(monday + timedelta(days=offset)).isoformat() for offset in range(1, 7)]
+    return {"week_start": week["start"], "grid": grid, "days": days}
