@@ -33,3 +33,31 @@ def shown_value(value: str, limit: int = 40) -> str:
     """Quote a user's value in a message, cut short so junk cannot flood the terminal."""
     shown = value if len(value) <= limit else value[: limit - 3] + "..."
     return repr(shown)
+
+
+class MissingExtra(RunstrongError):
+    """A feature whose libraries come with an optional extra that is not installed."""
+
+    exit_code = 2
+
+
+EXTRAS = {
+    # extra: (what it adds, in a user's words)
+    "cluster": "Dask clusters and Parquet",
+    "postgres": "PostgreSQL",
+}
+
+
+def require_extra(module: str, extra: str, feature: str) -> None:
+    """Import `module` or raise MissingExtra naming the one `pip install` that brings it.
+
+    A lean `pip install runstrong` holds what a runner needs (plan, serve, push, FIT);
+    `feature` is what the user asked for, e.g. "--cluster" or "a Parquet runs file"."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(
+            f"{feature} needs {EXTRAS[extra]} support, which this install leaves out: "
+            f"run  pip install 'runstrong[{extra}]'") from None

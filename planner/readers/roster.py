@@ -55,10 +55,12 @@ def load_roster(path: str | Path) -> list[RosterEntry]:
             raise InputError(f"missing column '{column}' (columns: {', '.join(ROSTER_COLUMNS)})",
                              file=table.path, row=table.first_row - 1, field=column)
     entries = []
-    for label, values in table.frame.iterrows():
+    # a column at a time into lists: iterrows builds a Series per row
+    wanted = [(col, table.frame.iloc[:, pos].tolist()) for col, pos in header.items()
+              if col in ROSTER_COLUMNS]
+    for index, label in enumerate(table.frame.index.tolist()):
         row = int(label) + table.first_row
-        cells = {col: str(values.iloc[pos]).strip() for col, pos in header.items()
-                 if col in ROSTER_COLUMNS}
+        cells = {col: str(values[index]).strip() for col, values in wanted}
         name = cells.get("athlete", "")
         try:
             if not name:
@@ -133,7 +135,8 @@ def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
                          row=table.first_row - 1, field="athlete")
     written = table.frame.iloc[:, position].astype(str).str.strip()
     names = written.str.casefold()
-    groups = {name: table.frame[names == name] for name in sorted(set(names))}
+    # one pass (groupby), not one comparison of the whole column per athlete
+    groups = {str(name): rows for name, rows in table.frame.groupby(names, sort=True)}
     spellings: dict[str, dict[str, int]] = {}
     for label, name in written.items():
         spellings.setdefault(name.casefold(), {}).setdefault(name, int(label) + table.first_row)

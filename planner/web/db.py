@@ -35,10 +35,14 @@ def utcnow() -> datetime:
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes: they were stored as UTC."""
+    """A stored moment in UTC. SQLite hands back naive datetimes (they were stored as UTC);
+    PostgreSQL hands them back in the session's time zone, which email.utils and the
+    pages need as timezone.utc itself."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
