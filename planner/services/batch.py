@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from planner.domain import MUSCLES, Plan
-from planner.errors import InputError, shown_value
+from planner.errors import InputError, require_extra, shown_value
 from planner.readers.catalog import Catalog
 from planner.readers.roster import RosterEntry, RunsByAthlete, split_runs_by_athlete
 
@@ -229,6 +229,7 @@ def summary_parquet(rows: list[dict[str, str]], columns: tuple[str, ...]) -> byt
     """The summary rows as Parquet, byte-identical for the same rows: one row group, no
     pandas metadata, and every writer option that could vary pinned. Cells are as
     planned, not formula-guarded as in the CSV (no spreadsheet opens Parquet as text)."""
+    require_extra("pyarrow.parquet", "cluster", "--summary-format parquet")
     import pyarrow as pa
     import pyarrow.parquet as pq
 

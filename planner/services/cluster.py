@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from planner.errors import InputError, RunstrongError
+from planner.errors import InputError, RunstrongError, require_extra
 from planner.readers.roster import RosterEntry, RunsByAthlete
 from planner.services.batch import (
     AthleteJob,
@@ -94,6 +94,7 @@ def worker_version() -> str:
 def connect(address: str, workers: int) -> Iterator[Any]:
     """A Client on `address` (or on a new LocalCluster of `workers` single-threaded
     processes on 127.0.0.1 for 'local'), checked to have workers running this runstrong."""
+    require_extra("distributed", "cluster", "--cluster")
     from distributed import Client, LocalCluster
 
     cluster = None

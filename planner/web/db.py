@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from planner.errors import require_extra
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -132,8 +134,14 @@ class SquadFailure(Base):
 
 
 def database_url(db: str | None) -> str:
-    """`--db`: a SQLAlchemy URL, a file path (SQLite), or None for the data folder."""
+    """`--db`: a SQLAlchemy URL, a file path (SQLite), or None for the data folder.
+
+    A bare postgresql:// (or postgres://, as hosting platforms hand it out) means psycopg 3,
+    the driver of the [postgres] extra; SQLAlchemy alone would look for psycopg2."""
     if db and "://" in db:
+        scheme, rest = db.split("://", 1)
+        if scheme in ("postgresql", "postgres"):
+            return f"postgresql+psycopg://{rest}"
         return db
     if db:
         path = Path(db).expanduser().resolve()
@@ -146,6 +154,8 @@ def database_url(db: str | None) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql+psycopg:"):
+        require_extra("psycopg", "postgres", "a PostgreSQL database")
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
