@@ -12,10 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
 from click.testing import CliRunner
 
 from planner.cli import main
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: import-linter brings tomli
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSTER = ROOT / "examples" / "coach" / "roster.csv"
