@@ -28,6 +28,7 @@ from planner.web.pages import (
     TOKEN_PAGES_CACHE,
     Settings,
     page,
+    public_base,
 )
 from planner.web.views import (
     block_rows,
@@ -94,14 +95,15 @@ def _squad_or_404(db: Any, token: str) -> Any:
 async def squad_page(request: Request) -> Response:
     token = request.path_params["token"]
 
+    base, netloc = public_base(request)
+
     def load() -> dict[str, Any]:
         with request.app.state.db() as db:
             squad = _squad_or_404(db, token)
             rows = coach_mod.squad_rows(db, squad)
             return {"squad": squad, "rows": rows,
                     "running": squad.status in ("queued", "running"),
-                    "base": f"{request.url.scheme}://{request.url.netloc}",
-                    "netloc": request.url.netloc}
+                    "base": base, "netloc": netloc}
 
     return page(request, "squad.html", await run_in_threadpool(load), private=True)
 
