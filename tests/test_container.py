@@ -147,8 +147,19 @@ def image_venv() -> Iterator[Path]:
         venv = folder / "opt-runstrong"
         install = next(rest for word, rest in final_and_build_runs() if "pip install" in rest)
         command = install.replace("/opt/runstrong", str(venv))
+        # `python` as the image has it: the base image's version, installed where any user
+        # may run it (this interpreter may live in root's home)
+        version = re.fullmatch(r"python:(3\.\d+)-slim", final_stage()[0][1]).group(1)
+        system = next((p for p in (f"/usr/local/bin/python{version}",
+                                   f"/usr/bin/python{version}") if Path(p).exists()), None)
+        if system is None:
+            pytest.skip(f"no system python{version} to build the image's venv with")
+        shims = folder / "shims"
+        shims.mkdir()
+        (shims / "python").symlink_to(system)
         subprocess.run(["sh", "-c", command], cwd=src, check=True, timeout=1800,
-                       capture_output=True)
+                       capture_output=True,
+                       env={**os.environ, "PATH": f"{shims}:/usr/local/bin:/usr/bin:/bin"})
         for path in folder.rglob("*"):  # the image's files are world-readable
             if not path.is_symlink():
                 path.chmod(path.stat().st_mode | 0o444 | (0o111 if path.is_dir() else 0))
@@ -171,7 +182,8 @@ def test_the_image_commands_serve_and_pass_the_health_check(image_venv: Path,
     data = Path(tempfile.mkdtemp(prefix="runstrong-data-"))
     nobody = pwd.getpwnam("nobody")
     os.chown(data, nobody.pw_uid, nobody.pw_gid)
-    user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    user = [runuser, "-u", "nobody", "--"] if os.geteuid() == 0 else []
     environment = {
         "PATH": f"{image_venv / 'bin'}:/usr/bin:/bin", "HOME": str(data),
         **{k: v for k, v in env.items() if k != "PATH"},

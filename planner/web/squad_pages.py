@@ -63,8 +63,10 @@ async def coach_start(request: Request) -> Response:
     except RunstrongError as err:
         return page(request, "coach.html", {"error": str(err)}, 400)
     state = request.app.state
+    settings: Settings = state.settings
+    pool = None if settings.cluster else _process_pool(request.app)
     token = await run_in_threadpool(coach_mod.start_squad, state.db, state.executor,
-                                    upload_data, entries, _process_pool(request.app))
+                                    upload_data, entries, pool, settings.cluster)
     return RedirectResponse(f"/squad/{token}", status_code=303)
 
 
