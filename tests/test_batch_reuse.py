@@ -152,3 +152,32 @@ def test_a_reused_week_is_the_week_a_fresh_solve_gives(catalog, kinds, level, mi
     fresh = solve._solve(second, None)
     assert dataclasses.replace(reused, solve_seconds=0.0) == \
         dataclasses.replace(fresh, solve_seconds=0.0)
+
+
+def test_a_template_whose_messages_name_rows_is_planned_per_athlete(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """Rows out of date order: the warning names each athlete's own row, so each is
+    planned on their own (in the pool), and the files are those of a batch without reuse."""
+    roster, runs = squad_files(tmp_path, athletes=4, weeks=2)
+    lines = runs.read_text(encoding="utf-8").splitlines()
+    body = lines[1:]
+    per = len(body) // 4
+    swapped = []
+    for n in range(4):
+        rows = body[n * per:(n + 1) * per]
+        rows[0], rows[1] = rows[1], rows[0]
+        swapped += rows
+    runs.write_text("\n".join([lines[0], *swapped]) + "\n", encoding="utf-8")
+    outputs = []
+    for reuse, jobs in ((True, "1"), (True, "2"), (False, "1")):
+        monkeypatch.setattr(solve, "REUSE", reuse)
+        out = tmp_path / f"out-{reuse}-{jobs}"
+        result = CliRunner().invoke(main, ["batch", str(roster), str(runs), "--out", str(out),
+                                           "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outputs.append(folder_bytes(out))
+    assert outputs[0] == outputs[1] == outputs[2]
+    summary = outputs[0]["summary.csv"].decode("utf-8")
+    for n in range(4):  # each athlete's own first row, as written
+        assert f"row {2 + n * per + 1} is dated before" in summary or \
+            f"row {2 + n * per + 1}" in summary

@@ -8,10 +8,13 @@ written in roster order whatever the number of jobs, so the output is byte-ident
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
+import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_all_start_methods, get_context
@@ -55,6 +58,9 @@ class AthleteOutcome:
     errors: tuple[str, ...] = field(default=())
     fit_files: tuple[tuple[str, bytes], ...] = ()  # (file name, bytes) with --fit
     plan: Plan | None = None  # the plan itself, for callers that keep it (the web app)
+    # planned, with no message naming its rows: another athlete with the same profile and
+    # runs gets this plan under their own name (run_batch)
+    reusable: bool = False
 
     @property
     def failed(self) -> bool:
@@ -131,7 +137,7 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
         fit_files = tuple(render_fit_files(plan)) if job.fit else ()
         return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
                               _summary(entry.name, plan, planned.warnings), (),
-                              fit_files, plan)
+                              fit_files, plan, reusable=not runs_input.warnings)
     except NoPlanError as err:
         return athlete_failure(entry.name, "no plan", "no plan satisfies the hard rules "
                                f"({', '.join(err.conflicting_rules)})")
@@ -192,15 +198,86 @@ def jobs_for(roster: list[RosterEntry], runs: str | Path | RunsByAthlete,
 def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jobs: int,
               catalog_path: str | None = None,
               start: date | None = None, fit: bool = False) -> Iterator[AthleteOutcome]:
-    """Outcomes in roster order, streamed: only a few plans are in memory at once."""
-    work = jobs_for(roster, runs, catalog_path, start, fit)
+    """Outcomes in roster order, streamed: only a few plans are in memory at once.
+
+    Athletes with the same profile and the same runs (a club's shared template) are
+    planned once: the others get that plan under their own name, rendered afresh, the
+    bytes a plan of their own would give (the solve is deterministic). Whichever --jobs,
+    a template is solved by one process; RUNSTRONG_WEEK_REUSE=0 plans everyone."""
+    from planner.solving import solve
+
+    work = list(jobs_for(roster, runs, catalog_path, start, fit))
+    keys = [athlete_key(job) if solve.REUSE else None for job in work]
+    copies: dict[str, list[int]] = {}  # a template's later athletes, in roster order
+    firsts: set[int] = set()
+    for index, key in enumerate(keys):
+        if key is not None and key in copies:
+            copies[key].append(index)
+        else:
+            firsts.add(index)
+            if key is not None:
+                copies[key] = []
+    unique = (job for index, job in enumerate(work) if index in firsts)
+
+    def in_order(planned: Iterator[AthleteOutcome],
+                 submit: Callable[[AthleteJob], Callable[[], AthleteOutcome]]
+                 ) -> Iterator[AthleteOutcome]:
+        kept: dict[int, Callable[[], AthleteOutcome]] = {}
+        for index in range(len(work)):
+            if index in firsts:
+                outcome = next(planned)
+                key = keys[index]
+                for later in copies.pop(key, []) if key is not None else []:
+                    if outcome.reusable:
+                        kept[later] = functools.partial(renamed_outcome, outcome, work[later])
+                    else:  # its messages name its own rows: plan each on its own
+                        kept[later] = submit(work[later])
+            else:
+                outcome = kept.pop(index)()
+            yield outcome
+
     if jobs <= 1:
-        yield from map(plan_athlete, work)
+        yield from in_order(map(plan_athlete, unique),
+                            lambda job: functools.partial(plan_athlete, job))
         return
     # fork where the OS has it: workers start without re-importing OR-Tools and pandas.
     context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
     with context.Pool(processes=jobs) as pool:
-        yield from pool.imap(plan_athlete, work, chunksize=1)
+        yield from in_order(pool.imap(plan_athlete, unique, chunksize=1),
+                            lambda job: pool.apply_async(plan_athlete, (job,)).get)
+
+
+def athlete_key(job: AthleteJob) -> str | None:
+    """A canonical hash of everything an athlete's plan is made from but their name: the
+    profile, the runs' cells (not their rows), the catalog, --start and --fit."""
+    from planner.readers.csv_table import normalise_header
+    from planner.solving.solve import instance_key_of
+
+    if job.entry.profile is None or job.runs_frame is None or job.runs_frame.empty:
+        return None
+    frame = job.runs_frame
+    columns = [i for i, name in enumerate(frame.columns) if normalise_header(name) != "athlete"]
+    cells = (tuple(str(frame.columns[i]) for i in columns),
+             tuple(tuple(str(v) for v in row)
+                   for row in frame.iloc[:, columns].itertuples(index=False, name=None)))
+    profile = dataclasses.replace(job.entry.profile, athlete="")
+    return hashlib.sha256(repr((instance_key_of(profile), cells, job.runs_source,
+                                job.catalog_path, job.start, job.fit)).encode()).hexdigest()
+
+
+def renamed_outcome(first: AthleteOutcome, job: AthleteJob) -> AthleteOutcome:
+    """`first`'s plan as `job`'s athlete's own: their name and profile, rendered afresh."""
+    from planner.renderers.fit import render_fit_files
+    from planner.renderers.ics import render_ics
+    from planner.renderers.json_plan import render_json
+
+    assert first.plan is not None and job.entry.profile is not None
+    plan = dataclasses.replace(first.plan, athlete=job.entry.profile.athlete,
+                               profile=job.entry.profile)
+    fit_files = tuple(render_fit_files(plan)) if job.fit else ()
+    return AthleteOutcome(job.entry.name, render_ics(plan), render_json(plan),
+                          {**first.summary, "athlete": job.entry.name}, (), fit_files, plan,
+                          reusable=True)
 
 
 def neutralise_cell(text: str) -> str:
