@@ -73,7 +73,8 @@ class Cluster:
     def _run(self, *argv: str, timeout: float = 120) -> None:
         command = list(argv)
         if self.user:
-            command = ["runuser", "-u", self.user, "--", *command]
+            runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+            command = [runuser, "-u", self.user, "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                                 cwd=self.folder)
         if result.returncode != 0:
