@@ -117,6 +117,9 @@ class RunsByAthlete:
     # key -> the file its rows are numbered in, when not `source` (one file of a folder)
     sources: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # about the whole table (columns it ignored)
+    # key -> its rows' cells but the athlete's, in order: two athletes with equal contents
+    # (and equal profiles) get the same plan; read from CSV (empty for Parquet)
+    contents: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
@@ -136,8 +139,15 @@ def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
     written = table.frame.iloc[:, position].astype(str).str.strip()
     names = written.str.casefold()
     # one pass (groupby), not one comparison of the whole column per athlete
-    groups = {str(name): rows for name, rows in table.frame.groupby(names, sort=True)}
+    grouped = table.frame.groupby(names, sort=True)
+    groups = {str(name): rows for name, rows in grouped}
     spellings: dict[str, dict[str, int]] = {}
     for label, name in written.items():
         spellings.setdefault(name.casefold(), {}).setdefault(name, int(label) + table.first_row)
-    return RunsByAthlete(table.path, table.first_row, groups, spellings)
+    # every athlete's cells from one array, not a frame conversion per athlete
+    others = [i for i in range(table.frame.shape[1]) if i != position]
+    cells = table.frame.iloc[:, others].astype(str).to_numpy(dtype=object)
+    header = tuple(str(table.frame.columns[i]) for i in others)
+    contents = {str(name): (header, *map(tuple, cells[rows].tolist()))
+                for name, rows in grouped.indices.items()}
+    return RunsByAthlete(table.path, table.first_row, groups, spellings, contents=contents)

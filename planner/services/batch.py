@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
-import hashlib
 import io
 import re
 import unicodedata
@@ -206,9 +205,10 @@ def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jo
     a template is solved by one process; RUNSTRONG_WEEK_REUSE=0 plans everyone."""
     from planner.solving import solve
 
-    work = list(jobs_for(roster, runs, catalog_path, start, fit))
-    keys = [athlete_key(job) if solve.REUSE else None for job in work]
-    copies: dict[str, list[int]] = {}  # a template's later athletes, in roster order
+    split = runs if isinstance(runs, RunsByAthlete) else split_runs_by_athlete(runs)
+    work = list(jobs_for(roster, split, catalog_path, start, fit))
+    keys = [athlete_key(job, split) if solve.REUSE else None for job in work]
+    copies: dict[Any, list[int]] = {}  # a template's later athletes, in roster order
     firsts: set[int] = set()
     for index, key in enumerate(keys):
         if key is not None and key in copies:
@@ -247,22 +247,17 @@ def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jo
                             lambda job: pool.apply_async(plan_athlete, (job,)).get)
 
 
-def athlete_key(job: AthleteJob) -> str | None:
-    """A canonical hash of everything an athlete's plan is made from but their name: the
-    profile, the runs' cells (not their rows), the catalog, --start and --fit."""
-    from planner.readers.csv_table import normalise_header
-    from planner.solving.solve import instance_key_of
-
+def athlete_key(job: AthleteJob, split: RunsByAthlete) -> tuple[Any, ...] | None:
+    """Everything an athlete's plan is made from but their name: the profile, the runs'
+    cells (not their rows), the catalog, --start and --fit. Compared whole (no hash that
+    could collide); None when the runs' cells are not at hand (Parquet)."""
     if job.entry.profile is None or job.runs_frame is None or job.runs_frame.empty:
         return None
-    frame = job.runs_frame
-    columns = [i for i, name in enumerate(frame.columns) if normalise_header(name) != "athlete"]
-    cells = (tuple(str(frame.columns[i]) for i in columns),
-             tuple(tuple(str(v) for v in row)
-                   for row in frame.iloc[:, columns].itertuples(index=False, name=None)))
-    profile = dataclasses.replace(job.entry.profile, athlete="")
-    return hashlib.sha256(repr((instance_key_of(profile), cells, job.runs_source,
-                                job.catalog_path, job.start, job.fit)).encode()).hexdigest()
+    cells = split.contents.get(job.entry.name.strip().casefold())
+    if cells is None:
+        return None
+    return (dataclasses.replace(job.entry.profile, athlete=""), cells, job.runs_source,
+            job.catalog_path, job.start, job.fit)
 
 
 def renamed_outcome(first: AthleteOutcome, job: AthleteJob) -> AthleteOutcome:

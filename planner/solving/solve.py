@@ -109,11 +109,6 @@ def instance_key(inst: WeekInstance) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def instance_key_of(value: Any) -> str:
-    """The same canonical hash, of any plain value (a profile, for a whole athlete)."""
-    return hashlib.sha256(repr(_canonical(value)).encode("utf-8")).hexdigest()
-
-
 def _catalog_key(exercises: tuple[Any, ...]) -> str:
     """The catalog's hash, once per catalog object (a batch shares one)."""
     known = _CATALOG_KEYS.get(id(exercises))
