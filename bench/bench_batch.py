@@ -13,6 +13,13 @@ It is a report, not a test: it always exits 0.
     python3 bench/bench_batch.py 40 100 --cluster    # on a 2-worker LocalCluster
     python3 bench/bench_batch.py 40 --parquet        # runs as a Parquet file
     python3 bench/bench_batch.py 400 --weeks 1       # one week each, as a platform plans
+    python3 bench/bench_batch.py 1000 10000 --first-plan   # a club's roster: seconds until
+                                                     # the first plan lands (then stops)
+
+--first-plan is the large-roster case: everything before planning (roster and runs
+parsing, the output-name checks, the job list) must stay linear, so a 10 000-athlete
+roster reaches its first plan in seconds. It times `runstrong batch` until the first
+calendar appears in its work folder, then stops it.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import argparse
 import csv
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,6 +133,36 @@ def _timed(command: list[str], athletes: int, weeks: int, jobs: int) -> Measured
                     cpu, cpu)
 
 
+def first_plan(athletes: int, weeks: int, jobs: int) -> tuple[float, float]:
+    """Seconds from starting `runstrong batch` until its first calendar is written, and the
+    seconds it took to write the inputs (for scale)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        roster, runs = write_inputs(folder, athletes, weeks)
+        written = time.perf_counter() - started
+        out = folder / "out"
+        command = [sys.executable, "-m", "planner", "batch", str(roster), str(runs),
+                   "--out", str(out), "--jobs", str(jobs)]
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while child.poll() is None:
+                # the batch fills a hidden work folder beside OUT, then swaps it in
+                if next(folder.glob(".out*/*.ics"), None) or next(out.glob("*.ics"), None):
+                    break
+                time.sleep(0.01)
+            return time.perf_counter() - started, written
+        finally:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)  # as Ctrl-C: the batch cleans up
+                try:
+                    child.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+
+
 def _cpu_seconds() -> float:
     """Run on each Dask worker: the CPU time its process has used so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -146,7 +184,20 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=WEEKS,
                         help=f"weeks per athlete (default {WEEKS}; 1: a platform's week)")
     parser.add_argument("--parquet", action="store_true", help="the runs as a Parquet file")
+    parser.add_argument("--first-plan", action="store_true",
+                        help="large rosters: time until the first plan is written, then stop "
+                             "(default sizes 1000 10000, one week each)")
     args = parser.parse_args()
+    if args.first_plan:
+        sizes = args.sizes if args.sizes != [50, 100, 200] else [1000, 10_000]
+        weeks = 1 if args.weeks == WEEKS else args.weeks
+        print(f"runstrong batch: seconds until the first plan, {weeks} week(s) per athlete, "
+              f"--jobs {args.jobs}")
+        print(f"{'athletes':>9} {'first plan s':>13} {'inputs written s':>17}")
+        for size in sizes:
+            seconds, written = first_plan(size, weeks, args.jobs)
+            print(f"{size:>9} {seconds:>13.1f} {written:>17.1f}")
+        return
     how = f"--cluster (LocalCluster, {args.jobs} workers)" if args.cluster else \
         f"--jobs {args.jobs}"
     print(f"runstrong batch: athletes × {args.weeks} weeks, {how}, "

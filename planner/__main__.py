@@ -1,5 +1,5 @@
 """`python -m planner` runs the same CLI as the `runstrong` command."""
 
-from planner.cli import main
+from planner.cli import run
 
-main(prog_name="runstrong")
+run()

@@ -44,3 +44,29 @@ def rows_phrase(rows: list[int]) -> str:
     if len(rows) > 6:
         return f"rows {', '.join(str(r) for r in rows[:6])} and {len(rows) - 6} more"
     return f"rows {', '.join(str(r) for r in rows[:-1])} and {rows[-1]}"
+class MissingExtra(RunstrongError):
+    """A feature whose libraries come with an optional extra that is not installed."""
+
+    exit_code = 2
+
+
+EXTRAS = {
+    # extra: (what it adds, in a user's words)
+    "cluster": "Dask clusters and Parquet",
+    "postgres": "PostgreSQL",
+}
+
+
+def require_extra(module: str, extra: str, feature: str) -> None:
+    """Import `module` or raise MissingExtra naming the one `pip install` that brings it.
+
+    A lean `pip install runstrong` holds what a runner needs (plan, serve, push, FIT);
+    `feature` is what the user asked for, e.g. "--cluster" or "a Parquet runs file"."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(
+            f"{feature} needs {EXTRAS[extra]} support, which this install leaves out: "
+            f"run  pip install 'runstrong[{extra}]'") from None

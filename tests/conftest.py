@@ -46,3 +46,33 @@ def stop_process(process: subprocess.Popen, timeout: float) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# ---- databases: the web tests run on SQLite and on a throw-away PostgreSQL -----------------
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One PostgreSQL server per test process (see tests/postgres.py), stopped after."""
+    from tests.postgres import start_cluster
+
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+DATABASES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=DATABASES)
+def database(request: pytest.FixtureRequest, tmp_path) -> str:
+    """`--db` for a web test: a fresh SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "web.sqlite3")
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.database()
+    yield url
+    cluster.drop(url)

@@ -171,9 +171,10 @@ def test_a_rerun_replaces_the_whole_generation(tmp_path: Path) -> None:
 
 def test_ctrl_c_writes_an_incomplete_summary_and_keeps_the_old_folder(
         tmp_path: Path, monkeypatch) -> None:
+    # three profiles: a copy of Ana's would get her plan without being planned (run_batch)
     roster, runs = write(tmp_path, "Ana,beginner,,,45,18:00,UTC,no\n"
-                                   "Ben,beginner,,,45,18:00,UTC,no\n"
-                                   "Cy,beginner,,,45,18:00,UTC,no\n",
+                                   "Ben,beginner,,,40,18:00,UTC,no\n"
+                                   "Cy,beginner,,,35,18:00,UTC,no\n",
                          runs_for("Ana", "Ben", "Cy"))
     out = tmp_path / "out"
     assert run_batch(str(roster), str(runs), "--out", str(out)).exit_code == 0

@@ -27,6 +27,7 @@ from planner.cli import main as cli_main
 from planner.pipeline import PlanOptions, PlanRequest, run_plan
 from planner.web.app import Settings, create_app
 from planner.web.db import Base, make_engine, migrate
+from tests.conftest import DATABASES
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEK = ROOT / "examples" / "intermediate-week.csv"
@@ -37,8 +38,9 @@ BASE = "http://127.0.0.1:8000"
 
 
 @pytest.fixture()
-def client(tmp_path: Path):
-    app = create_app(Settings(db=str(tmp_path / "web.sqlite3"), default_tz="Europe/London",
+def client(database: str):
+    """The app on a fresh database: every test using it runs on SQLite and on PostgreSQL."""
+    app = create_app(Settings(db=database, default_tz="Europe/London",
                               batch_processes=0, max_body=2_000_000))
     with TestClient(app, base_url=BASE) as test_client:
         yield test_client
@@ -96,12 +98,14 @@ def calendar_sessions(raw: bytes) -> list:
 # ---- database ------------------------------------------------------------------------------
 
 
-def test_migration_builds_the_schema_on_an_empty_sqlite(tmp_path: Path) -> None:
+def test_migration_builds_the_schema_on_an_empty_database(database: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlalchemy import inspect
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    from planner.web.db import database_url
+
+    engine = make_engine(database_url(database))
     migrate(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"squads", "athletes", "plans", "session_logs", "squad_failures",
@@ -262,8 +266,8 @@ def test_oversize_upload_is_413_not_500(client: TestClient) -> None:
     assert response.status_code == 413
 
 
-def test_runs_file_over_the_planning_limit_is_400(client: TestClient, tmp_path: Path) -> None:
-    app = create_app(Settings(db=str(tmp_path / "big.sqlite3"), max_body=5_000_000,
+def test_runs_file_over_the_planning_limit_is_400(database: str) -> None:
+    app = create_app(Settings(db=database, max_body=5_000_000,
                               batch_processes=0))
     with TestClient(app, base_url=BASE) as big_client:
         data = b"date,run\n" + b"2026-11-30,easy\n" * 80_000
@@ -630,10 +634,13 @@ FIELDS = ("athlete", "level", "minutes", "sessions", "start_time", "tz", "deload
           "alarm", "start", "map", "week_start", "run_0", "minutes_0", "time_0", "prefer")
 
 
-@pytest.fixture(scope="module")
-def shared_client(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("fuzz")
-    app = create_app(Settings(db=str(folder / "fuzz.sqlite3"), batch_processes=0))
+@pytest.fixture(scope="module", params=DATABASES)
+def shared_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    if request.param == "sqlite":
+        db = str(tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite3")
+    else:
+        db = request.getfixturevalue("postgres_cluster").database()
+    app = create_app(Settings(db=db, batch_processes=0))
     with TestClient(app, base_url=BASE) as test_client:
         yield test_client
 
@@ -666,8 +673,8 @@ def test_impossible_week_shows_the_diagnosis(client: TestClient) -> None:
     assert "no plan satisfies the hard rules" in message(response.text)
 
 
-def test_csrf_cookie_is_strict_and_secure_over_https(tmp_path: Path) -> None:
-    app = create_app(Settings(db=str(tmp_path / "s.sqlite3"), batch_processes=0))
+def test_csrf_cookie_is_strict_and_secure_over_https(database: str) -> None:
+    app = create_app(Settings(db=database, batch_processes=0))
     with TestClient(app, base_url="https://runstrong.example") as secure_client:
         cookie = secure_client.get("/").headers["set-cookie"].lower()
         assert "samesite=strict" in cookie and "httponly" in cookie and "secure" in cookie

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import stop_process
+from tests.conftest import DATABASES, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEK = ROOT / "examples" / "intermediate-week.csv"
@@ -52,14 +52,18 @@ def _browser_paths() -> tuple[str, str]:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=DATABASES)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`runstrong serve` on SQLite and on a throw-away PostgreSQL (tests/postgres.py)."""
     _browser_paths()
     folder = tmp_path_factory.mktemp("serve")
+    db = (str(folder / "web.sqlite3") if request.param == "sqlite"
+          else request.getfixturevalue("postgres_cluster").database())
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TZ": "Europe/London"}
     process = subprocess.Popen(
         [sys.executable, "-m", "planner", "serve", "--host", "127.0.0.1", "--port", "0",
-         "--db", str(folder / "web.sqlite3")],
+         "--db", db],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=folder)
     try:
         assert process.stdout is not None

@@ -19,7 +19,7 @@ from planner.cli.common import (
     parse_date_option,
     write_fit_folder,
 )
-from planner.errors import RunstrongError
+from planner.errors import RunstrongError, require_extra
 
 
 @click.command()
@@ -85,6 +85,11 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: st
     )
     from planner.services.cluster import batch_outcomes
 
+    # a missing extra is one line before any work, not a failure halfway
+    if cluster is not None:
+        require_extra("distributed", "cluster", "--cluster")
+    if summary_format != "csv":
+        require_extra("pyarrow.parquet", "cluster", f"--summary-format {summary_format}")
     inputs = (roster, runs, catalog_path)
     summaries = SUMMARY_FILES[summary_format]
     check_outputs([(out_dir / name, "") for name in summaries], inputs)

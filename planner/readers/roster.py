@@ -61,10 +61,12 @@ def load_roster(path: str | Path) -> list[RosterEntry]:
             raise InputError(f"missing column '{column}' (columns: {', '.join(ROSTER_COLUMNS)})",
                              file=table.path, row=table.first_row - 1, field=column)
     entries = []
-    for label, values in table.frame.iterrows():
+    # a column at a time into lists: iterrows builds a Series per row
+    wanted = [(col, table.frame.iloc[:, pos].tolist()) for col, pos in header.items()
+              if col in ROSTER_COLUMNS]
+    for index, label in enumerate(table.frame.index.tolist()):
         row = int(label) + table.first_row
-        cells = {col: str(values.iloc[pos]).strip() for col, pos in header.items()
-                 if col in ROSTER_COLUMNS}
+        cells = {col: str(values[index]).strip() for col, values in wanted}
         name = cells.get("athlete", "")
         try:
             if not name:
@@ -140,6 +142,9 @@ class RunsByAthlete:
     # key -> the file its rows are numbered in, when not `source` (one file of a folder)
     sources: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # about the whole table (columns it ignored)
+    # key -> its rows' cells but the athlete's, in order: two athletes with equal contents
+    # (and equal profiles) get the same plan; read from CSV (empty for Parquet)
+    contents: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
@@ -158,8 +163,16 @@ def split_runs_by_athlete(path: str | Path) -> RunsByAthlete:
                          row=table.first_row - 1, field="athlete")
     written = table.frame.iloc[:, position].astype(str).str.strip()
     names = written.str.casefold()
-    groups = {name: table.frame[names == name] for name in sorted(set(names))}
+    # one pass (groupby), not one comparison of the whole column per athlete
+    grouped = table.frame.groupby(names, sort=True)
+    groups = {str(name): rows for name, rows in grouped}
     spellings: dict[str, dict[str, int]] = {}
     for label, name in written.items():
         spellings.setdefault(name.casefold(), {}).setdefault(name, int(label) + table.first_row)
-    return RunsByAthlete(table.path, table.first_row, groups, spellings)
+    # every athlete's cells from one array, not a frame conversion per athlete
+    others = [i for i in range(table.frame.shape[1]) if i != position]
+    cells = table.frame.iloc[:, others].astype(str).to_numpy(dtype=object)
+    header = tuple(str(table.frame.columns[i]) for i in others)
+    contents = {str(name): (header, *map(tuple, cells[rows].tolist()))
+                for name, rows in grouped.indices.items()}
+    return RunsByAthlete(table.path, table.first_row, groups, spellings, contents=contents)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.errors import InputError
+from planner.errors import InputError, require_extra
 from planner.readers.csv_table import normalise_header
 from planner.readers.runs_csv import RUN_COLUMNS
 
@@ -123,6 +123,7 @@ def split_parquet_runs(path: str | Path) -> ParquetRuns:
 
 
 def _open(file: Path, read_dictionary: list[str] | None = None) -> Any:
+    require_extra("pyarrow.parquet", "cluster", "a Parquet runs file")
     import pyarrow as pa
     import pyarrow.parquet as pq
 

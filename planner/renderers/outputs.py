@@ -109,34 +109,106 @@ def check_outputs(outputs: Iterable[tuple[Path | str, str]],
 
 
 def _targets(outputs: Sequence[Output], inputs: Iterable[Path | str | None]) -> list[_Target]:
-    input_paths = [(Path(p), _resolve(p, "input")) for p in inputs
-                   if p is not None and not is_stdout(p) and str(p).strip()]
+    # Linear in the outputs (a club's batch names 20 000 files): each path is resolved and
+    # stat-ed once and looked up by its resolved name and by its (device, inode), which is
+    # what os.path.samefile compares, instead of comparing every pair.
+    inputs_by_path: dict[Path, Path] = {}
+    inputs_by_file: dict[tuple[int, int], Path] = {}
+    for given in inputs:
+        if given is None or is_stdout(given) or not str(given).strip():
+            continue
+        resolved = _resolve(given, "input")
+        inputs_by_path.setdefault(resolved, Path(given))
+        identity = _identity(resolved)
+        if identity is not None:
+            inputs_by_file.setdefault(identity, Path(given))
     targets: list[_Target] = []
     to_stdout = [o for o in outputs if is_stdout(o.path)]
     if len(to_stdout) > 1:
         labels = " and ".join(o.label or "-" for o in to_stdout)
         raise OutputError(f"{labels} both write to standard output (-): give one of them a "
                           "file name")
-    seen: list[tuple[Output, Path]] = []
+    seen_paths: dict[Path, Output] = {}
+    seen_files: dict[tuple[int, int], Output] = {}
+    folders = _Folders()
     for output in outputs:
         if is_stdout(output.path):
             continue
-        real = _resolve(output.path, output.label)
+        real = folders.resolve(output.path, output.label)
         where = _describe(output.label, output.path)
-        for given, resolved in input_paths:
-            if real == resolved or _same_file(real, resolved):
-                raise OutputError(f"{where} is the input file {given}: writing it would destroy "
-                                  "your data; choose another output name")
-        for other, other_real in seen:
-            if real == other_real or _same_file(real, other_real):
-                raise OutputError(f"{where} and {_describe(other.label, other.path)} are the "
-                                  "same file: give them different names")
-        seen.append((output, real))
-        targets.append(_inspect(output, real, where))
+        identity = _identity(real)
+        given = inputs_by_path.get(real) or (
+            inputs_by_file.get(identity) if identity is not None else None)
+        if given is not None:
+            raise OutputError(f"{where} is the input file {given}: writing it would destroy "
+                              "your data; choose another output name")
+        other = seen_paths.get(real) or (
+            seen_files.get(identity) if identity is not None else None)
+        if other is not None:
+            raise OutputError(f"{where} and {_describe(other.label, other.path)} are the "
+                              "same file: give them different names")
+        seen_paths[real] = output
+        if identity is not None:
+            seen_files[identity] = output
+        targets.append(_inspect(output, real, where, folders))
     return targets
 
 
-def _inspect(output: Output, real: Path, where: str) -> _Target:
+class _Folders:
+    """What the checks ask of a folder, asked once per folder: a batch's 20 000 outputs
+    share one, and each question is a system call or several."""
+
+    def __init__(self) -> None:
+        self._resolved: dict[str, Path] = {}
+        self._ancestor: dict[Path, Path] = {}
+        self._name_max: dict[Path, int] = {}
+        self._is_dir: dict[Path, bool] = {}
+        self._writable: dict[Path, bool] = {}
+
+    def resolve(self, path: Path | str, label: str) -> Path:
+        """_resolve, with the folder part resolved once: only a name that is itself a
+        symbolic link needs the whole walk."""
+        text = str(path)
+        if not text.strip() or "\x00" in text:
+            return _resolve(path, label)  # its message
+        folder, name = os.path.split(os.path.abspath(text))
+        parent = self._resolved.get(folder)
+        if parent is None:
+            parent = self._resolved[folder] = _resolve(folder, label)
+        candidate = parent / name
+        return _resolve(candidate, label) if os.path.islink(candidate) else candidate
+
+    def ancestor(self, path: Path) -> Path:
+        if path.parent not in self._ancestor:
+            self._ancestor[path.parent] = _existing_ancestor(path)
+        return self._ancestor[path.parent]
+
+    def name_max(self, folder: Path) -> int:
+        if folder not in self._name_max:
+            self._name_max[folder] = _name_max(folder)
+        return self._name_max[folder]
+
+    def is_dir(self, folder: Path) -> bool:
+        if folder not in self._is_dir:
+            self._is_dir[folder] = folder.is_dir()
+        return self._is_dir[folder]
+
+    def writable(self, folder: Path) -> bool:
+        if folder not in self._writable:
+            self._writable[folder] = os.access(folder, os.W_OK | os.X_OK)
+        return self._writable[folder]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of an existing file: two names of one file share it."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _inspect(output: Output, real: Path, where: str, folders: _Folders) -> _Target:
     try:  # what the name leads to as the kernel sees it (/dev/stdout -> a pipe, a tty)
         direct = os.stat(output.path)
     except (OSError, ValueError):
@@ -159,14 +231,14 @@ def _inspect(output: Output, real: Path, where: str) -> _Target:
         if not stat.S_ISREG(info.st_mode):
             raise OutputError(f"{where} is not a regular file (a device, pipe or socket): "
                               "runstrong only writes files; use - for standard output")
-    if len(os.fsencode(real.name)) > _name_max(_existing_ancestor(real)):
+    if len(os.fsencode(real.name)) > folders.name_max(folders.ancestor(real)):
         raise OutputError(f"{where}: the file name is too long for this file system")
-    ancestor = _existing_ancestor(real) if info is None else real.parent
-    if not ancestor.is_dir():
+    ancestor = folders.ancestor(real) if info is None else real.parent
+    if not folders.is_dir(ancestor):
         raise OutputError(f"{where}: {ancestor} is a file, not a folder")
-    if info is None and not os.access(ancestor, os.W_OK | os.X_OK):
+    if info is None and not folders.writable(ancestor):
         raise OutputError(f"{where}: cannot create a file in {ancestor} (permission denied)")
-    if info is not None and not os.access(real.parent, os.W_OK | os.X_OK) \
+    if info is not None and not folders.writable(real.parent) \
             and not (info.st_nlink > 1 and os.access(real, os.W_OK)):
         raise OutputError(f"{where}: cannot replace a file in {real.parent} (permission denied)")
     return _Target(

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
+import functools
 import io
 import os
 import re
 import signal
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_all_start_methods, get_context
@@ -25,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from planner.domain import MUSCLES, Plan
-from planner.errors import InputError, shown_value
+from planner.errors import InputError, require_extra, shown_value
 from planner.readers.catalog import Catalog
 from planner.readers.roster import RosterEntry, RunsByAthlete, split_runs_by_athlete
 
@@ -61,6 +63,9 @@ class AthleteOutcome:
     errors: tuple[str, ...] = field(default=())
     fit_files: tuple[tuple[str, bytes], ...] = ()  # (file name, bytes) with --fit
     plan: Plan | None = None  # the plan itself, for callers that keep it (the web app)
+    # planned, with no message naming its rows: another athlete with the same profile and
+    # runs gets this plan under their own name (run_batch)
+    reusable: bool = False
 
     @property
     def failed(self) -> bool:
@@ -140,7 +145,7 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
         fit_files = tuple(render_fit_files(plan)) if job.fit else ()
         return AthleteOutcome(entry.name, render_ics(plan), render_json(plan),
                               _summary(entry.name, plan, planned.warnings), (),
-                              fit_files, plan)
+                              fit_files, plan, reusable=not runs_input.warnings)
     except NoPlanError as err:
         return athlete_failure(entry.name, "no plan", "no plan satisfies the hard rules "
                                f"({', '.join(err.conflicting_rules)})")
@@ -222,16 +227,83 @@ def jobs_for(roster: list[RosterEntry], runs: str | Path | RunsByAthlete,
 def run_batch(roster: list[RosterEntry], runs: str | Path | RunsByAthlete, *, jobs: int,
               catalog_path: str | None = None,
               start: date | None = None, fit: bool = False) -> Iterator[AthleteOutcome]:
-    """Outcomes in roster order, streamed: only a few plans are in memory at once."""
-    work = jobs_for(roster, runs, catalog_path, start, fit)
+    """Outcomes in roster order, streamed: only a few plans are in memory at once.
+
+    Athletes with the same profile and the same runs (a club's shared template) are
+    planned once: the others get that plan under their own name, rendered afresh, the
+    bytes a plan of their own would give (the solve is deterministic). Whichever --jobs,
+    a template is solved by one process; RUNSTRONG_WEEK_REUSE=0 plans everyone."""
+    from planner.solving import solve
+
+    split = runs if isinstance(runs, RunsByAthlete) else split_runs_by_athlete(runs)
+    work = list(jobs_for(roster, split, catalog_path, start, fit))
+    keys = [athlete_key(job, split) if solve.REUSE else None for job in work]
+    copies: dict[Any, list[int]] = {}  # a template's later athletes, in roster order
+    firsts: set[int] = set()
+    for index, key in enumerate(keys):
+        if key is not None and key in copies:
+            copies[key].append(index)
+        else:
+            firsts.add(index)
+            if key is not None:
+                copies[key] = []
+    unique = (job for index, job in enumerate(work) if index in firsts)
+
+    def in_order(planned: Iterator[AthleteOutcome],
+                 submit: Callable[[AthleteJob], Callable[[], AthleteOutcome]]
+                 ) -> Iterator[AthleteOutcome]:
+        kept: dict[int, Callable[[], AthleteOutcome]] = {}
+        for index in range(len(work)):
+            if index in firsts:
+                outcome = next(planned)
+                key = keys[index]
+                for later in copies.pop(key, []) if key is not None else []:
+                    if outcome.reusable:
+                        kept[later] = functools.partial(renamed_outcome, outcome, work[later])
+                    else:  # its messages name its own rows: plan each on its own
+                        kept[later] = submit(work[later])
+            else:
+                outcome = kept.pop(index)()
+            yield outcome
+
     if jobs <= 1:
-        yield from map(plan_athlete, work)
+        yield from in_order(map(plan_athlete, unique),
+                            lambda job: functools.partial(plan_athlete, job))
         return
     # fork where the OS has it: workers start without re-importing OR-Tools and pandas.
     context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
     with context.Pool(processes=jobs, initializer=tie_to_parent,
                       initargs=(os.getpid(),)) as pool:
-        yield from pool.imap(plan_athlete, work, chunksize=1)
+        yield from in_order(pool.imap(plan_athlete, unique, chunksize=1),
+                            lambda job: pool.apply_async(plan_athlete, (job,)).get)
+
+
+def athlete_key(job: AthleteJob, split: RunsByAthlete) -> tuple[Any, ...] | None:
+    """Everything an athlete's plan is made from but their name: the profile, the runs'
+    cells (not their rows), the catalog, --start and --fit. Compared whole (no hash that
+    could collide); None when the runs' cells are not at hand (Parquet)."""
+    if job.entry.profile is None or job.runs_frame is None or job.runs_frame.empty:
+        return None
+    cells = split.contents.get(job.entry.name.strip().casefold())
+    if cells is None:
+        return None
+    return (dataclasses.replace(job.entry.profile, athlete=""), cells, job.runs_source,
+            job.catalog_path, job.start, job.fit)
+
+
+def renamed_outcome(first: AthleteOutcome, job: AthleteJob) -> AthleteOutcome:
+    """`first`'s plan as `job`'s athlete's own: their name and profile, rendered afresh."""
+    from planner.renderers.fit import render_fit_files
+    from planner.renderers.ics import render_ics
+    from planner.renderers.json_plan import render_json
+
+    assert first.plan is not None and job.entry.profile is not None
+    plan = dataclasses.replace(first.plan, athlete=job.entry.profile.athlete,
+                               profile=job.entry.profile)
+    fit_files = tuple(render_fit_files(plan)) if job.fit else ()
+    return AthleteOutcome(job.entry.name, render_ics(plan), render_json(plan),
+                          {**first.summary, "athlete": job.entry.name}, (), fit_files, plan,
+                          reusable=True)
 
 
 def tie_to_parent(parent: int) -> None:
@@ -287,6 +359,7 @@ def summary_parquet(rows: list[dict[str, str]], columns: tuple[str, ...]) -> byt
     """The summary rows as Parquet, byte-identical for the same rows: one row group, no
     pandas metadata, and every writer option that could vary pinned. Cells are as
     planned, not formula-guarded as in the CSV (no spreadsheet opens Parquet as text)."""
+    require_extra("pyarrow.parquet", "cluster", "--summary-format parquet")
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from planner.errors import InputError, RunstrongError
+from planner.errors import InputError, RunstrongError, require_extra
 from planner.readers.roster import RosterEntry, RunsByAthlete
 from planner.services.batch import (
     AthleteJob,
@@ -97,6 +97,7 @@ def worker_version() -> str:
 def connect(address: str, workers: int) -> Iterator[Any]:
     """A Client on `address` (or on a new LocalCluster of `workers` single-threaded
     processes on 127.0.0.1 for 'local'), checked to have workers running this runstrong."""
+    require_extra("distributed", "cluster", "--cluster")
     from distributed import Client, LocalCluster
 
     cluster = None
@@ -198,20 +199,23 @@ def cluster_threads(client: Any) -> int:
     return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
 
 
-def plan_on_cluster(client: Any, jobs: Iterable[AthleteJob],
-                    in_flight: int) -> Iterator[tuple[int, AthleteOutcome]]:
+def plan_on_cluster(client: Any, jobs: Iterable[AthleteJob], in_flight: int, *,
+                    keep_plans: bool = False) -> Iterator[tuple[int, AthleteOutcome]]:
     """(roster index, outcome) as each athlete finishes, with at most `in_flight` athletes
     submitted and not yet taken back. A task whose worker died is retried by Dask (its
     `distributed.scheduler.allowed-failures`); if it still fails, that athlete's outcome
-    is a failure naming the cause and the others go on."""
+    is a failure naming the cause and the others go on. `keep_plans`: each outcome
+    brings its Plan back too (the web app stores it; a batch writes only files)."""
     from distributed import as_completed
+
+    task = plan_athlete if keep_plans else plan_for_files
 
     work = enumerate(jobs)
     waiting: dict[str, tuple[int, str, Any]] = {}  # future key -> (roster index, name, future)
 
     def submit_next() -> Any:
         for index, job in work:
-            future = client.submit(plan_for_files, job, pure=False, retries=1)
+            future = client.submit(task, job, pure=False, retries=1)
             waiting[future.key] = (index, job.entry.name, future)
             return future
         return None

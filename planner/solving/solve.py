@@ -8,12 +8,18 @@ gives the same plan on any machine (maintainers: parallel search is not determin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import hashlib
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from ortools.sat.python import cp_model
 
+import constraints
 from constraints import build_week_model, rule_sort_key
 from planner.domain import KEY_RUNS, Dose, Penalty, PlannedExercise, Run, Session
 from planner.planning.instance import Carry, FamilyKey, WeekInstance
@@ -54,7 +60,83 @@ class WeekResult:
 
 def solve_week(inst: WeekInstance,
                also: Callable[[WeekModel], None] | None = None) -> WeekResult:
-    """The best week under every rule; `also` adds constraints for what-if questions."""
+    """The best week under every rule; `also` adds constraints for what-if questions.
+
+    A week instance this process has already solved is answered from WEEK_CACHE: a club's
+    squad shares run templates, so many athletes' weeks are the same instance (everything
+    but the athlete's name). The solve is deterministic, so the answer is the one a
+    fresh solve would give, byte for byte, whatever --jobs or cluster worker plans it."""
+    if also is not None or not REUSE:
+        return _solve(inst, also)
+    builders = (constraints.HARD_RULES, constraints.SOFT_RULES, build_week_model)
+    if any(now is not then for now, then in zip(builders, _CACHED_WITH, strict=True)):
+        # other rules or another model builder (a test taking a rule out) build other
+        # models: what was solved before no longer answers
+        WEEK_CACHE.clear()
+        _CACHED_WITH[:] = builders
+    key = instance_key(inst)
+    found = WEEK_CACHE.get(key)
+    if found is not None:
+        WEEK_CACHE.move_to_end(key)
+        return dataclasses.replace(found, solve_seconds=0.0)
+    result = _solve(inst, None)
+    WEEK_CACHE[key] = result
+    if len(WEEK_CACHE) > WEEK_CACHE_SIZE:
+        WEEK_CACHE.popitem(last=False)
+    return result
+
+
+# RUNSTRONG_WEEK_REUSE=0 solves every week afresh (for benchmarks measuring the reuse).
+REUSE = os.environ.get("RUNSTRONG_WEEK_REUSE", "1") != "0"
+WEEK_CACHE_SIZE = 4096  # weeks; a result is a few kB
+WEEK_CACHE: OrderedDict[str, WeekResult] = OrderedDict()
+_CATALOG_KEYS: dict[int, tuple[tuple[Any, ...], str]] = {}
+_CACHED_WITH: list[Any] = [None, None, None]  # the rules and builder WEEK_CACHE holds
+
+
+def instance_key(inst: WeekInstance) -> str:
+    """A canonical hash of everything the week's model is built from: every field of the
+    instance (so a field added later is in the key without a change here), the profile
+    without the athlete's name (no rule reads it), sets and mappings in sorted order."""
+    parts = []
+    for item in dataclasses.fields(inst):
+        value = getattr(inst, item.name)
+        if item.name == "profile":
+            value = dataclasses.replace(value, athlete="")
+        elif item.name == "exercises":
+            value = _catalog_key(value)
+        parts.append((item.name, _canonical(value)))
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _catalog_key(exercises: tuple[Any, ...]) -> str:
+    """The catalog's hash, once per catalog object (a batch shares one)."""
+    known = _CATALOG_KEYS.get(id(exercises))
+    if known is None or known[0] is not exercises:
+        digest = hashlib.sha256(repr(_canonical(exercises)).encode("utf-8")).hexdigest()
+        known = _CATALOG_KEYS[id(exercises)] = (exercises, digest)
+    return known[1]
+
+
+def _canonical(value: Any) -> Any:
+    """Plain nested tuples with a stable order: equal instances give equal reprs in any
+    process (a frozenset's own order follows string hashing, which varies per process)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple((f.name, _canonical(getattr(value, f.name)))
+                                            for f in dataclasses.fields(value)))
+    if isinstance(value, Mapping):
+        return ("map", tuple(sorted(((_canonical(k), _canonical(v)) for k, v in value.items()),
+                                    key=repr)))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted((_canonical(v) for v in value), key=repr)))
+    if isinstance(value, (tuple, list)):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return value
+
+
+def _solve(inst: WeekInstance, also: Callable[[WeekModel], None] | None) -> WeekResult:
     wm = build_week_model(inst)
     if also is not None:
         also(wm)

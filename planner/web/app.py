@@ -18,10 +18,14 @@ Routes (every page works without JavaScript; every POST carries a CSRF token):
   GET  /squad/{token}              progress, then the squad table
   GET  /squad/{token}/blocks       every athlete's block as a weeks × days picture
   GET  /squad/{token}/calendars.zip
+  GET  /healthz                    200 when the database answers, else 503 (for probes)
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -64,17 +70,62 @@ from planner.web.squad_pages import coach_home, coach_start, squad_blocks, squad
 
 HERE = Path(__file__).parent
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Settings", "app_from_environment", "create_app", "prepare_database"]
+
+# `runstrong serve --workers N` hands its settings to the worker processes it spawns here
+WORKER_SETTINGS = "RUNSTRONG_WORKER_SETTINGS"
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def prepare_database(settings: Settings) -> None:
+    """Once per server, before any worker serves: bring the schema to head, and say of the
+    squads a stopped server left unfinished that they will not finish."""
+    engine = make_engine(database_url(settings.db))
+    try:
+        migrate(engine)
+        coach_mod.mark_interrupted(session_factory(engine))
+    finally:
+        engine.dispose()
+
+
+def app_from_environment() -> Starlette:
+    """The app of one worker process of `serve --workers N` (uvicorn's factory): the
+    parent prepared the database, so a worker starting late never marks the squads
+    another worker is planning as interrupted."""
+    fields = json.loads(os.environ[WORKER_SETTINGS])
+    return create_app(Settings(**fields), prepare=False)
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    return {WORKER_SETTINGS: json.dumps(dataclasses.asdict(settings))}
+
+
+async def healthz(request: Request) -> Response:
+    """For a container's health check or a load balancer: the database answers."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    def ping() -> None:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    try:
+        await run_in_threadpool(ping)
+    except (SQLAlchemyError, OSError):
+        return PlainTextResponse("database unreachable\n", status_code=503,
+                                 headers={"cache-control": "no-store"})
+    return PlainTextResponse("ok\n", headers={"cache-control": "no-store"})
+
+
+def create_app(settings: Settings | None = None, *, prepare: bool = True) -> Starlette:
+    """The app; `prepare` migrates the database and marks interrupted squads first (a
+    single process; `serve --workers` does it once in the parent instead)."""
     settings = settings or Settings()
     from planner.readers.catalog import load_catalog
 
+    if prepare:
+        prepare_database(settings)
     engine = make_engine(database_url(settings.db))
-    migrate(engine)
     db = session_factory(engine)
-    coach_mod.mark_interrupted(db)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -105,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/squad/{token}", squad_page),
         Route("/squad/{token}/blocks", squad_blocks),
         Route("/squad/{token}/calendars.zip", squad_zip),
+        Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,

@@ -27,7 +27,14 @@ from planner.errors import InputError
 from planner.pipeline import display_name, options_from_profile, rename_source, upload_file
 from planner.readers.roster import RosterEntry, load_roster, split_runs_by_athlete
 from planner.renderers.terminal import plan_report
-from planner.services.batch import jobs_for, plan_athlete, run_batch, safe_file_stem, summary_csv
+from planner.services.batch import (
+    AthleteOutcome,
+    jobs_for,
+    plan_athlete,
+    run_batch,
+    safe_file_stem,
+    summary_csv,
+)
 from planner.web.db import Athlete, PlanRecord, Squad, SquadFailure, utcnow
 from planner.web.security import new_token
 from planner.web.store import create_athlete, save_plan
@@ -73,7 +80,7 @@ def _renamed_entry(entry: RosterEntry, path: str, shown: str) -> RosterEntry:
 
 def start_squad(db_factory: sessionmaker, executor: Executor, upload: SquadUpload,
                 entries: list[RosterEntry], pool: Executor | None = None,
-                stopping: threading.Event | None = None) -> str:
+                stopping: threading.Event | None = None, cluster: str | None = None) -> str:
     """Record the squad, queue its batch, and return its token."""
     with db_factory() as db:
         squad = Squad(token=new_token(), created_at=utcnow(), status="queued",
@@ -87,7 +94,7 @@ def start_squad(db_factory: sessionmaker, executor: Executor, upload: SquadUploa
     with os.fdopen(handle, "wb") as out:
         out.write(upload.runs)
     executor.submit(_run_squad_safely, db_factory, squad_id, entries, path,
-                    squad.runs_name, pool, stopping)
+                    squad.runs_name, pool, stopping, cluster)
     return token
 
 
@@ -100,9 +107,11 @@ class ServerStopping(Exception):
 
 def _run_squad_safely(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry],
                       path: str, shown: str, pool: Executor | None,
-                      stopping: threading.Event | None = None) -> None:
+                      stopping: threading.Event | None = None,
+                      cluster: str | None = None) -> None:
     try:
-        run_squad(db_factory, squad_id, entries, path, shown, pool=pool, stopping=stopping)
+        run_squad(db_factory, squad_id, entries, path, shown, pool=pool, stopping=stopping,
+                  cluster=cluster)
     except BaseException as err:  # the page must say so, not spin forever
         # A server stopping (SIGTERM, Ctrl+C) ends its worker pool under the batch: that is
         # an interruption with a reason, not a failure with an empty one.
@@ -125,46 +134,72 @@ def _run_squad_safely(db_factory: sessionmaker, squad_id: int, entries: list[Ros
 
 def run_squad(db_factory: sessionmaker, squad_id: int, entries: list[RosterEntry],
               runs_path: str, shown: str, *, pool: Executor | None = None,
+              cluster: str | None = None,
               on_athlete: Callable[[int], None] | None = None,
               stopping: threading.Event | None = None) -> None:
-    """Plan every athlete with planner.services.batch (in `pool`'s worker processes when given, else
-    one after another in this thread) and store each, in roster order, as it finishes."""
+    """Plan every athlete with planner.services.batch (on the Dask cluster at `cluster`, in
+    `pool`'s worker processes, else one after another in this thread) and store each as
+    it finishes: in roster order here, as they come back from a cluster. A server that is
+    stopping (`stopping` set) ends the squad between two athletes."""
     with db_factory() as db:
         squad = db.get(Squad, squad_id)
         assert squad is not None
         squad.status = "running"
         db.commit()
-    if pool is not None:
-        outcomes = pool.map(plan_athlete, jobs_for(entries, runs_path, None), chunksize=1)
+    if cluster is not None:
+        from planner.services.cluster import IN_FLIGHT_PER_THREAD, connect, plan_on_cluster
+        from planner.services.cluster import cluster_threads as threads_of
+
+        with connect(cluster, 1) as client:
+            finished = plan_on_cluster(client, jobs_for(entries, runs_path, None),
+                                       IN_FLIGHT_PER_THREAD * threads_of(client),
+                                       keep_plans=True)
+            for done, (index, outcome) in enumerate(finished, start=1):
+                if stopping is not None and stopping.is_set():
+                    raise ServerStopping
+                _store(db_factory, squad_id, index + 1, done, entries[index], outcome,
+                       runs_path, shown)
+                if on_athlete:
+                    on_athlete(done)
     else:
-        outcomes = run_batch(entries, runs_path, jobs=1)
-    for position, (entry, outcome) in enumerate(zip(entries, outcomes, strict=True), start=1):
-        if stopping is not None and stopping.is_set():
-            raise ServerStopping
-        with db_factory() as db:
-            squad = db.get(Squad, squad_id)
-            assert squad is not None
-            if outcome.failed or outcome.plan is None:
-                message = (outcome.errors[0] if outcome.errors else "failed").replace(
-                    runs_path, shown)
-                db.add(SquadFailure(squad_id=squad_id, position=position,
-                                    name=outcome.name[:120], error=message))
-            else:
-                assert entry.profile is not None
-                athlete = create_athlete(db, outcome.name, options_from_profile(entry.profile),
-                                         squad_id=squad_id, position=position)
-                summary = {k: v.replace(runs_path, shown) for k, v in outcome.summary.items()}
-                save_plan(db, athlete, outcome.plan, plan_json=outcome.json or b"",
-                          ics=outcome.ics or b"", report=plan_report(outcome.plan),
-                          source=shown, summary=summary)
-            squad.done = position
-            db.commit()
-        if on_athlete:
-            on_athlete(position)
+        if pool is not None:
+            outcomes = pool.map(plan_athlete, jobs_for(entries, runs_path, None), chunksize=1)
+        else:
+            outcomes = run_batch(entries, runs_path, jobs=1)
+        for position, (entry, outcome) in enumerate(zip(entries, outcomes, strict=True),
+                                                     start=1):
+            if stopping is not None and stopping.is_set():
+                raise ServerStopping
+            _store(db_factory, squad_id, position, position, entry, outcome, runs_path, shown)
+            if on_athlete:
+                on_athlete(position)
     with db_factory() as db:
         squad = db.get(Squad, squad_id)
         assert squad is not None
         squad.status = "done"
+        db.commit()
+
+
+def _store(db_factory: sessionmaker, squad_id: int, position: int, done: int,
+           entry: RosterEntry, outcome: AthleteOutcome, runs_path: str, shown: str) -> None:
+    """One athlete's outcome: an athlete page with its plan, or a failure row."""
+    with db_factory() as db:
+        squad = db.get(Squad, squad_id)
+        assert squad is not None
+        if outcome.failed or outcome.plan is None:
+            message = (outcome.errors[0] if outcome.errors else "failed").replace(
+                runs_path, shown)
+            db.add(SquadFailure(squad_id=squad_id, position=position,
+                                name=outcome.name[:120], error=message))
+        else:
+            assert entry.profile is not None
+            athlete = create_athlete(db, outcome.name, options_from_profile(entry.profile),
+                                     squad_id=squad_id, position=position)
+            summary = {k: v.replace(runs_path, shown) for k, v in outcome.summary.items()}
+            save_plan(db, athlete, outcome.plan, plan_json=outcome.json or b"",
+                      ics=outcome.ics or b"", report=plan_report(outcome.plan),
+                      source=shown, summary=summary)
+        squad.done = done
         db.commit()
 
 

@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from planner.errors import require_extra
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -35,10 +37,14 @@ def utcnow() -> datetime:
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes: they were stored as UTC."""
+    """A stored moment in UTC. SQLite hands back naive datetimes (they were stored as UTC);
+    PostgreSQL hands them back in the session's time zone, which email.utils and the
+    pages need as timezone.utc itself."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -132,8 +138,14 @@ class SquadFailure(Base):
 
 
 def database_url(db: str | None) -> str:
-    """`--db`: a SQLAlchemy URL, a file path (SQLite), or None for the data folder."""
+    """`--db`: a SQLAlchemy URL, a file path (SQLite), or None for the data folder.
+
+    A bare postgresql:// (or postgres://, as hosting platforms hand it out) means psycopg 3,
+    the driver of the [postgres] extra; SQLAlchemy alone would look for psycopg2."""
     if db and "://" in db:
+        scheme, rest = db.split("://", 1)
+        if scheme in ("postgresql", "postgres"):
+            return f"postgresql+psycopg://{rest}"
         return db
     if db:
         path = Path(db).expanduser().resolve()
@@ -146,9 +158,15 @@ def database_url(db: str | None) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql+psycopg:"):
+        require_extra("psycopg", "postgres", "a PostgreSQL database")
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        # a database server restarts: a pooled connection it dropped is replaced, not
+        # handed to a request as an error
+        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         @event.listens_for(engine, "connect")

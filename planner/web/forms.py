@@ -57,8 +57,12 @@ async def read_form(request: Request) -> FormData:
 
 
 def text_field(form: FormData, name: str, limit: int = 200) -> str:
+    """A one-line field: printable characters only (as a browser's text box sends them;
+    PostgreSQL refuses NUL in text), trimmed, at most `limit` characters."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return "".join(ch for ch in value if ch.isprintable()).strip()[:limit]
 
 
 def checked_values(form: FormData, name: str, allowed: tuple[str, ...]) -> list[str]:

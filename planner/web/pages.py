@@ -49,6 +49,20 @@ class Settings:
     # worker processes planning a squad's athletes; 0 or 1 = in the batch thread
     batch_processes: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     secure_cookies: bool = False  # always mark cookies Secure (they are over https anyway)
+    # https://club.example/runstrong: what feed and page links start with, when the
+    # address a request came in on is not the one runners use (behind a reverse proxy)
+    public_url: str | None = None
+    cluster: str | None = None  # a Dask scheduler address: squads are planned there
+
+
+def public_base(request: Request) -> tuple[str, str]:
+    """(scheme://host[/path], host[/path]) that links a runner keeps (feeds) start with:
+    the configured public URL, else the address this request came in on."""
+    settings: Settings = request.app.state.settings
+    if settings.public_url:
+        base = settings.public_url.rstrip("/")
+        return base, base.split("://", 1)[-1]
+    return f"{request.url.scheme}://{request.url.netloc}", request.url.netloc
 
 
 def template_environment() -> Environment:

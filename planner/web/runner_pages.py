@@ -40,6 +40,7 @@ from planner.web.pages import (
     TOKEN_PAGES_CACHE,
     Settings,
     page,
+    public_base,
 )
 from planner.web.views import (
     block_rows,
@@ -141,7 +142,7 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
         latest_record = store.plan_record(db, athlete)
         monday = (latest_record.last_week + timedelta(days=7)) if latest_record else next_monday()
         values = form_values(None, {**options, **grid_defaults(monday)})
-    base = f"{request.url.scheme}://{request.url.netloc}"
+    base, netloc = public_base(request)
     feed_path = f"/feed/{athlete.feed_token}.ics"
     main, light = session_counts(plan)
     weeks = week_views(plan, request.app.state.catalog.by_id())
@@ -154,7 +155,7 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
         "values": values, "errors": errors, "log_error": log_error,
         "saved": request.query_params.get("saved") == "1",
         "week_changed": week_changed_values(plan), "week_changed_error": None,
-        "feed_http": base + feed_path, "feed_webcal": f"webcal://{request.url.netloc}{feed_path}",
+        "feed_http": base + feed_path, "feed_webcal": f"webcal://{netloc}{feed_path}",
         "base_path": f"/a/{athlete.token}",
     }
 

@@ -31,6 +31,7 @@ from planner.web.pages import (
     TOKEN_PAGES_CACHE,
     Settings,
     page,
+    public_base,
 )
 from planner.web.views import (
     block_rows,
@@ -66,9 +67,11 @@ async def coach_start(request: Request) -> Response:
     except RunstrongError as err:
         return page(request, "coach.html", {"error": str(err)}, 400)
     state = request.app.state
+    settings: Settings = state.settings
+    pool = None if settings.cluster else _process_pool(request.app)
     token = await run_in_threadpool(coach_mod.start_squad, state.db, state.executor,
-                                    upload_data, entries, _process_pool(request.app),
-                                    state.stopping)
+                                    upload_data, entries, pool, state.stopping,
+                                    settings.cluster)
     return RedirectResponse(f"/squad/{token}", status_code=303)
 
 
@@ -100,6 +103,8 @@ def _squad_or_404(db: Any, token: str) -> Any:
 async def squad_page(request: Request) -> Response:
     token = request.path_params["token"]
 
+    base, netloc = public_base(request)
+
     def load() -> dict[str, Any]:
         with request.app.state.db() as db:
             squad = _squad_or_404(db, token)
@@ -110,8 +115,7 @@ async def squad_page(request: Request) -> Response:
                          for row in rows if row.athlete is not None}
             return {"squad": squad, "rows": rows, "strips": strips, "adherence": adherence,
                     "running": squad.status in ("queued", "running"),
-                    "base": f"{request.url.scheme}://{request.url.netloc}",
-                    "netloc": request.url.netloc}
+                    "base": base, "netloc": netloc}
 
     return page(request, "squad.html", await run_in_threadpool(load), private=True)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session as DBSession
 
 from planner.domain import Plan
@@ -67,6 +67,20 @@ def plan_record(db: DBSession, athlete: Athlete, number: int | None = None) -> P
     return db.scalars(query.limit(1)).first()
 
 
+def lock_athlete(db: DBSession, athlete: Athlete) -> None:
+    """Serialise writers of one athlete until the caller commits.
+
+    A no-op UPDATE of the athlete's row is the one lock both databases take the same way:
+    PostgreSQL locks the row (a second writer waits, then reads what the first committed);
+    SQLite takes its database write lock. Reads made after it see every committed plan and
+    feed state, so numbers and the feed never race (a double click no longer clashes on
+    UNIQUE(athlete_id, number))."""
+    db.execute(update(Athlete).where(Athlete.id == athlete.id)
+               .values(token=Athlete.token).execution_options(synchronize_session=False))
+    # what another request committed while this one was planning
+    db.refresh(athlete, ["feed_state", "feed_ics", "feed_etag", "feed_modified"])
+
+
 def save_plan(db: DBSession, athlete: Athlete, plan: Plan, *, plan_json: bytes, ics: bytes,
               report: str, source: str, warnings: tuple[str, ...] = (),
               notes: tuple[str, ...] = (), summary: dict[str, str] | None = None,
@@ -74,6 +88,7 @@ def save_plan(db: DBSession, athlete: Athlete, plan: Plan, *, plan_json: bytes, 
               now: datetime | None = None) -> PlanRecord:
     """Keep a new plan in the athlete's history and make it what the feed serves."""
     now = now or utcnow()
+    lock_athlete(db, athlete)
     number = (db.scalar(select(func.max(PlanRecord.number))
                         .where(PlanRecord.athlete_id == athlete.id)) or 0) + 1
     record = PlanRecord(
@@ -191,6 +206,9 @@ class LogRow:
 def save_log(db: DBSession, record: PlanRecord, rows: list[LogRow],
              sessions: set[date]) -> None:
     """Replace the log of the given sessions of a plan with `rows`."""
+    athlete = db.get(Athlete, record.athlete_id)
+    assert athlete is not None
+    lock_athlete(db, athlete)  # two identical posts at once: the second replaces the first
     if sessions:
         db.execute(delete(LogEntry).where(LogEntry.plan_id == record.id,
                                           LogEntry.session_date.in_(sorted(sessions))))
