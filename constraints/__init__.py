@@ -20,6 +20,7 @@ from constraints import (  # noqa: F401  (imported for their @hard_rule/@soft_ru
     frequency,
     key_runs,
     placement,
+    season,
     session_shape,
     week_to_week,
 )
