@@ -285,7 +285,8 @@ def test_h1_uses_the_runs_argument_over_the_plan_runs() -> None:
     runs = [Run(date(2026, 12, 8), "race")]  # Tuesday of week 2
     violations = check(plan, runs=runs)
     # The eve of a race is also B2's (no session at all) and H13's (nothing loaded).
-    assert {v.rule for v in violations} == {"H1", "H13", "B2"}
+    # (and B4's: a session two days before a goal race, in its race week).
+    assert {v.rule for v in violations} == {"H1", "H13", "B2", "B4"}
     [v] = [v for v in violations if v.rule == "H1"]
     assert (v.date, v.exercise) == (MON2, None)
 
