@@ -611,9 +611,10 @@ def test_h11_session_on_race_day() -> None:
     run_on(plan, THU2)["run"] = "race"
     violations = check(plan)
     assert {(v.rule, v.date) for v in violations} >= {("H11", THU2)}
-    # The race also makes Thursday a fatiguing day for the pogo hops (H7), and Monday's
-    # loaded main session falls in its taper (B2).
-    assert {v.rule for v in violations} == {"H7", "H11", "B2"}
+    # The race also makes Thursday a fatiguing day for the pogo hops (H7), Monday's
+    # loaded main session falls in its taper (B2), and as the goal race it makes the week
+    # its race week: one light session at most, four days before it (B4).
+    assert {v.rule for v in violations} == {"H7", "H11", "B2", "B4"}
 
 
 def test_h11_race_day_light_session_without_jumps() -> None:
@@ -621,7 +622,8 @@ def test_h11_race_day_light_session_without_jumps() -> None:
     plan["weeks"][1]["sessions"][1] = light(THU2, pogo=False)
     run_on(plan, THU2)["run"] = "race"
     violations = check(plan)
-    assert {v.rule for v in violations} == {"H11", "B2"}  # B2: Monday's main session
+    # B2 and B4: Monday's main session, in the goal race's taper and race week.
+    assert {v.rule for v in violations} == {"H11", "B2", "B4"}
     [v] = [v for v in violations if v.rule == "H11"]
     assert (v.date, v.exercise) == (THU2, None)
     assert "race day" in v.message

@@ -235,7 +235,8 @@ def test_h10_new_to_strength_does_not_add_everything_at_once(catalog) -> None:
 
 def test_h11_race_day_and_long_run_day(catalog) -> None:
     kinds = ["easy", "easy", "easy", "easy", "easy", "long", "race"]
-    inst = make_week(catalog, kinds, level="beginner")
+    # Not a goal race (a weekly parkrun, say): no taper or race week, only H11 guards it.
+    inst = replace(make_week(catalog, kinds, level="beginner"), race_dates=())
     assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1))[0])
     assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.heavy[SAT] == 1))[0])
     assert feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1),
@@ -310,10 +311,11 @@ def test_b1_the_rule_itself_leaves_only_the_step_back_dose(catalog) -> None:
 
 
 def test_b2_taper_light_only_before_a_race(catalog) -> None:
-    kinds = ["easy", "easy", "rest", "easy", "easy", "rest", "race"]
-    inst = make_week(catalog, kinds, level="advanced")
+    # The goal race is next Monday: this is its taper week (race week is B4's).
+    kinds = ["easy", "easy", "rest", "easy", "easy", "rest", "easy"]
+    inst = make_week(catalog, kinds, level="advanced", next_monday="race")
     assert set(sessions_of(inst).values()) <= {"light"}
-    assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SAT] == 1))[0])
+    assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1))[0])
     assert "heavy" in sessions_of(inst, disabled=frozenset({"B2"})).values()
 
 

@@ -137,6 +137,15 @@ class PlanContext:
             return ()
         return (max(single, key=lambda d: (self.race_minutes.get(d, RACE_MINUTES), d)),)
 
+    def race_week_cap(self, start: date) -> int | None:
+        """B4's cap on the sessions of the week starting `start` when it is a goal race's
+        week: one, or none when the runner asked for none or no day lies four days before
+        the race (a race Monday to Thursday); None for any other week."""
+        for race in self.goal_races():
+            if 0 <= (race - start).days <= 6:
+                return 0 if self.profile.race_week == "none" or race.weekday() < 4 else 1
+        return None
+
     def sessions(self) -> Iterator[SessionEntry]:
         for week in self.weeks:
             yield from week.sessions
