@@ -226,6 +226,16 @@ class Penalty:
 # "maintain", falls in "taper", is one short light session at most in "race" (race week)
 # and light only in "return" (the week after a goal race).
 PHASES: tuple[str, ...] = ("build", "maintain", "taper", "race", "return")
+PHASE_WORDS: dict[str, str] = {
+    "build": "build", "maintain": "maintain", "taper": "taper week", "race": "race week",
+    "return": "return week",
+}
+
+
+def phase_label(phase: str, deload: bool = False) -> str:
+    """The phase as every output names it: "race week", "build, step-back week"."""
+    word = PHASE_WORDS.get(phase, phase)
+    return f"{word}, step-back week" if deload and phase in ("build", "maintain") else word
 
 
 @dataclass(frozen=True)

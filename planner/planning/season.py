@@ -164,18 +164,26 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
         taper = phase in ("race", "taper")
         trend, average = _trend(loads, index)
         deload = taper or is_fixed_deload(index, deload_every)
-        why = {"race": "race week: the goal race", "taper": "taper: the week before race week",
-               "return": "return: the week after the goal race",
-               "maintain": "maintain: the last weeks before the taper"}.get(phase, "")
+        why = _CALENDAR_WHY.get(phase, "")
+        if phase == "race":
+            race = min(r for r in goals if monday_of(r) == monday)
+            why = f"the goal race is on {race:%a %Y-%m-%d}: " + why
+        running = f"running load {loads[index]:.0f} is {_percent(loads[index], average)}"
         if phase == "build" and trend == "jump":
             phase = "maintain"
-            why = (f"maintain: running load {loads[index]:g} is "
-                   f"{_percent(loads[index], average)} the previous weeks' average")
+            why = f"{running} the previous weeks' average: doses held"
         if phase == "build" and trend == "cutback" and deload_every is None:
             deload = True
-            why = (f"step-back week: running load {loads[index]:g} is "
-                   f"{_percent(loads[index], average)} the previous weeks' average")
+            why = f"{running} the previous weeks' average: one set fewer"
         elif deload and not taper:
-            why = f"step-back week: one week in {deload_every} (--deload-every)"
+            why = f"one week in {deload_every} (--deload-every): one set fewer"
         weeks.append(WeekSeason(monday, loads[index], phase, deload, taper, why))
     return tuple(weeks)
+
+
+_CALENDAR_WHY = {
+    "race": "one short light session at most, 4+ days before it",
+    "taper": "the week before race week: one set fewer, nothing heavy in the last 9 days",
+    "return": "the week after the goal race: light sessions only",
+    "maintain": "the last weeks before the taper: doses held",
+}

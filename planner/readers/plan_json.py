@@ -311,7 +311,9 @@ class _Reader:
         return WeekPlan(start=self.date(data, "start", where), runs=runs, sessions=sessions,
                         deload=bool(data.get("deload", False)),
                         taper=bool(data.get("taper", False)),
-                        phase=self.choice(data, "phase", where, PHASES, "build"),
+                        # A plan from before phases: its taper weeks were its only shape.
+                        phase=self.choice(data, "phase", where, PHASES,
+                                          "taper" if data.get("taper") is True else "build"),
                         phase_why=self.value(data, "phase_why", where, str, ""),
                         target_sessions=self.integer(data, "target_sessions", where, default=0),
                         notes=tuple(str(note) for note in data.get("notes") or ()))

@@ -6,7 +6,7 @@ import re
 from datetime import time, timedelta
 from itertools import zip_longest
 
-from planner.domain import WEEKDAYS, Plan, Run, WeekPlan
+from planner.domain import WEEKDAYS, Plan, Run, WeekPlan, phase_label
 from planner.planning.wording import (
     count_summary,
     runner_text,
@@ -66,15 +66,15 @@ def week_table(week: WeekPlan, *, show_labels: bool = False) -> list[str]:
     """The week as a table. `show_labels` adds each run's own words (a calendar event's
     summary) after its type, and widens the Run column to fit them. A day with more runs
     than fit the column (a double day) wraps onto the next lines; nothing is cut off."""
-    marker = "  (taper week)" if week.taper else "  (deload week)" if week.deload else ""
-    title = f"Week of {week.start.isoformat()}{marker}"
+    title = f"Week of {week.start.isoformat()}  ({phase_label(week.phase, week.deload)})"
     parts = [_run_parts(week, d, show_labels) for d in range(7)]
     if show_labels:
         width = max(RUN_WIDTH, *(len(" + ".join(p)) for p in parts))
     else:
         width = max(RUN_WIDTH, *(len(part) + 2 for p in parts for part in p))
     runs = [wrap_parts(p, width) for p in parts]
-    lines = [title, f"{'Day':<4} {'Run':<{width}} {'Strength':<20} Exercises"]
+    lines = [title, *([f"Season: {week.phase_why}"] if week.phase_why else []),
+             f"{'Day':<4} {'Run':<{width}} {'Strength':<20} Exercises"]
     sessions = {s.date: s for s in week.sessions}
     for d in range(7):
         day = week.start + timedelta(days=d)
