@@ -467,6 +467,6 @@ def options_from_profile(profile: Profile) -> dict[str, Any]:
         "prefer": ",".join(WEEKDAYS[d] for d in sorted(profile.prefer_days)) or None,
         "avoid": ",".join(WEEKDAYS[d] for d in sorted(profile.avoid_days)) or None,
         "deload_every": profile.deload_every,
-        "races": " ".join(day.isoformat() for day in profile.races),
+        "race": " ".join(day.isoformat() for day in profile.races),
         "race_week": profile.race_week,
     }

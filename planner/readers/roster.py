@@ -7,7 +7,9 @@ row, field), so `runstrong batch` plans everyone else and reports that row in su
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -15,13 +17,15 @@ import pandas as pd
 from planner.domain import (
     DEFAULT_DELOAD_EVERY,
     DEFAULT_MINUTES,
+    DEFAULT_RACE_WEEK,
     DEFAULT_TIME,
     DELOAD_RANGE,
     MINUTES_RANGE,
+    RACE_WEEK_CHOICES,
     SESSIONS_RANGE,
     Profile,
 )
-from planner.errors import InputError
+from planner.errors import InputError, shown_value
 from planner.readers.csv_table import find_column, normalise_header, read_table
 from planner.readers.options import (
     parse_bool,
@@ -30,10 +34,12 @@ from planner.readers.options import (
     parse_equipment,
     parse_level,
 )
+from planner.readers.spans import check_date_bounds
 from planner.readers.time_zones import parse_timezone
 
 ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
-                  "new_to_strength", "email", "prefer", "avoid", "deload_every")
+                  "new_to_strength", "email", "prefer", "avoid", "deload_every", "race",
+                  "race_week")
 REQUIRED_ROSTER = ("athlete", "level")
 
 
@@ -100,8 +106,34 @@ def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
         tz=parse_timezone(cells.get("tz") or None, field="tz", **where),
         prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
         avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
-        deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY) or 0,
+        deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY),
+        races=parse_race_dates(cells.get("race", ""), field="race", **where),
+        race_week=_race_week(cells.get("race_week", ""), where),
     )
+
+
+def parse_race_dates(text: str, *, field: str, file: str | None = None,
+                     row: int | None = None) -> tuple[date, ...]:
+    """Goal race dates, YYYY-MM-DD, separated by spaces, commas or ';'."""
+    days = set()
+    for part in re.split(r"[\s,;]+", text.strip()):
+        if not part:
+            continue
+        try:
+            day = date.fromisoformat(part)
+        except ValueError:
+            raise InputError(f"{shown_value(part)} is not a date (YYYY-MM-DD)", file=file,
+                             row=row, field=field) from None
+        days.add(check_date_bounds(day, file=file, row=row, field=field))
+    return tuple(sorted(days))
+
+
+def _race_week(text: str, where: dict) -> str:
+    word = text.strip().lower() or DEFAULT_RACE_WEEK
+    if word not in RACE_WEEK_CHOICES:
+        raise InputError(f"{shown_value(text)} is not one of: {', '.join(RACE_WEEK_CHOICES)}",
+                         field="race_week", **where)
+    return word
 
 
 @dataclass(frozen=True, eq=False)
