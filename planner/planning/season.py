@@ -172,7 +172,11 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
         if phase == "build" and trend == "jump":
             phase = "maintain"
             why = f"{running} the previous weeks' average: doses held"
-        if phase == "build" and trend == "cutback" and deload_every is None:
+        # A cutback lasting two weeks steps strength back once: a second step-back in a row
+        # would take a third off the third already taken.
+        stepped_back = bool(weeks) and weeks[-1].deload
+        if phase == "build" and trend == "cutback" and deload_every is None \
+                and not stepped_back:
             deload = True
             why = f"{running} the previous weeks' average: one set fewer"
         elif deload and not taper:

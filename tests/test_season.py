@@ -1,0 +1,266 @@
+"""The season (docs/coaching.md, "The season: phases"): running load, goal races and the
+phase of every week, stated as properties over generated blocks and judged on the plan JSON
+by the solver-free checker (planner/checker/), then on the README's examples."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.checker import check_plan
+from planner.domain import EQUIPMENT, LEVELS, PHASES, Profile, Run, load_step
+from planner.errors import InputError
+from planner.planning.season import (
+    DEFAULT_RUN_MINUTES,
+    RUN_LOAD_FACTORS,
+    goal_races,
+    recurring_races,
+    run_load,
+    season_weeks,
+    week_load,
+)
+from planner.readers.runs_csv import load_runs
+from planner.readers.runs_ics import load_runs_ics
+from planner.readers.spans import week_starts
+from planner.renderers.json_plan import plan_to_dict
+from planner.solving.block import plan_block
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+START = date(2027, 1, 4)  # a Monday
+# A week of running: (weekday, run type, typical minutes); a parkrun is added on Saturdays.
+WEEK = ((0, "rest", 0), (1, "speed", 50), (2, "easy", 40), (3, "tempo", 45), (4, "rest", 0),
+        (5, "easy", 30), (6, "long", 90))
+
+
+# -- generated blocks -------------------------------------------------------------------------
+
+@st.composite
+def season_blocks(draw: st.DrawFn, *, goal: bool = True) -> tuple[list[Run], Profile, date | None]:
+    """8-16 weeks of running with a weekly Saturday parkrun and a running volume that rises,
+    dips and jumps at random; with `goal`, a half marathon on the last Sunday of the race
+    week, followed by 0-2 more weeks (so some blocks have a return week)."""
+    weeks = draw(st.integers(8, 16))
+    after = draw(st.integers(0, 2)) if goal else 0
+    volume = draw(st.lists(st.sampled_from([0.6, 0.8, 1.0, 1.0, 1.1, 1.3, 1.5]),
+                           min_size=weeks + after, max_size=weeks + after))
+    parkrun = draw(st.booleans()) or not goal
+    runs: list[Run] = []
+    for w in range(weeks + after):
+        monday = START + timedelta(weeks=w)
+        for day, kind, minutes in WEEK:
+            when = monday + timedelta(days=day)
+            if kind == "rest":
+                runs.append(Run(when, "rest"))
+                continue
+            if goal and w == weeks - 1 and day == 6:
+                runs.append(Run(when, "race", 110, time(9, 0), "Half marathon"))
+                continue
+            if parkrun and day == 5:
+                runs.append(Run(when, "race", 25, time(9, 0), "parkrun"))
+                continue
+            runs.append(Run(when, kind, max(10, round(minutes * volume[w])), time(7, 0)))
+    race = START + timedelta(weeks=weeks - 1, days=6) if goal else None
+    profile = Profile(level=draw(st.sampled_from(LEVELS)),
+                      equipment=frozenset(draw(st.lists(st.sampled_from(EQUIPMENT),
+                                                        max_size=3))),
+                      tz="UTC", race_week=draw(st.sampled_from(["light", "light", "none"])))
+    return runs, profile, race
+
+
+def planned(catalog, runs: list[Run], profile: Profile) -> dict[str, Any]:
+    return plan_to_dict(plan_block(runs, profile, catalog.exercises).plan)
+
+
+def loads_by_key(week: dict[str, Any]) -> dict[tuple[int, str], tuple[str, int]]:
+    """(family, intensity) -> (variation, load step) of the week's first prescription."""
+    found: dict[tuple[int, str], tuple[str, int]] = {}
+    for session in week["sessions"]:
+        for item in session["exercises"]:
+            step = load_step(item["load"])
+            assert step is not None
+            found.setdefault((item["family_no"], session["intensity"]), (item["variation"], step))
+    return found
+
+
+def load_steps_up(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Exercises whose load rises from `before` to `after` (same variation)."""
+    then, now = loads_by_key(before), loads_by_key(after)
+    return [now[key][0] for key in now.keys() & then.keys()
+            if now[key][0] == then[key][0] and now[key][1] > then[key][1]]
+
+
+def week_of(plan: dict[str, Any], day: date) -> int:
+    return next(n for n, w in enumerate(plan["weeks"])
+                if 0 <= (day - date.fromisoformat(w["start"])).days <= 6)
+
+
+SLOW = settings(max_examples=8, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@SLOW
+@given(season_blocks())
+def test_a_goal_race_season_holds_every_rule_and_its_shape(catalog, drawn) -> None:
+    runs, profile, race = drawn
+    assert race is not None
+    plan = planned(catalog, runs, profile)
+    assert check_plan(plan, catalog, runs=runs) == []
+    weeks = plan["weeks"]
+    r = week_of(plan, race)
+    assert weeks[r]["phase"] == "race" and weeks[r - 1]["phase"] == "taper"
+    assert [w["phase"] for w in weeks[r - 3:r - 1]] == ["maintain", "maintain"]
+    # No load step in the three weeks before race week.
+    for n in range(r - 3, r):
+        assert not load_steps_up(weeks[n - 1], weeks[n]), f"week {n + 1}"
+    # Race week: at most one session, light, none in the three days before the race.
+    sessions = weeks[r]["sessions"]
+    assert len(sessions) <= (0 if profile.race_week == "none" else 1)
+    for s in sessions:
+        assert s["intensity"] == "light"
+        assert (race - date.fromisoformat(s["date"])).days >= 4
+    # The return week, when the block goes on, is light only.
+    if r + 1 < len(weeks):
+        assert weeks[r + 1]["phase"] == "return"
+        assert all(s["intensity"] == "light" for s in weeks[r + 1]["sessions"])
+    # Maintain weeks hold every load, whatever made them maintain weeks.
+    for n, week in enumerate(weeks):
+        if week["phase"] == "maintain" and not week["deload"] and n > 0:
+            assert not load_steps_up(weeks[n - 1], week), f"week {n + 1}"
+    # Only the goal race tapers: the parkruns are hard runs.
+    assert [n for n, w in enumerate(weeks) if w["taper"]] == [r - 1, r]
+
+
+@SLOW
+@given(season_blocks(goal=False))
+def test_a_parkrun_only_block_has_no_taper(catalog, drawn) -> None:
+    runs, profile, _ = drawn
+    plan = planned(catalog, runs, profile)
+    assert check_plan(plan, catalog, runs=runs) == []
+    assert not any(w["taper"] for w in plan["weeks"])
+    assert {w["phase"] for w in plan["weeks"]} <= {"build", "maintain"}
+    assert any(s["intensity"] == "heavy" for w in plan["weeks"] for s in w["sessions"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["easy", "long", "tempo", "race", "cross"]),
+                          st.integers(0, 20), st.one_of(st.none(), st.integers(10, 200))),
+                max_size=30))
+def test_phases_follow_the_running_and_the_goal_race(entries) -> None:
+    runs = [Run(START + timedelta(days=3 * k), kind, minutes) for kind, k, minutes in entries]
+    mondays = week_starts(runs) if runs else []
+    goals = goal_races(runs)
+    weeks = season_weeks(runs, mondays, goals, None)
+    assert len(weeks) == len(mondays)
+    assert all(w.phase in PHASES for w in weeks)
+    weekly = recurring_races(r.date for r in runs if r.kind == "race")
+    assert not set(goals) & weekly
+    for n, w in enumerate(weeks):
+        assert w.taper == (w.phase in ("race", "taper"))
+        assert not w.taper or w.deload
+        assert w.load == week_load(runs, w.monday)
+        if w.phase == "race":
+            assert any(0 <= (g - w.monday).days <= 6 for g in goals)
+        if w.phase == "build" and n >= 2 and not w.deload:
+            before = [x.load for x in weeks[max(0, n - 3):n]]
+            assert w.load <= 1.2 * sum(before) / len(before) + 1e-9
+
+
+# -- the pieces ------------------------------------------------------------------------------
+
+def test_running_load_is_minutes_times_the_run_types_factor() -> None:
+    assert run_load(Run(START, "easy", 40)) == 40
+    assert run_load(Run(START, "long", 100)) == 120
+    assert run_load(Run(START, "tempo", 40)) == 60
+    assert run_load(Run(START, "race", 30)) == 60
+    assert run_load(Run(START, "cross", 60)) == 30
+    assert run_load(Run(START, "rest")) == 0
+    # No minutes: the type's typical run.
+    assert run_load(Run(START, "hill")) == DEFAULT_RUN_MINUTES["hill"] * RUN_LOAD_FACTORS["hill"]
+    assert set(RUN_LOAD_FACTORS) == set(DEFAULT_RUN_MINUTES)
+
+
+def test_a_weekly_parkrun_is_never_the_goal_race() -> None:
+    saturdays = [Run(START + timedelta(days=5 + 7 * k), "race", 25) for k in range(6)]
+    assert goal_races(saturdays) == ()
+    half = Run(START + timedelta(days=7 * 6 + 6), "race", 110)
+    assert goal_races([*saturdays, half]) == (half.date,)
+    # A short race inside the block is a hard run: the longest one is the goal.
+    tune_up = Run(START + timedelta(days=20), "race", 45)
+    assert goal_races([tune_up, half]) == (half.date,)
+    # Named races win, in date order.
+    assert goal_races([tune_up, half], named=(half.date, tune_up.date)) == (tune_up.date,
+                                                                            half.date)
+
+
+def test_a_running_jump_holds_and_a_cutback_steps_back() -> None:
+    def week(monday: date, minutes: int) -> list[Run]:
+        return [Run(monday + timedelta(days=d), "easy", minutes) for d in (1, 3, 5)]
+
+    volumes = [40, 40, 40, 60, 40, 40, 25]  # week 4 jumps 50%, week 7 falls ~35%
+    runs = [r for n, m in enumerate(volumes) for r in week(START + timedelta(weeks=n), m)]
+    mondays = week_starts(runs)
+    auto = season_weeks(runs, mondays, (), None)
+    assert [w.phase for w in auto] == ["build"] * 3 + ["maintain"] + ["build"] * 3
+    assert [w.deload for w in auto] == [False] * 6 + [True]
+    assert "50% above" in auto[3].why and "below" in auto[6].why
+    fixed = season_weeks(runs, mondays, (), 3)  # --deload-every 3: the cadence, not the running
+    assert [w.deload for w in fixed] == [False, False, True, False, False, True, False]
+    assert fixed[3].phase == "maintain", "a jump still holds strength"
+
+
+def test_a_named_race_that_is_not_in_the_runs_is_refused() -> None:
+    from planner.planning.season import check_named_races
+
+    runs = [Run(START, "easy", 30), Run(START + timedelta(days=6), "race", 60)]
+    check_named_races(runs, (START + timedelta(days=6),))
+    with pytest.raises(InputError, match="2027-01-04 is not a race in the runs"):
+        check_named_races(runs, (START,), field="--race")
+
+
+# -- the README's examples ------------------------------------------------------------------
+
+def test_the_sixteen_week_example_has_a_season(catalog) -> None:
+    runs = load_runs(EXAMPLES / "block-16-weeks.csv").runs
+    profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}), tz="UTC")
+    plan = planned(catalog, runs, profile)
+    assert check_plan(plan, catalog) == []
+    weeks = plan["weeks"]
+    assert [w["phase"] for w in weeks][-5:] == ["build", "maintain", "maintain", "taper", "race"]
+    # Step-back weeks fall where the runner's own cutback weeks are ("Long run ... (cutback)").
+    cutbacks = {date.fromisoformat(w["start"]) for w in weeks
+                if any("cutback" in r["title"] for r in w["runs"])}
+    assert {date.fromisoformat(w["start"]) for w in weeks if w["deload"] and not w["taper"]} \
+        == cutbacks
+    race = date(2027, 4, 25)
+    [session] = weeks[-1]["sessions"]
+    assert session["intensity"] == "light"
+    assert (race - date.fromisoformat(session["date"])).days >= 4
+    done_before = {item["variation"] for w in weeks[:-1] for s in w["sessions"]
+                   for item in s["exercises"]}
+    assert {item["variation"] for item in session["exercises"]} <= done_before
+    for n in (12, 13, 14):
+        assert not load_steps_up(weeks[n - 1], weeks[n])
+
+
+def test_the_google_export_parkruns_bring_no_taper(catalog) -> None:
+    read = load_runs_ics(EXAMPLES / "google-export.ics", range_=None, keyword_map={},
+                         default_tz="Europe/London")
+    assert sum(1 for r in read.runs if r.kind == "race") == 3
+    profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}),
+                      tz="Europe/London")
+    plan = planned(catalog, read.runs, profile)
+    assert check_plan(plan, catalog) == []
+    assert [w["phase"] for w in plan["weeks"]] == ["build"] * 3
+    assert not any(w["taper"] or w["deload"] for w in plan["weeks"])
+    for week in plan["weeks"]:
+        assert [s["intensity"] for s in week["sessions"]].count("heavy") == 1
+        saturday = date.fromisoformat(week["start"]) + timedelta(days=5)
+        friday = (saturday - timedelta(days=1)).isoformat()
+        # The parkrun is a hard run: its eve holds no main session, its day none at all.
+        assert all(s["date"] != saturday.isoformat() for s in week["sessions"])
+        assert all(s["intensity"] == "light" for s in week["sessions"] if s["date"] == friday)
