@@ -62,11 +62,15 @@ def _exercise_line(item) -> str:
     return text
 
 
-def week_table(week: WeekPlan, *, show_labels: bool = False) -> list[str]:
+def week_table(week: WeekPlan, *, show_labels: bool = False,
+               show_phase: bool = True) -> list[str]:
     """The week as a table. `show_labels` adds each run's own words (a calendar event's
     summary) after its type, and widens the Run column to fit them. A day with more runs
-    than fit the column (a double day) wraps onto the next lines; nothing is cut off."""
-    title = f"Week of {week.start.isoformat()}  ({phase_label(week.phase, week.deload)})"
+    than fit the column (a double day) wraps onto the next lines; nothing is cut off. The
+    heading names the week's phase (`show_phase`, or always when it is not plain build)."""
+    plain = week.phase == "build" and not week.deload
+    marker = f"  ({phase_label(week.phase, week.deload)})" if show_phase or not plain else ""
+    title = f"Week of {week.start.isoformat()}{marker}"
     parts = [_run_parts(week, d, show_labels) for d in range(7)]
     if show_labels:
         width = max(RUN_WIDTH, *(len(" + ".join(p)) for p in parts))
@@ -127,8 +131,10 @@ def _applies(text: str, week: WeekPlan) -> bool:
 def plan_report(plan: Plan, *, show_labels: bool = False) -> str:
     lines = [f"runstrong plan for {plan.athlete} · {plan.level} · {plan.tz} · status {plan.status}",
              ""]
+    # A single plain week has no season to place it in; a block names every week's phase.
+    season = len(plan.weeks) > 1
     for week in plan.weeks:
-        lines.extend(week_table(week, show_labels=show_labels))
+        lines.extend(week_table(week, show_labels=show_labels, show_phase=season))
         lines.append("")
     lines.append(count_summary((s.intensity for w in plan.weeks for s in w.sessions),
                                len(plan.weeks)))
