@@ -264,3 +264,14 @@ def test_the_google_export_parkruns_bring_no_taper(catalog) -> None:
         # The parkrun is a hard run: its eve holds no main session, its day none at all.
         assert all(s["date"] != saturday.isoformat() for s in week["sessions"])
         assert all(s["intensity"] == "light" for s in week["sessions"] if s["date"] == friday)
+
+
+def test_the_coaching_page_states_the_load_table_the_code_uses() -> None:
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "coaching.md").read_text("utf-8")
+    section = text.split("### Running load", 1)[1].split("###", 1)[0]
+    rows = {kind: (float(factor), int(minutes)) for kind, factor, minutes in
+            re.findall(r"^\| (\w+) \| ([\d.]+) \| (\d+) \|$", section, re.M)}
+    assert rows == {kind: (RUN_LOAD_FACTORS[kind], DEFAULT_RUN_MINUTES[kind])
+                    for kind in RUN_LOAD_FACTORS}
