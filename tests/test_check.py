@@ -11,7 +11,7 @@ import copy
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -378,15 +378,17 @@ def test_h3_shortfall_when_race_days_leave_no_room() -> None:
 
 
 def test_h3_shortfall_when_adjacency_to_the_previous_plan_leaves_no_room() -> None:
-    # Races Thursday to Sunday leave Mon-Wed: Mon + Wed could hold two sessions ...
+    # Races Thursday to Sunday, and again the week after (a series: no goal race, no race
+    # week) leave Mon-Wed: Mon + Wed could hold two sessions ...
     runs = runs_for(W1, ("rest", "easy", "easy", "race", "race", "race", "race"))
-    # The race week takes the step-back dose after the previous plan's Sunday session (B2).
-    plan = plan_of([week(W1, [stepped_back(light("2026-12-01", pogo=False))], runs=runs)])
-    [v] = only(check(plan), "H3")
+    series = [Run(date.fromisoformat(r["date"]) + timedelta(days=shift), r["run"], 40)
+              for r in runs for shift in (0, 7) if shift == 0 or r["run"] == "race"]
+    plan = plan_of([week(W1, [light("2026-12-01", pogo=False)], runs=runs)])
+    [v] = only(check(plan, runs=series), "H3")
     assert "Mon 2026-11-30" in v.message and "Wed 2026-12-02" in v.message
     # ... unless the previous plan ended with a Sunday session, which rules Monday out (H4).
     previous = plan_of([week("2026-11-23", [light("2026-11-29", pogo=False)])])
-    assert check(plan, previous=previous) == []
+    assert check(plan, previous=previous, runs=series) == []
 
 
 def test_h3_adjacency_to_the_previous_week_of_the_same_plan() -> None:

@@ -171,8 +171,9 @@ def _step_back_violations(ctx: PlanContext) -> Iterator[Violation]:
 def check_b1_step_back_weeks(ctx: PlanContext) -> Iterator[Violation]:
     """B1: every Nth week steps back a third in one variable; the week after returns.
 
-    docs/rules.md: "Every Nth week of a block (`--deload-every`, default 4) is a step-back
-    week ... The week after returns to the dose before the deload (one variable back)".
+    docs/rules.md: "A step-back week follows the running ...; with `--deload-every N`
+    instead every Nth week ... The week after returns to the dose before the deload (one
+    variable back)". Weeks the running steps back are judged by the plan's own marking.
     """
     yield from (v for v in _step_back_violations(ctx) if v.rule == "B1")
 

@@ -67,7 +67,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             start=monday, profile=profile, exercises=exercises,
             runs=tuple(r for r in runs if monday <= r.date <= sunday),
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
-            carry=_held(carry) if week.phase == "maintain" and not week.deload else carry,
+            carry=_held(carry) if _holds(week, carry) else carry,
             deload=week.deload, race_dates=races, taper=week.taper, phase=week.phase)
         instances.append(inst)
         closed = _closed_days(inst, window)
@@ -110,6 +110,12 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
                 weeks=tuple(weeks), profile=profile,
                 beginner_promoted=carry.beginner_promoted and profile.level == "beginner")
     return BlockResult(plan, seconds, tuple(impossible), tuple(instances), tuple(empty))
+
+
+def _holds(week: WeekSeason, carry: Carry) -> bool:
+    """A maintain week holds every dose (B5); so does the first week after a step-back,
+    which returns to the doses before it (B1) before progression goes on."""
+    return not week.deload and (week.phase == "maintain" or bool(carry.resume))
 
 
 def _held(carry: Carry) -> Carry:
