@@ -275,3 +275,88 @@ def test_the_coaching_page_states_the_load_table_the_code_uses() -> None:
             re.findall(r"^\| (\w+) \| ([\d.]+) \| (\d+) \|$", section, re.M)}
     assert rows == {kind: (RUN_LOAD_FACTORS[kind], DEFAULT_RUN_MINUTES[kind])
                     for kind in RUN_LOAD_FACTORS}
+
+
+# -- where goal races come from: --race, the roster, the batch ----------------------------------
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_plan_race_names_the_goal_and_race_week_none_empties_race_week(tmp_path: Path) -> None:
+    runs = tmp_path / "runs.csv"
+    lines = ["date,run,minutes"]
+    for w in range(4):
+        monday = START + timedelta(weeks=w)
+        lines += [f"{monday + timedelta(days=1)},speed,50", f"{monday + timedelta(days=3)},easy,40",
+                  f"{monday + timedelta(days=6)},long,90"]
+    tune_up, goal = START + timedelta(days=5), START + timedelta(weeks=3, days=5)
+    lines += [f"{tune_up},race,120", f"{goal},race,25"]  # a long race early, a short one last
+    runs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "p.json"
+    import json
+
+    # By default the longest race is the goal: its week is race week.
+    assert _cli("plan", str(runs), "--json", str(out), "--ics", str(tmp_path / "a.ics"),
+                "-q").exit_code == 0
+    assert json.loads(out.read_text())["weeks"][0]["phase"] == "race"
+    # --race names the last one instead; --race-week none leaves its week empty.
+    result = _cli("plan", str(runs), "--race", goal.isoformat(), "--race-week", "none",
+                  "--json", str(out), "--ics", str(tmp_path / "b.ics"), "-q")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    assert [w["phase"] for w in plan["weeks"]] == ["maintain", "maintain", "taper", "race"]
+    assert plan["weeks"][3]["sessions"] == []
+    assert plan["profile"]["races"] == [goal.isoformat()]
+    assert plan["profile"]["race_week"] == "none"
+    # A date that is no race: one line, the option named, nothing written.
+    bad = tmp_path / "bad.ics"
+    result = _cli("plan", str(runs), "--race", START.isoformat(), "--ics", str(bad))
+    assert result.exit_code == 2
+    assert "--race" in result.output and "2027-01-04 is not a race in the runs" in result.output
+    assert "Traceback" not in result.output and not bad.exists()
+
+
+def test_the_roster_race_column_and_batch_race(tmp_path: Path) -> None:
+    import json
+
+    from planner.readers.roster import load_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("athlete,level,race,race_week,deload_every\n"
+                      "Ana,beginner,2027-01-23,,\n"
+                      "Ben,intermediate,,none,3\n"
+                      "Cy,intermediate,23/01/2027,,\n"
+                      "Di,intermediate,2027-01-16; 2027-01-23,light,\n", encoding="utf-8")
+    entries = load_roster(roster)
+    assert entries[0].profile is not None and entries[0].profile.races == (date(2027, 1, 23),)
+    assert entries[0].profile.deload_every is None
+    assert entries[1].profile is not None and entries[1].profile.race_week == "none"
+    assert entries[1].profile.deload_every == 3
+    assert entries[2].profile is None
+    assert "row 4" in entries[2].error and "race" in entries[2].error
+    assert entries[3].profile is not None and len(entries[3].profile.races) == 2
+    runs = tmp_path / "runs.csv"
+    lines = ["athlete,date,run,minutes"]
+    for name in ("Ana", "Ben", "Di"):
+        for n in range(21):
+            day = START + timedelta(days=n)
+            kind = "race" if day.weekday() == 5 else ("easy", "speed", "rest", "tempo", "easy",
+                                                       "", "long")[day.weekday()]
+            lines.append(f"{name},{day},{kind},{25 if kind == 'race' else 40}")
+    runs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _cli("batch", str(roster), str(runs), "--out", str(out), "--jobs", "1",
+                  "--race", "2027-01-16")
+    assert result.exit_code == 4  # Cy's bad row
+    ana = json.loads((out / "Ana.json").read_text())
+    ben = json.loads((out / "Ben.json").read_text())
+    # Ana names her own goal race; Ben (no race in his row) takes the batch's --race.
+    assert [w["phase"] for w in ana["weeks"]] == ["maintain", "taper", "race"]
+    assert [w["phase"] for w in ben["weeks"]] == ["taper", "race", "return"]
+    assert ben["weeks"][1]["sessions"] == []  # race_week none
+    assert all(s["intensity"] == "light" for s in ben["weeks"][2]["sessions"])
