@@ -360,3 +360,75 @@ def test_the_roster_race_column_and_batch_race(tmp_path: Path) -> None:
     assert [w["phase"] for w in ben["weeks"]] == ["taper", "race", "return"]
     assert ben["weeks"][1]["sessions"] == []  # race_week none
     assert all(s["intensity"] == "light" for s in ben["weeks"][2]["sessions"])
+
+
+# -- the phase in every output ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def season_plan(catalog):
+    runs = load_runs(EXAMPLES / "block-16-weeks.csv").runs
+    profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}), tz="UTC")
+    return plan_block(runs, profile, catalog.exercises).plan
+
+
+def test_the_plan_json_reader_takes_phases_and_older_plans_without_them(season_plan) -> None:
+    import copy
+
+    from planner.readers.plan_json import plan_from_json, profile_from_json
+
+    data = plan_to_dict(season_plan)
+    back = plan_from_json(copy.deepcopy(data))
+    assert [w.phase for w in back.weeks] == [w.phase for w in season_plan.weeks]
+    assert [w.phase_why for w in back.weeks] == [w.phase_why for w in season_plan.weeks]
+    assert profile_from_json(data).deload_every is None
+    old = copy.deepcopy(data)
+    for week in old["weeks"]:
+        del week["phase"], week["phase_why"]
+    for key in ("races", "race_week", "deload_every"):
+        del old["profile"][key]
+    before = plan_from_json(old)
+    # A plan from before phases: its taper weeks were its only shape; every 4th week stepped back.
+    assert [w.phase for w in before.weeks] == ["build"] * 14 + ["taper"] * 2
+    assert profile_from_json(old).deload_every == 4
+    assert profile_from_json(old).race_week == "light"
+    bad = copy.deepcopy(data)
+    bad["weeks"][0]["phase"] = "peak"
+    with pytest.raises(InputError, match="'peak' in weeks\\[1\\] is not one of: build"):
+        plan_from_json(bad)
+
+
+def test_the_calendar_fit_and_explain_name_the_phase(season_plan) -> None:
+    from planner.renderers.fit import render_fit_files
+    from planner.renderers.ics import render_ics
+    from planner.services.explain import explain_plan
+
+    text = (render_ics(season_plan).decode().replace("\r\n ", "").replace("\\,", ",")
+            .replace("\\;", ";"))
+    assert "Season: race week — the goal race is on Sun 2027-04-25" in text
+    assert "Season: maintain — running load 383 is 32% above" in text
+    assert "Season: build, step-back week — running load 252 is 22% below" in text
+    assert "Season: build\\n" not in text, "a plain build week says nothing extra"
+    from tests.test_fit import decode
+
+    files = render_fit_files(season_plan)
+    workout_names = {name: decode(data)["workout_mesgs"][0]["wkt_name"] for name, data in files}
+    assert workout_names["2027-04-21-light.fit"] == "Race legs light 21 Apr"
+    assert workout_names["2027-04-06-main.fit"] == "Hold legs main 6 Apr"
+    assert workout_names["2027-01-26-main.fit"] == "Deload legs main 26 Jan"
+    assert workout_names["2027-02-02-main.fit"] == "Legs main Tue 2 Feb"
+    explained = explain_plan(plan_to_dict(season_plan), what_if=False)
+    assert "Week of 2027-04-19 — race week: the goal race is on Sun 2027-04-25" in explained
+    assert "Week of 2027-03-29 — maintain: the last weeks before the taper" in explained
+
+
+def test_the_web_pages_label_each_week(season_plan) -> None:
+    from planner.web.views import block_rows, taper_days, week_views
+
+    data = plan_to_dict(season_plan)
+    views = week_views(data)
+    assert [v.phase_label for v in views][-4:] == ["maintain", "maintain", "taper week",
+                                                   "race week"]
+    assert views[3].phase_label == "build, step-back week" and "below" in views[3].phase_why
+    assert [row["phase"] for row in block_rows(data)][-1] == "race"
+    # Taper swatches only before the goal race, never before a weekly parkrun.
+    assert min(taper_days(data)) == date(2027, 4, 16)
