@@ -432,3 +432,79 @@ def test_the_web_pages_label_each_week(season_plan) -> None:
     assert [row["phase"] for row in block_rows(data)][-1] == "race"
     # Taper swatches only before the goal race, never before a weekly parkrun.
     assert min(taper_days(data)) == date(2027, 4, 16)
+
+
+# -- the checker judges B4-B6 without the solver ---------------------------------------------
+
+def _rules(violations) -> set[str]:
+    return {v.rule for v in violations}
+
+
+def test_the_checker_catches_a_race_week_that_breaks_b4(catalog, season_plan) -> None:
+    import copy
+
+    data = plan_to_dict(season_plan)
+    assert check_plan(data, catalog) == []
+    race_week = data["weeks"][15]
+    [session] = race_week["sessions"]
+    second = copy.deepcopy(session)
+    second["date"] = "2027-04-19"  # Monday: a second session
+    two = copy.deepcopy(data)
+    two["weeks"][15]["sessions"].insert(0, second)
+    assert any(v.rule == "B4" and v.date == "2027-04-21" and "at most 1" in v.message
+               for v in check_plan(two, catalog))
+    late = copy.deepcopy(data)
+    late["weeks"][15]["sessions"][0]["date"] = "2027-04-22"  # Thursday: three days out
+    assert any(v.rule == "B4" and "3 days before" in v.message for v in check_plan(late, catalog))
+    new = copy.deepcopy(data)
+    new["weeks"][15]["sessions"][0]["exercises"][0]["variation"] = "wall-calf-raise"
+    assert any(v.rule == "B4" and v.exercise == "wall-calf-raise" and "new in race week"
+               in v.message for v in check_plan(new, catalog))
+    long_ = copy.deepcopy(data)
+    extra = copy.deepcopy(data["weeks"][14]["sessions"][1]["exercises"][0])
+    long_["weeks"][15]["sessions"][0]["exercises"].append(extra)
+    assert any(v.rule == "B4" and "holds 5 exercises" in v.message
+               for v in check_plan(long_, catalog))
+    none = copy.deepcopy(data)
+    none["profile"]["race_week"] = "none"
+    assert any(v.rule == "B4" and "--race-week none" in v.message
+               for v in check_plan(none, catalog))
+
+
+def test_the_checker_catches_a_load_step_in_a_maintain_week(catalog, season_plan) -> None:
+    import copy
+
+    data = plan_to_dict(season_plan)
+    week14 = data["weeks"][13]
+    assert week14["phase"] == "maintain"
+    item = next(i for i in week14["sessions"][0]["exercises"] if i["load"] == "light +1 step")
+    stepped = copy.deepcopy(data)
+    target = next(i for i in stepped["weeks"][13]["sessions"][0]["exercises"]
+                  if i["variation"] == item["variation"])
+    target["load"] = "light +2 steps"
+    found = [v for v in check_plan(stepped, catalog) if v.rule == "B5"]
+    assert found and found[0].exercise == item["variation"] and "maintain" in found[0].message
+    fewer = copy.deepcopy(data)
+    target = next(i for i in fewer["weeks"][13]["sessions"][0]["exercises"]
+                  if i["variation"] == item["variation"])
+    target["sets"] -= 1
+    assert "B5" not in _rules(check_plan(fewer, catalog)), "a set fewer still holds"
+    # A week the plan marks maintain (its running jumped) is held to the same.
+    week9 = copy.deepcopy(data)
+    assert week9["weeks"][9]["phase"] == "build"
+    week9["weeks"][9]["phase"] = "maintain"
+    assert "B5" in _rules(check_plan(week9, catalog))
+
+
+def test_the_checker_catches_a_main_session_in_the_return_week(catalog) -> None:
+    runs = [Run(START + timedelta(days=d), kind, 45, time(7, 0))
+            for d, kind in enumerate(["easy", "speed", "rest", "tempo", "easy", "rest", "long"]
+                                     * 3)]
+    runs[13] = Run(START + timedelta(days=13), "race", 100, time(9, 0))
+    profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}), tz="UTC")
+    data = planned(catalog, runs, profile)
+    assert [w["phase"] for w in data["weeks"]] == ["taper", "race", "return"]
+    assert check_plan(data, catalog, runs=runs) == []
+    data["weeks"][2]["sessions"][-1]["intensity"] = "heavy"
+    assert any(v.rule == "B6" and "return week" in v.message
+               for v in check_plan(data, catalog, runs=runs))
