@@ -311,6 +311,7 @@ def test_plan_race_names_the_goal_and_race_week_none_empties_race_week(tmp_path:
     plan = json.loads(out.read_text())
     assert [w["phase"] for w in plan["weeks"]] == ["maintain", "maintain", "taper", "race"]
     assert plan["weeks"][3]["sessions"] == []
+    assert "no strength this week (--race-week none)" in plan["weeks"][3]["phase_why"]
     assert plan["profile"]["races"] == [goal.isoformat()]
     assert plan["profile"]["race_week"] == "none"
     # A date that is no race: one line, the option named, nothing written.

@@ -152,7 +152,7 @@ def _percent(load: float, average: float) -> str:
 
 
 def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[date],
-                 deload_every: int | None) -> tuple[WeekSeason, ...]:
+                 deload_every: int | None, race_week: str = "light") -> tuple[WeekSeason, ...]:
     """Every week's phase. Goal races first (race week, the taper week before it, the
     maintain weeks before that, the return week after); the other weeks build, except that
     a week whose running jumps holds strength (maintain) and, without a fixed cadence, a
@@ -167,7 +167,8 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
         why = _CALENDAR_WHY.get(phase, "")
         if phase == "race":
             race = min(r for r in goals if monday_of(r) == monday)
-            why = f"the goal race is on {race:%a %Y-%m-%d}: " + why
+            rest = "no strength this week (--race-week none)" if race_week == "none" else why
+            why = f"the goal race is on {race:%a %Y-%m-%d}: {rest}"
         running = f"running load {loads[index]:.0f} is {_percent(loads[index], average)}"
         if phase == "build" and trend == "jump":
             phase = "maintain"

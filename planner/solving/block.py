@@ -60,7 +60,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     diagnosed = 0
     mondays = (week_starts([Run(window[0], "rest"), Run(window[1], "rest")]) if window
                else week_starts(runs))
-    season = season_weeks(runs, mondays, races, profile.deload_every)
+    season = season_weeks(runs, mondays, races, profile.deload_every, profile.race_week)
     for monday, week in zip(mondays, season, strict=True):
         sunday = monday + timedelta(days=6)
         inst = WeekInstance(
