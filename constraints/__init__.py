@@ -21,6 +21,7 @@ from constraints import (  # noqa: F401  (imported for their @hard_rule/@soft_ru
     key_runs,
     niggles,
     placement,
+    season,
     session_shape,
     week_to_week,
 )

@@ -22,7 +22,10 @@ DIRECT_ONLY = frozenset({"calves", "soleus"})
 def add_s1_muscle_coverage(wm: WeekModel) -> None:
     """S1 — a muscle group counts as trained when an exercise of the week works it as a primary
     muscle, or two exercises work it as a secondary one; calves and soleus need direct
-    (primary) work."""
+    (primary) work. Not in race week (B4): its one short session keeps the legs awake
+    for the race and is the article's light session, not the week's coverage."""
+    if wm.inst.goal_race_this_week is not None:
+        return
     m = wm.model
     primary: dict[str, list] = {muscle: [] for muscle in MUSCLES}
     secondary: dict[str, list] = {muscle: [] for muscle in MUSCLES}

@@ -1,9 +1,10 @@
 """Training-block rules beyond the article, documented in docs/rules.md.
 
-B1 (deload): every Nth week is a step-back week — the same exercises with about a third
+B1 (deload): a step-back week — where the running steps back, or every Nth week with
+--deload-every (planner/planning/season.py) — keeps the same exercises with about a third
 less volume (one set fewer, or fewer reps at the article's lowest set count). Source: common
 periodisation practice (3:1 loading); reason: "Progress slowly" and leave time to adapt.
-B2 (race taper): in the last two weeks before a race the volume falls (the deload dose);
+B2 (race taper): in the last two weeks before a goal race the volume falls (the deload dose);
 no main session and no jumps in the 9 days before it, nothing loaded and no slow lowering
 in the last 3, no session the day before, and only light work in the 2 days after. Source:
 standard taper practice; reason: extends the article's "Avoid heavy leg work right before

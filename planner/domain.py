@@ -122,8 +122,14 @@ MINUTES_RANGE = (5, 240)
 SESSIONS_RANGE = (0, 7)
 DEFAULT_TIME = "18:00"  # HH:MM
 DEFAULT_START_TIME = time.fromisoformat(DEFAULT_TIME)
-DEFAULT_DELOAD_EVERY = 4
+# None: step-back weeks follow the running (a running cutback week steps back, a running
+# jump holds; docs/coaching.md "The season: phases"); N: the fixed cadence, every Nth week.
+DEFAULT_DELOAD_EVERY: int | None = None
 DELOAD_RANGE = (0, 12)
+# Race week (the week of a goal race): "light" = at most one short light session, at least
+# four days out; "none" = no strength at all.
+RACE_WEEK_CHOICES: tuple[str, ...] = ("light", "none")
+DEFAULT_RACE_WEEK = "light"
 ALARM_RANGE = (0, 24 * 60)
 # More sessions from today on than this deleted by one `push` needs a yes (--yes or the
 # prompt): pushing an older or shorter plan by mistake would otherwise empty later weeks.
@@ -147,8 +153,9 @@ class Profile:
     tz: str = "UTC"
     prefer_days: frozenset[int] = frozenset()  # 0=Mon (S5)
     avoid_days: frozenset[int] = frozenset()  # 0=Mon (S5)
-    # Every Nth week of a block is a step-back week; 0 = never.
-    deload_every: int = DEFAULT_DELOAD_EVERY
+    # Every Nth week of a block is a step-back week; 0 = never; None = where the running
+    # steps back (docs/coaching.md).
+    deload_every: int | None = DEFAULT_DELOAD_EVERY
     # The weights the runner owns, in kg, lightest first, per loaded item ("dumbbell"):
     # the plan then names the weight instead of a load step.
     weights: tuple[tuple[str, tuple[float, ...]], ...] = ()
@@ -156,6 +163,11 @@ class Profile:
     # catalog ids they asked to leave out (--exclude): rules H30 and H31.
     niggles: frozenset[str] = frozenset()
     exclude: frozenset[str] = frozenset()
+
+    # Goal races named by the runner (--race, roster column `race`), sorted; () = found from
+    # the runs (the longest race that does not recur weekly, the later on a tie).
+    races: tuple[date, ...] = ()
+    race_week: str = DEFAULT_RACE_WEEK  # RACE_WEEK_CHOICES
 
     def weights_for(self, item: str) -> tuple[float, ...]:
         return dict(self.weights).get(item, ())
@@ -224,6 +236,16 @@ class Penalty:
 # "maintain", falls in "taper", is one short light session at most in "race" (race week)
 # and light only in "return" (the week after a goal race).
 PHASES: tuple[str, ...] = ("build", "maintain", "taper", "race", "return")
+PHASE_WORDS: dict[str, str] = {
+    "build": "build", "maintain": "maintain", "taper": "taper week", "race": "race week",
+    "return": "return week",
+}
+
+
+def phase_label(phase: str, deload: bool = False) -> str:
+    """The phase as every output names it: "race week", "build, step-back week"."""
+    word = PHASE_WORDS.get(phase, phase)
+    return f"{word}, step-back week" if deload and phase in ("build", "maintain") else word
 
 
 @dataclass(frozen=True)
@@ -237,6 +259,8 @@ class WeekPlan:
     penalties: tuple[Penalty, ...] = ()
     notes: tuple[str, ...] = ()  # shortfalls and their diagnosis
     phase: str = "build"  # one of PHASES
+    # Why the week has its phase or steps back, in a coach's words; "" for plain build.
+    phase_why: str = ""
 
 
 @dataclass(frozen=True)

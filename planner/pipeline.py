@@ -19,6 +19,7 @@ appears in messages, where it replaces the temporary path.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
@@ -36,9 +37,11 @@ from planner.domain import (
     DEFAULT_EQUIPMENT,
     DEFAULT_LEVEL,
     DEFAULT_MINUTES,
+    DEFAULT_RACE_WEEK,
     DEFAULT_TIME,
     DELOAD_RANGE,
     MINUTES_RANGE,
+    RACE_WEEK_CHOICES,
     SESSIONS_RANGE,
     Plan,
     Profile,
@@ -88,7 +91,9 @@ class PlanOptions:
     keyword_maps: tuple[str, ...] = ()  # calendar input only: KEYWORD=TYPE
     prefer: str | None = None  # e.g. "Tue,Fri"
     avoid: str | None = None
-    deload_every: int = DEFAULT_DELOAD_EVERY
+    deload_every: int | None = DEFAULT_DELOAD_EVERY  # None: step-backs follow the running
+    races: tuple[str, ...] = ()  # goal race dates YYYY-MM-DD, as --race (repeatable)
+    race_week: str = DEFAULT_RACE_WEEK  # "light" | "none", as --race-week
     alarm: int | None = None  # minutes before each session
     with_runs: bool = False
     niggles: tuple[str, ...] = ()  # "knee", "back"…, as --niggle (repeatable)
@@ -224,8 +229,26 @@ def build_profile(options: PlanOptions, tz: str | None) -> Profile:
         start_time=parse_clock(options.start_time, field="--time"), tz=parse_timezone(tz),
         prefer_days=parse_days(options.prefer, field="--prefer"),
         avoid_days=parse_days(options.avoid, field="--avoid"),
-        deload_every=check_int(options.deload_every, DELOAD_RANGE, "--deload-every"),
+        deload_every=(None if options.deload_every in (None, "")
+                      else check_int(options.deload_every, DELOAD_RANGE, "--deload-every")),
+        races=parse_races(options.races), race_week=parse_race_week(options.race_week),
         niggles=parse_niggles(tuple(options.niggles)))
+
+
+def parse_races(values: Sequence[str], field: str = "--race") -> tuple[date, ...]:
+    """Goal race dates: each YYYY-MM-DD; a value may hold several, separated by spaces,
+    commas or ';' (a roster cell, a form field)."""
+    days = {parse_start(part, field) for value in values
+            for part in re.split(r"[\s,;]+", str(value)) if part}
+    return tuple(sorted(day for day in days if day is not None))
+
+
+def parse_race_week(value: str, field: str = "--race-week") -> str:
+    word = str(value).strip().lower()
+    if word not in RACE_WEEK_CHOICES:
+        raise InputError(f"'{value}' is not one of: {', '.join(RACE_WEEK_CHOICES)}",
+                         field=field)
+    return word
 
 
 # ---- temporary files --------------------------------------------------------------------
@@ -323,6 +346,10 @@ def prepare(request: PlanRequest) -> Prepared:
             raise rename_source(err, path, shown) from None
     from planner.renderers.calendar_files import machine_zone_note
 
+    if profile.races:
+        from planner.planning.season import check_named_races
+
+        check_named_races(runs_input.runs, profile.races, field="--race", file=shown)
     return Prepared(request, profile, runs_input.runs, runs_input.mapped,
                     tuple(w.replace(path, shown) for w in runs_input.warnings),
                     from_calendar, catalog, runs_input.window,
@@ -465,4 +492,6 @@ def options_from_profile(profile: Profile) -> dict[str, Any]:
         "avoid": ",".join(WEEKDAYS[d] for d in sorted(profile.avoid_days)) or None,
         "deload_every": profile.deload_every,
         "niggles": sorted(profile.niggles), "exclude": sorted(profile.exclude),
+        "race": " ".join(day.isoformat() for day in profile.races),
+        "race_week": profile.race_week,
     }

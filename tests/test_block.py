@@ -38,7 +38,8 @@ def test_sixteen_weeks_progress_one_variable_at_a_time(catalog) -> None:
 
 
 def test_every_fourth_week_is_a_deload_with_less_volume(catalog) -> None:
-    profile = Profile(level="advanced", equipment=frozenset({"dumbbell"}), tz="UTC")
+    profile = Profile(level="advanced", equipment=frozenset({"dumbbell"}), tz="UTC",
+                      deload_every=4)  # given explicitly: the fixed cadence
     plan = plan_block(block_runs(8), profile, catalog.exercises).plan
     assert [w.deload for w in plan.weeks] == [False, False, False, True] * 2
     for before, deload in ((plan.weeks[2], plan.weeks[3]), (plan.weeks[6], plan.weeks[7])):

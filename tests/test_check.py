@@ -11,7 +11,7 @@ import copy
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -285,7 +285,8 @@ def test_h1_uses_the_runs_argument_over_the_plan_runs() -> None:
     runs = [Run(date(2026, 12, 8), "race")]  # Tuesday of week 2
     violations = check(plan, runs=runs)
     # The eve of a race is also B2's (no session at all) and H13's (nothing loaded).
-    assert {v.rule for v in violations} == {"H1", "H13", "B2"}
+    # (and B4's: a session two days before a goal race, in its race week).
+    assert {v.rule for v in violations} == {"H1", "H13", "B2", "B4"}
     [v] = [v for v in violations if v.rule == "H1"]
     assert (v.date, v.exercise) == (MON2, None)
 
@@ -377,15 +378,17 @@ def test_h3_shortfall_when_race_days_leave_no_room() -> None:
 
 
 def test_h3_shortfall_when_adjacency_to_the_previous_plan_leaves_no_room() -> None:
-    # Races Thursday to Sunday leave Mon-Wed: Mon + Wed could hold two sessions ...
+    # Races Thursday to Sunday, and again the week after (a series: no goal race, no race
+    # week) leave Mon-Wed: Mon + Wed could hold two sessions ...
     runs = runs_for(W1, ("rest", "easy", "easy", "race", "race", "race", "race"))
-    # The race week takes the step-back dose after the previous plan's Sunday session (B2).
-    plan = plan_of([week(W1, [stepped_back(light("2026-12-01", pogo=False))], runs=runs)])
-    [v] = only(check(plan), "H3")
+    series = [Run(date.fromisoformat(r["date"]) + timedelta(days=shift), r["run"], 40)
+              for r in runs for shift in (0, 7) if shift == 0 or r["run"] == "race"]
+    plan = plan_of([week(W1, [light("2026-12-01", pogo=False)], runs=runs)])
+    [v] = only(check(plan, runs=series), "H3")
     assert "Mon 2026-11-30" in v.message and "Wed 2026-12-02" in v.message
     # ... unless the previous plan ended with a Sunday session, which rules Monday out (H4).
     previous = plan_of([week("2026-11-23", [light("2026-11-29", pogo=False)])])
-    assert check(plan, previous=previous) == []
+    assert check(plan, previous=previous, runs=series) == []
 
 
 def test_h3_adjacency_to_the_previous_week_of_the_same_plan() -> None:
@@ -610,9 +613,10 @@ def test_h11_session_on_race_day() -> None:
     run_on(plan, THU2)["run"] = "race"
     violations = check(plan)
     assert {(v.rule, v.date) for v in violations} >= {("H11", THU2)}
-    # The race also makes Thursday a fatiguing day for the pogo hops (H7), and Monday's
-    # loaded main session falls in its taper (B2).
-    assert {v.rule for v in violations} == {"H7", "H11", "B2"}
+    # The race also makes Thursday a fatiguing day for the pogo hops (H7), Monday's
+    # loaded main session falls in its taper (B2), and as the goal race it makes the week
+    # its race week: one light session at most, four days before it (B4).
+    assert {v.rule for v in violations} == {"H7", "H11", "B2", "B4"}
 
 
 def test_h11_race_day_light_session_without_jumps() -> None:
@@ -620,7 +624,8 @@ def test_h11_race_day_light_session_without_jumps() -> None:
     plan["weeks"][1]["sessions"][1] = light(THU2, pogo=False)
     run_on(plan, THU2)["run"] = "race"
     violations = check(plan)
-    assert {v.rule for v in violations} == {"H11", "B2"}  # B2: Monday's main session
+    # B2 and B4: Monday's main session, in the goal race's taper and race week.
+    assert {v.rule for v in violations} == {"H11", "B2", "B4"}
     [v] = [v for v in violations if v.rule == "H11"]
     assert (v.date, v.exercise) == (THU2, None)
     assert "race day" in v.message

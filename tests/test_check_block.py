@@ -49,7 +49,9 @@ RACE = "2027-04-25"
 @pytest.fixture(scope="module")
 def block(catalog: Catalog) -> dict[str, Any]:
     runs = load_runs(EXAMPLES / "block-16-weeks.csv").runs
-    profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}), tz="UTC")
+    # The fixed cadence (--deload-every 4), so B1's calendar clauses have weeks to judge.
+    profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}), tz="UTC",
+                      deload_every=4)
     return plan_to_dict(plan_block(runs, profile, catalog.exercises).plan)
 
 
@@ -193,7 +195,8 @@ def test_b2_a_session_the_day_before_the_race(block: dict[str, Any], catalog: Ca
     plan = copy.deepcopy(block)
     last = plan["weeks"][15]["sessions"][-1]
     last["date"], last["day"] = "2027-04-24", "Saturday"
-    [v] = of_rule(check_plan(plan, catalog), "B2")
+    # (Its loaded and slow exercises are B2's too, one violation each.)
+    [v] = [v for v in of_rule(check_plan(plan, catalog), "B2") if v.exercise is None]
     assert v.date == "2027-04-24" and "the day before a race" in v.message
 
 

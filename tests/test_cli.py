@@ -90,19 +90,22 @@ def test_impossible_week_exits_3_with_conflicting_rules_and_a_verified_fix(tmp_p
 
 
 def test_shortfall_is_explained_in_the_week_notes(tmp_path: Path) -> None:
-    # A three-race stage week: race days (H11) and their eves (B2) leave only Sunday.
+    # Race week of a Friday goal race owes one session, at least four days out (B4): only
+    # Monday, which holds a short tune-up race (H11). The week before is planned as usual.
     runs = tmp_path / "runs.csv"
-    runs.write_text("date,run\n2026-11-30,easy\n2026-12-01,race\n2026-12-02,easy\n"
-                    "2026-12-03,race\n2026-12-04,easy\n2026-12-05,race\n2026-12-06,easy\n")
+    easy_week = "".join(f"2026-11-{day},easy,40\n" for day in range(23, 30))
+    runs.write_text("date,run,minutes\n" + easy_week + "2026-11-30,race,20\n2026-12-01,easy,30\n"
+                    "2026-12-02,easy,30\n2026-12-03,easy,30\n2026-12-04,race,120\n")
     plan_json = tmp_path / "p.json"
     code, _, _ = run("plan", str(runs), "--level", "advanced", "--ics",
                        str(tmp_path / "p.ics"), "--json", str(plan_json))
     data = json.loads(plan_json.read_text())
-    week = data["weeks"][0]
+    week = data["weeks"][1]
     assert code == 0
     assert data["status"] == "reduced"
+    assert week["phase"] == "race" and week["target_sessions"] == 1
     assert len(week["sessions"]) < week["target_sessions"]
-    assert any("H" in note for note in week["notes"])
+    assert any("H11" in note and "B4" in note for note in week["notes"])
 
 
 def test_previous_plan_continues_progression(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from ortools.sat.python import cp_model
@@ -15,6 +16,7 @@ from planner.planning.instance import Carry, WeekInstance
 from planner.planning.model import WeekModel
 from planner.planning.progression import deload_dose
 from planner.solving.solve import solve_week, solver_parameters
+from tests.conftest import MONDAY as MONDAY_OF_TESTS
 from tests.conftest import make_week
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -235,7 +237,8 @@ def test_h10_new_to_strength_does_not_add_everything_at_once(catalog) -> None:
 
 def test_h11_race_day_and_long_run_day(catalog) -> None:
     kinds = ["easy", "easy", "easy", "easy", "easy", "long", "race"]
-    inst = make_week(catalog, kinds, level="beginner")
+    # Not a goal race (a weekly parkrun, say): no taper or race week, only H11 guards it.
+    inst = replace(make_week(catalog, kinds, level="beginner"), race_dates=())
     assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1))[0])
     assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.heavy[SAT] == 1))[0])
     assert feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1),
@@ -310,11 +313,119 @@ def test_b1_the_rule_itself_leaves_only_the_step_back_dose(catalog) -> None:
 
 
 def test_b2_taper_light_only_before_a_race(catalog) -> None:
-    kinds = ["easy", "easy", "rest", "easy", "easy", "rest", "race"]
-    inst = make_week(catalog, kinds, level="advanced")
+    # The goal race is next Monday: this is its taper week (race week is B4's).
+    kinds = ["easy", "easy", "rest", "easy", "easy", "rest", "easy"]
+    inst = make_week(catalog, kinds, level="advanced", next_monday="race")
     assert set(sessions_of(inst).values()) <= {"light"}
-    assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SAT] == 1))[0])
+    assert not feasible(solve_with(inst, lambda wm: wm.model.add(wm.session[SUN] == 1))[0])
     assert "heavy" in sessions_of(inst, disabled=frozenset({"B2"})).values()
+
+
+RACE_SUNDAY = ["easy", "easy", "easy", "easy", "easy", "rest", "race"]
+
+
+def test_b4_race_week_holds_one_session_at_most(catalog) -> None:
+    inst = make_week(catalog, RACE_SUNDAY, level="advanced")
+    assert inst.target_sessions == 1
+    assert len(sessions_of(inst)) == 1
+
+    def two(wm: WeekModel) -> None:
+        wm.model.add(wm.session[MON] + wm.session[WED] == 2)
+
+    # H3 bounds the week by its target, which race week lowers; B4 forbids it by itself.
+    assert not feasible(solve_with(inst, two, disabled=frozenset({"H3"}))[0])
+    assert feasible(solve_with(inst, two, disabled=frozenset({"H3", "B4"}))[0])
+    none = make_week(catalog, RACE_SUNDAY, level="advanced", race_week="none")
+    assert none.target_sessions == 0
+    monday = lambda wm: wm.model.add(wm.session[MON] == 1)  # noqa: E731
+    assert not feasible(solve_with(none, monday, disabled=frozenset({"H3"}))[0])
+    assert feasible(solve_with(none, monday, disabled=frozenset({"H3", "B4"}))[0])
+
+
+def test_b4_race_week_session_comes_four_days_before_the_race(catalog) -> None:
+    inst = make_week(catalog, RACE_SUNDAY, level="advanced")
+    for day in (THU, FRI):  # three and two days out: B2 lets a light session through
+        status, *_ = solve_with(inst, lambda wm, d=day: wm.model.add(wm.session[d] == 1))
+        assert not feasible(status)
+        status, *_ = solve_with(inst, lambda wm, d=day: wm.model.add(wm.session[d] == 1),
+                                disabled=frozenset({"B4"}))
+        assert feasible(status)
+    assert {d for d in sessions_of(inst)} <= {MON, TUE, WED}
+
+
+def test_b4_race_week_session_is_short(catalog) -> None:
+    kit = frozenset({"dumbbell", "band"})
+    inst = make_week(catalog, RACE_SUNDAY, level="advanced", equipment=kit)
+
+    def five(wm: WeekModel) -> None:
+        wm.model.add(sum(wm.day_families(TUE)) >= 5)
+
+    assert not feasible(solve_with(inst, five)[0])
+    assert feasible(solve_with(inst, five, disabled=frozenset({"B4"}))[0])
+
+
+def test_b4_race_week_holds_nothing_new(catalog) -> None:
+    kit = frozenset({"dumbbell", "band"})
+    new = "wall-calf-raise"
+    # A block's light sessions so far: every light-session variation but one.
+    done = frozenset(ex.id for ex in catalog.exercises if "light" in ex.sessions) - {new}
+    inst = make_week(catalog, RACE_SUNDAY, level="intermediate", equipment=kit,
+                     carry=Carry(seen=done))
+    week = solve_week(inst)
+    assert len(week.sessions) == 1
+    assert {item.exercise.id for s in week.sessions for item in s.exercises} <= done
+
+    def with_new(wm: WeekModel) -> None:
+        force_in_session(wm, TUE, new, "light")
+
+    assert not feasible(solve_with(inst, with_new)[0])
+    assert feasible(solve_with(inst, with_new, disabled=frozenset({"B4"}))[0])
+
+
+def test_b5_maintain_week_holds_every_dose(catalog) -> None:
+    """A maintain week's candidates are already held by the block (Carry.hold); this offers
+    the model a normal week's ladder and shows B5 alone removes every step up."""
+    kit = frozenset({"dumbbell", "band"})
+    first = solve_week(make_week(catalog, EASY_WEEK, equipment=kit))
+    normal = make_week(catalog, EASY_WEEK, carry=Carry(doses=first.doses), equipment=kit)
+    key = next(k for k in sorted(first.doses) if k[1] == "heavy")
+
+    def step_up(wm: WeekModel) -> None:
+        wm.model.add(sum(wm.picks_where(key, lambda c: c.progressed)) == 1)
+
+    def model(with_b5: bool) -> int:
+        wm = build_week_model(normal)
+        wm.inst = replace(normal, phase="maintain")
+        if with_b5:
+            RULES_BY_ID["B5"].add(wm)
+        step_up(wm)
+        solver = cp_model.CpSolver()
+        solver_parameters(solver)
+        return solver.solve(wm.model)
+
+    assert not feasible(model(with_b5=True))
+    assert feasible(model(with_b5=False))
+
+
+def test_b5_a_held_dose_and_one_set_fewer_are_both_allowed() -> None:
+    from constraints.season import holds
+
+    before = Dose("goblet-squat", 3, 10, 1, 0, 1)
+    assert holds(before, before) and holds(before, replace(before, sets=2))
+    for changed in (replace(before, load=2), replace(before, reps=12), replace(before, tempo=1),
+                    replace(before, sets=4), replace(before, sets=1),
+                    replace(before, variation="dumbbell-front-squat")):
+        assert not holds(before, changed)
+
+
+def test_b6_return_week_is_light_only(catalog) -> None:
+    last_sunday = MONDAY_OF_TESTS - timedelta(days=1)
+    inst = replace(make_week(catalog, EASY_WEEK, level="advanced"), race_dates=(last_sunday,))
+    assert inst.is_return_week
+    assert set(sessions_of(inst).values()) == {"light"}
+    heavy_thursday = lambda wm: wm.model.add(wm.heavy[THU] == 1)  # noqa: E731
+    assert not feasible(solve_with(inst, heavy_thursday)[0])
+    assert feasible(solve_with(inst, heavy_thursday, disabled=frozenset({"B6"}))[0])
 
 
 def test_h13_nothing_loaded_or_slow_on_the_eve_of_a_key_run(catalog) -> None:

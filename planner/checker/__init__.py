@@ -1,4 +1,4 @@
-"""Check any plan JSON against every hard rule (H1-H13, B1, B2), in plain Python.
+"""Check any plan JSON against every hard rule (H1-H13, B1, B2, B4-B6), in plain Python.
 
 This package is the planner's independent referee: it reads the JSON written by
 `planner.renderers.json_plan.plan_to_dict` (or a hand-edited copy of it) and never imports the
@@ -8,7 +8,7 @@ property test can use it to judge the solver's output. Malformed content is repo
 rule id H0; the checker never raises on any input.
 
 Modules: `plan_reading` (the tolerant reader), `records` (what it reads into), `timing`
-(H12's formula), `session_rules`, `week_rules`, `block_rules`.
+(H12's formula), `session_rules`, `week_rules`, `block_rules`, `season_rules`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ from planner.checker.block_rules import check_b1_step_back_weeks, check_b2_race_
 from planner.checker.niggle_rules import check_h30_niggles, check_h31_exclusions
 from planner.checker.plan_reading import PlanReader
 from planner.checker.records import PlanContext, SessionEntry, Violation
+from planner.checker.season_rules import (
+    check_b4_race_week,
+    check_b5_maintain_holds,
+    check_b6_return_week,
+)
 from planner.checker.session_rules import (
     check_h1_key_run_eve,
     check_h2_exercise_count,
@@ -86,6 +91,9 @@ CHECKS: dict[str, PlanCheck] = {
     "H31": _each_session(check_h31_exclusions),
     "B1": check_b1_step_back_weeks,
     "B2": check_b2_race_taper,
+    "B4": check_b4_race_week,
+    "B5": check_b5_maintain_holds,
+    "B6": check_b6_return_week,
 }
 
 
@@ -122,7 +130,8 @@ def check_plan(plan: dict, catalog: Any, *, runs: Sequence[Run] | None = None,
             return sorted(set(out), key=_sort_key)
         weeks = reader.weeks(plan)
         previous_weeks = reader.weeks(previous, previous=True) if previous is not None else ()
-        ctx = PlanContext(reader.profile(plan), weeks, previous_weeks, reader.runs(plan, runs))
+        ctx = PlanContext(reader.profile(plan), weeks, previous_weeks, reader.runs(plan, runs),
+                          reader.race_minutes)
         if previous_weeks and ctx.week_before_first() is None:
             reader.h0("the previous plan's last week does not precede this plan's first week")
     except Exception as exc:

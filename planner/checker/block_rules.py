@@ -19,8 +19,10 @@ variation exactly the dose it had before the run (one variable back; a dose firs
 inside the run is the one it returns to); a change of variation is left to H9. A run that
 opens the plan has no "before" to return to.
 
-B2 (race taper). Races come from the runs the checker is given. The two weeks whose
-Monday lies 0-13 days before a race are step-back weeks as in (b), reported under B2.
+B2 (race taper). Only goal races taper (`PlanContext.goal_races`: the races the runner
+named, else the longest race that is not part of a weekly series); a weekly parkrun is a
+hard run that H1 and H11 protect. The two weeks whose Monday lies 0-13 days before a goal
+race are step-back weeks as in (b), reported under B2.
 Session by session: no session the day before a race; no main session and no plyometrics
 in the 9 days before; nothing loaded and no slow lowering in the last 3; no main session
 in the 2 days after.
@@ -77,7 +79,7 @@ def _dose_words(item: ExerciseEntry) -> str:
 
 def _step_back_weeks(ctx: PlanContext) -> list[bool]:
     """For each week, whether it must take the step-back dose (due, or marked by the plan)."""
-    races, every = ctx.race_days(), ctx.profile.deload_every
+    races, every = ctx.goal_races(), ctx.profile.deload_every
     return [week.deload is True or week.taper is True
             or (week.start is not None and is_taper_week(week.start, races))
             or is_due_step_back(index, every)
@@ -86,7 +88,7 @@ def _step_back_weeks(ctx: PlanContext) -> list[bool]:
 
 def _rule_for(week: WeekEntry, ctx: PlanContext) -> str:
     """A taper week's step-back is B2's; any other is B1's."""
-    return "B2" if week.start is not None and is_taper_week(week.start, ctx.race_days()) \
+    return "B2" if week.start is not None and is_taper_week(week.start, ctx.goal_races()) \
         else "B1"
 
 
@@ -169,15 +171,16 @@ def _step_back_violations(ctx: PlanContext) -> Iterator[Violation]:
 def check_b1_step_back_weeks(ctx: PlanContext) -> Iterator[Violation]:
     """B1: every Nth week steps back a third in one variable; the week after returns.
 
-    docs/rules.md: "Every Nth week of a block (`--deload-every`, default 4) is a step-back
-    week ... The week after returns to the dose before the deload (one variable back)".
+    docs/rules.md: "A step-back week follows the running ...; with `--deload-every N`
+    instead every Nth week ... The week after returns to the dose before the deload (one
+    variable back)". Weeks the running steps back are judged by the plan's own marking.
     """
     yield from (v for v in _step_back_violations(ctx) if v.rule == "B1")
 
 
 def _race_session(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:
     """B2's day-by-day part for one session."""
-    ahead = [(race - s.day).days for race in ctx.race_days() if (race - s.day).days >= 1]
+    ahead = [(race - s.day).days for race in ctx.goal_races() if (race - s.day).days >= 1]
     days = min(ahead) if ahead else None
     if days is not None and days <= TAPER_DAYS_BEFORE:
         race = when(s.day + timedelta(days=days))
@@ -202,7 +205,7 @@ def _race_session(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:
                                 f"{name} {' and '.join(what)} {days} days before a race "
                                 f"({race}); bodyweight and controlled tempo only in the last "
                                 f"{UNLOADED_DAYS_BEFORE}")
-    for race in ctx.race_days():
+    for race in ctx.goal_races():
         behind = (s.day - race).days
         if 1 <= behind <= LIGHT_DAYS_AFTER and s.intensity == "heavy":
             yield Violation("B2", s.iso, None,

@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from planner.checker.records import (
+    RACE_MINUTES,
     ExerciseEntry,
     ProfileEntry,
     SessionEntry,
@@ -32,6 +33,7 @@ from planner.domain import (
     LEGACY_LOAD_LABELS,
     LEVELS,
     LOAD_LABELS,
+    PHASES,
     RANGE_LABELS,
     RUN_TYPES,
     TEMPO_LABELS,
@@ -63,6 +65,7 @@ class PlanReader:
     def __init__(self, by_id: Mapping[str, Exercise], out: list[Violation]) -> None:
         self.by_id = by_id
         self.out = out
+        self.race_minutes: dict[date, int] = {}
 
     def h0(self, message: str, day: str | None = None, exercise: str | None = None,
            prefix: str = "") -> None:
@@ -84,7 +87,8 @@ class PlanReader:
         promoted = raw.get("beginner_promoted", False) is True
         return ProfileEntry(level, new, self._equipment(raw), self._asked_sessions(raw),
                             self._minutes(raw), promoted, self._deload_every(raw),
-                            self._words(raw, "niggles", NIGGLES), self._words(raw, "exclude"))
+                            self._words(raw, "niggles", NIGGLES), self._words(raw, "exclude"),
+                            self._races(raw), self._race_week(raw))
 
     def _words(self, raw: Mapping[str, Any], key: str,
                allowed: tuple[str, ...] | None = None) -> frozenset[str]:
@@ -98,6 +102,21 @@ class PlanReader:
             self.h0(f"profile.{key}: {', '.join(map(repr, unknown))} is not one of "
                     f"{', '.join(allowed or ())}")
         return frozenset(v for v in value if allowed is None or v in allowed)
+
+    def _races(self, raw: Mapping[str, Any]) -> tuple[date, ...]:
+        """The goal races the runner named; a plan written without them names none."""
+        named = raw.get("races") or []
+        days = [to_date(day) for day in named] if isinstance(named, list) else [None]
+        if None in days:
+            self.h0(f"profile.races {named!r} is not a list of dates (YYYY-MM-DD)")
+        return tuple(sorted({day for day in days if day is not None}))
+
+    def _race_week(self, raw: Mapping[str, Any]) -> str:
+        word = raw.get("race_week", "light")
+        if word not in ("light", "none"):
+            self.h0(f"profile.race_week {word!r} is not light or none")
+            return "light"
+        return word
 
     def _deload_every(self, raw: Mapping[str, Any]) -> int | None:
         """B1's N; a plan written without it says nothing about its step-back weeks."""
@@ -179,7 +198,15 @@ class PlanReader:
                          tuple(note for note in notes if isinstance(note, str)),
                          self._flag(raw, "deload", where, prefix),
                          self._flag(raw, "taper", where, prefix),
-                         planned - len(raw_sessions))
+                         planned - len(raw_sessions), self._phase(raw, where, prefix))
+
+    def _phase(self, raw: Mapping[str, Any], where: str, prefix: str) -> str | None:
+        value = raw.get("phase")
+        if value is not None and value not in PHASES:
+            self.h0(f"{where} 'phase' {value!r} is not one of {', '.join(PHASES)}",
+                    prefix=prefix)
+            return None
+        return value
 
     def _flag(self, raw: Mapping[str, Any], key: str, where: str, prefix: str) -> bool | None:
         value = raw.get(key)
@@ -286,6 +313,7 @@ class PlanReader:
                 day, kind = getattr(run, "date", None), getattr(run, "kind", None)
                 if isinstance(day, date) and kind in RUN_TYPES:
                     found[day].add(kind)
+                    self._race_length(day, kind, getattr(run, "minutes", None))
                 else:
                     self.h0(f"run {run!r} has no valid date or run type")
         elif isinstance(plan, dict) and isinstance(plan.get("weeks"), list):
@@ -301,4 +329,11 @@ class PlanReader:
                         self.h0(f"run {raw!r} has no valid date or run type")
                         continue
                     found[day].add(kind)
+                    self._race_length(day, kind, raw.get("minutes"))
         return {day: frozenset(kinds) for day, kinds in found.items()}
+
+    def _race_length(self, day: date, kind: str, minutes: Any) -> None:
+        """The longest race of the day, for choosing the goal race (RACE_MINUTES unknown)."""
+        if kind == "race":
+            length = minutes if is_int(minutes) and minutes > 0 else RACE_MINUTES
+            self.race_minutes[day] = max(self.race_minutes.get(day, 0), length)

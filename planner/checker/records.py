@@ -4,8 +4,8 @@ or malformed (reported under H0 by `plan_reading`), and the violation every rule
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from planner.checker.timing import SECONDS_PER_REP, exercise_seconds
@@ -23,6 +23,7 @@ class Violation:
 
 
 
+RACE_MINUTES = 60  # a race without minutes, when goal races are compared by length
 DoseTuple = tuple[Any, ...]  # an exercise's prescription, in DOSE_FIELDS order
 
 
@@ -93,6 +94,7 @@ class WeekEntry:
     # Sessions logged as skipped: left out of `sessions` (they did not happen), but the
     # plan did place them, so H3 does not call the week short for them.
     n_skipped: int = 0
+    phase: str | None = None  # the plan's own phase (PHASES); None when absent
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class ProfileEntry:
     deload_every: int | None = None  # B1: every Nth week steps back; 0 never; None unknown
     niggles: frozenset[str] = frozenset()  # H30: planner.niggles.NIGGLES the runner named
     exclude: frozenset[str] = frozenset()  # H31: variation ids left out
+    races: tuple[date, ...] = ()  # goal races the runner named (--race); () = from the runs
+    race_week: str = "light"  # B4: "light" (one short session at most) or "none"
 
 
 @dataclass(frozen=True)
@@ -114,12 +118,38 @@ class PlanContext:
     weeks: tuple[WeekEntry, ...]
     previous_weeks: tuple[WeekEntry, ...]
     runs: Mapping[date, frozenset[str]]  # every run type on each date
+    # Each race day's longest race in minutes (RACE_MINUTES when not given): goal races.
+    race_minutes: Mapping[date, int] = field(default_factory=dict)
 
     def runs_on(self, day: date) -> frozenset[str]:
         return self.runs.get(day, frozenset())
 
     def race_days(self) -> tuple[date, ...]:
+        """Every race, goal or not (H1 and H11 protect them all)."""
         return tuple(sorted(day for day, kinds in self.runs.items() if "race" in kinds))
+
+    def goal_races(self) -> tuple[date, ...]:
+        """The races that bring a taper (B2), a race week (B4) and a return week (B6): those
+        the runner named, else the longest race that has no other race exactly a week before
+        or after it (a weekly parkrun is a hard run, not a goal), the later on a tie."""
+        if self.profile.races:
+            return self.profile.races
+        races = self.race_days()
+        weekly = {d for d in races
+                  if d - timedelta(days=7) in races or d + timedelta(days=7) in races}
+        single = [d for d in races if d not in weekly]
+        if not single:
+            return ()
+        return (max(single, key=lambda d: (self.race_minutes.get(d, RACE_MINUTES), d)),)
+
+    def race_week_cap(self, start: date) -> int | None:
+        """B4's cap on the sessions of the week starting `start` when it is a goal race's
+        week: one, or none when the runner asked for none or no day lies four days before
+        the race (a race Monday to Thursday); None for any other week."""
+        for race in self.goal_races():
+            if 0 <= (race - start).days <= 6:
+                return 0 if self.profile.race_week == "none" or race.weekday() < 4 else 1
+        return None
 
     def sessions(self) -> Iterator[SessionEntry]:
         for week in self.weeks:

@@ -72,11 +72,15 @@ def check_h3_sessions_per_week(ctx: PlanContext) -> Iterator[Violation]:
     if cap is None:
         return
     earlier = sorted(s.day for week in ctx.previous_weeks + ctx.weeks for s in week.sessions)
+    full = cap
     for week in ctx.weeks:
         label = f"week of {week.start.isoformat()}" if week.start else "a week"
-        if week.n_sessions > cap:
+        # A goal race's week owes at most B4's one session (B4 judges more than that).
+        race_cap = ctx.race_week_cap(week.start) if week.start is not None else None
+        cap = full if race_cap is None else min(full, race_cap)
+        if week.n_sessions > full:
             yield Violation("H3", None, None,
-                            f"{label} has {week.n_sessions} sessions; at most {cap} allowed")
+                            f"{label} has {week.n_sessions} sessions; at most {full} allowed")
         elif week.n_sessions + week.n_skipped < cap and week.start is not None:
             if any(RULE_CITE.search(note) for note in week.notes) or not _has_runs(week, ctx):
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +48,20 @@ from planner.errors import RunstrongError, require_extra
 @click.option("--fit", "fit", is_flag=True,
               help="Also write each athlete's sessions as Garmin FIT workout files, in "
                    "OUT/<athlete>-fit/ (2027-03-02-main.fit, …).")
+@click.option("--race", "races", multiple=True, metavar="YYYY-MM-DD",
+              help="A goal race for every athlete whose roster row names none in its `race` "
+                   "column (repeatable). Default: each athlete's longest race that is not a "
+                   "weekly series.")
 @friendly_errors
 def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: str | None,
           summary_format: str, start: str | None, catalog_path: Path | None,
-          fit: bool) -> None:
+          fit: bool, races: tuple[str, ...]) -> None:
     """Plan a training block for every athlete of a ROSTER from one RUNS file.
 
     ROSTER columns: athlete, level, and optionally equipment (`;`-separated), sessions,
-    minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every. RUNS is the
+    minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every (empty: the
+    step-back weeks follow the running), race (goal race dates, separated by spaces or
+    `;`) and race_week (light or none). RUNS is the
     runs CSV of `runstrong plan` with an extra `athlete` column, or the same columns as a
     Parquet file or a folder of Parquet files (read a row group at a time).
 
@@ -74,6 +81,7 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: st
       runstrong batch examples/coach/roster.csv examples/coach/runs.csv --out plans/
       runstrong batch club.csv runs/ --cluster tcp://10.0.0.5:8786 --summary-format both
     """
+    from planner.pipeline import parse_races
     from planner.readers.roster import load_roster, split_runs_by_athlete
     from planner.renderers.outputs import FolderGeneration, OutputError, check_outputs
     from planner.services.batch import (
@@ -96,7 +104,7 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: st
     monday = parse_date_option(start, "--start")
     if fit:
         check_output_dir(out_dir, "--out")
-    entries = load_roster(roster)
+    entries = with_goal_races(load_roster(roster), parse_races(races))
     taken: set[str] = set()
     stems = [safe_file_stem(entry.name, taken) for entry in entries]
     names = [*summaries, *(f"{stem}{suffix}" for stem in stems for suffix in (".ics", ".json"))]
@@ -182,6 +190,15 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: st
         click.echo(f"Wrote {fit_count} FIT workouts in {out_dir}/<athlete>-fit/.")
     if failed:
         sys.exit(EXIT_SOME_FAILED)
+
+
+def with_goal_races(entries: list, races: tuple) -> list:
+    """The batch's --race dates for every athlete whose roster row names no goal race."""
+    if not races:
+        return entries
+    return [replace(entry, profile=replace(entry.profile, races=races))
+            if entry.profile is not None and not entry.profile.races else entry
+            for entry in entries]
 
 
 class _Null(io.StringIO):

@@ -20,13 +20,14 @@ from planner.cli.common import (
 from planner.domain import (
     ALARM_RANGE,
     DEFAULT_ATHLETE,
-    DEFAULT_DELOAD_EVERY,
     DEFAULT_EQUIPMENT,
     DEFAULT_LEVEL,
     DEFAULT_MINUTES,
+    DEFAULT_RACE_WEEK,
     DEFAULT_TIME,
     DELOAD_RANGE,
     MINUTES_RANGE,
+    RACE_WEEK_CHOICES,
     SESSIONS_RANGE,
 )
 from planner.errors import InputError
@@ -66,10 +67,20 @@ from planner.errors import InputError
               help="Days you'd like sessions, e.g. Tue,Fri (S5).")
 @click.option("--avoid", default=None, metavar="DAYS",
               help="Days to keep free of strength work (S5).")
-@click.option("--deload-every", type=click.IntRange(*DELOAD_RANGE), default=DEFAULT_DELOAD_EVERY,
+@click.option("--deload-every", type=click.IntRange(*DELOAD_RANGE), default=None,
+              metavar="N",
+              help="Every Nth week is a lighter step-back week; 0 = never. Without it the "
+                   "step-back weeks follow your running: a week whose running load (minutes "
+                   "× effort by run type) falls 20% below the previous weeks' average steps "
+                   "back, one that jumps 20% above it holds strength where it is.")
+@click.option("--race", "races", multiple=True, metavar="YYYY-MM-DD",
+              help="A goal race (repeatable): only goal races bring a taper, race week and "
+                   "return week. Default: the longest race in the file that is not a weekly "
+                   "series (a parkrun every Saturday is a hard run, not a goal).")
+@click.option("--race-week", type=click.Choice(RACE_WEEK_CHOICES), default=DEFAULT_RACE_WEEK,
               show_default=True,
-              help="Every Nth week of a multi-week file is a lighter step-back week; "
-                   "0 = never.")
+              help="Race week: 'light' = at most one short light session, at least 4 days "
+                   "before the race, of exercises already done; 'none' = no strength.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last plan's JSON, so this one progresses from where it ended (H9).")
 @click.option("--niggle", "niggles", multiple=True, metavar="WHERE",
@@ -113,7 +124,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
          weights: tuple[str, ...], sessions: int | None,
          minutes: int, start_time: str, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
-         avoid: str | None, deload_every: int, previous: Path | None,
+         avoid: str | None, deload_every: int | None, races: tuple[str, ...],
+         race_week: str, previous: Path | None,
          niggles: tuple[str, ...], exclude: tuple[str, ...],
          from_day: str | None, athlete: str,
          ics_path: Path, json_path: Path | None, fit_dir: Path | None, alarm: int | None,
@@ -170,8 +182,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
         athlete=athlete, level=level, new_to_strength=new_to_strength, equipment=equipment,
         weights=weights, sessions=sessions, minutes=minutes, start_time=start_time, tz=tz,
         start=start, date_range=date_range, keyword_maps=keyword_maps, prefer=prefer,
-        avoid=avoid, deload_every=deload_every, alarm=alarm, with_runs=with_runs,
-        niggles=niggles, exclude=exclude)
+        avoid=avoid, deload_every=deload_every, races=races, race_week=race_week, alarm=alarm,
+        with_runs=with_runs, niggles=niggles, exclude=exclude)
     replan_day = parse_date_option(from_day, "--from")
     if replan_day is not None and previous is None:
         raise InputError("--from re-plans a week of an earlier plan: give it with --previous",

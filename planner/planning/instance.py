@@ -13,6 +13,8 @@ from functools import cached_property
 
 from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, Dose, Exercise, Profile, Run
 
+RACE_WEEK_LEAD_DAYS = 4  # B4: race week's session is at least this many days before the race
+RACE_WEEK_EXERCISES = 4  # B4: and short, the article's four light-session slots
 TAPER_DAYS_BEFORE = 9  # B2: no main session in the last 9 days before a race
 UNLOADED_DAYS_BEFORE = 3  # B2: nothing loaded within 3 days of a race
 TAPER_WEEKS = 2  # B2: volume falls in the last two weeks before a race
@@ -34,6 +36,9 @@ class Carry:
     resume: Mapping[FamilyKey, Dose] = field(default_factory=dict)
     # B3: a beginner who completed every session of PROMOTION_WEEKS weeks in a row.
     beginner_promoted: bool = False
+    # Every variation done so far in the block (and in a --previous plan's last week): race
+    # week holds nothing new (B4).
+    seen: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,11 @@ class WeekInstance:
     next_monday_runs: tuple[Run, ...] = ()  # H1 looks one day past Sunday
     carry: Carry = field(default_factory=Carry)
     deload: bool = False
-    race_dates: tuple[date, ...] = ()  # every race in the block, for the taper rule (B2)
+    # The goal races of the block (planner/planning/season.py): only they bring a taper
+    # (B2), a race week (B4) and a return week (B6); other races are hard runs (H1, H11).
+    race_dates: tuple[date, ...] = ()
     taper: bool = False  # one of the last TAPER_WEEKS weeks before a race: volume falls (B2)
+    phase: str = "build"  # PHASES; "maintain" holds every dose (B5)
 
     @property
     def days(self) -> range:
@@ -95,6 +103,17 @@ class WeekInstance:
     def has_run(self, day: int, kind: str) -> bool:
         return kind in self.kinds(day)
 
+    @cached_property
+    def goal_race_this_week(self) -> date | None:
+        """The goal race this week holds (B4: race week), if any."""
+        inside = [r for r in self.race_dates if 0 <= (r - self.start).days <= 6]
+        return min(inside) if inside else None
+
+    @cached_property
+    def is_return_week(self) -> bool:
+        """B6: the week after a goal race's week."""
+        return any((self.start - r).days + r.weekday() == 7 for r in self.race_dates)
+
     @property
     def level_rank(self) -> int:
         return LEVELS.index(self.profile.level)
@@ -106,7 +125,19 @@ class WeekInstance:
         if self.profile.level == "beginner" and self.carry.beginner_promoted:
             default = 2
         asked = self.profile.sessions
-        return default if asked is None else max(0, min(asked, default))
+        wanted = default if asked is None else max(0, min(asked, default))
+        return min(wanted, self.race_week_sessions)
+
+    @property
+    def race_week_sessions(self) -> int:
+        """B4: in race week at most one session, and none when the runner asks for none or
+        no day lies far enough before the race; any other week is not capped (7)."""
+        race = self.goal_race_this_week
+        if race is None:
+            return 7
+        if self.profile.race_week == "none" or race.weekday() < RACE_WEEK_LEAD_DAYS:
+            return 0
+        return 1
 
     @cached_property
     def families(self) -> tuple[int, ...]:

@@ -21,10 +21,13 @@ from typing import Any
 from planner.domain import (
     DEFAULT_DELOAD_EVERY,
     DEFAULT_MINUTES,
+    DEFAULT_RACE_WEEK,
     DEFAULT_START_TIME,
     LEVELS,
     LOAD_LABELS,
     NAME_LINE_BREAKS,
+    PHASES,
+    RACE_WEEK_CHOICES,
     RANGE_LABELS,
     RUN_TYPES,
     TEMPO_LABELS,
@@ -58,6 +61,10 @@ MAX_PLAN_WEEKS = 1_000
 MAX_PLAN_SESSIONS = 10_000
 MAX_PLAN_EXERCISES = 100_000
 MAX_PLAN_RUNS = 20_000
+
+# A plan without a `deload_every` key gets the fixed cadence plans used before step-back
+# weeks followed the running; `null` means they follow the running.
+LEGACY_DELOAD_EVERY = 4
 
 
 def load_plan_json(path: str | Path) -> dict[str, Any]:
@@ -192,8 +199,12 @@ def require_plan_shape(data: Any, name: str) -> None:
     profile = _optional(data, "profile", dict, "the plan", name) or {}
     _optional(data, "tz", str, "the plan", name)
     _require_clock(_optional(profile, "time", str, "profile", name), "time", "profile", name)
-    for key in ("equipment", "prefer_days", "avoid_days"):
+    for key in ("equipment", "prefer_days", "avoid_days", "races"):
         _optional(profile, key, list, "profile", name)
+    for day_number, day in enumerate(profile.get("races") or (), start=1):
+        _require_date(day if isinstance(day, str) else repr(day), "races",
+                      f"profile.races[{day_number}]", name)
+    _optional(profile, "race_week", str, "profile", name)
     for key in ("minutes", "deload_every", "sessions"):
         _optional(profile, key, int, "profile", name)
     weeks = _require(data, "weeks", list, "the plan", name)
@@ -292,11 +303,19 @@ def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profi
         equipment=frozenset(str(item) for item in raw.get("equipment") or ()),
         prefer_days=reader.days(raw, "prefer_days"),
         avoid_days=reader.days(raw, "avoid_days"),
-        deload_every=reader.integer(raw, "deload_every", "profile",
-                                    default=DEFAULT_DELOAD_EVERY),
+        # An older plan has no key: its fixed cadence was every 4th week. null = the
+        # step-back weeks followed the running.
+        deload_every=(DEFAULT_DELOAD_EVERY if "deload_every" in raw
+                      and raw["deload_every"] is None
+                      else reader.integer(raw, "deload_every", "profile",
+                                          default=LEGACY_DELOAD_EVERY)),
         weights=owned,
         niggles=frozenset(str(n) for n in raw.get("niggles") or () if isinstance(n, str)),
         exclude=frozenset(str(n) for n in raw.get("exclude") or () if isinstance(n, str)),
+        races=tuple(reader.date_at(day, "profile.races", "races")
+                    for day in raw.get("races") or ()),
+        race_week=reader.choice(raw, "race_week", "profile", RACE_WEEK_CHOICES,
+                                DEFAULT_RACE_WEEK),
     )
 
 
@@ -343,6 +362,19 @@ class _Reader:
         except ValueError:
             raise self.error(f"'{text}' in {where} is not a time (HH:MM)", key) from None
 
+    def choice(self, obj: dict[str, Any], key: str, where: str, words: tuple[str, ...],
+               default: str) -> str:
+        word = self.value(obj, key, where, str, default)
+        if word not in words:
+            raise self.error(f"'{word}' in {where} is not one of: {', '.join(words)}", key)
+        return word
+
+    def date_at(self, text: Any, where: str, key: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except (TypeError, ValueError):
+            raise self.error(f"{text!r} in {where} is not a date (YYYY-MM-DD)", key) from None
+
     def date(self, obj: dict[str, Any], key: str, where: str) -> date:
         text = self.text(obj, key, where)
         try:
@@ -372,6 +404,10 @@ class _Reader:
         return WeekPlan(start=self.date(data, "start", where), runs=runs, sessions=sessions,
                         deload=bool(data.get("deload", False)),
                         taper=bool(data.get("taper", False)),
+                        # A plan from before phases: its taper weeks were its only shape.
+                        phase=self.choice(data, "phase", where, PHASES,
+                                          "taper" if data.get("taper") is True else "build"),
+                        phase_why=self.value(data, "phase_why", where, str, ""),
                         target_sessions=self.integer(data, "target_sessions", where, default=0),
                         notes=tuple(str(note) for note in data.get("notes") or ()))
 

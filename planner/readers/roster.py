@@ -7,7 +7,9 @@ row, field), so `runstrong batch` plans everyone else and reports that row in su
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +17,12 @@ import pandas as pd
 from planner.domain import (
     DEFAULT_DELOAD_EVERY,
     DEFAULT_MINUTES,
+    DEFAULT_RACE_WEEK,
     DEFAULT_TIME,
     DELOAD_RANGE,
     MINUTES_RANGE,
     NAME_LINE_BREAKS,
+    RACE_WEEK_CHOICES,
     SESSIONS_RANGE,
     Profile,
 )
@@ -32,11 +36,12 @@ from planner.readers.options import (
     parse_level,
     parse_niggles,
 )
+from planner.readers.spans import check_date_bounds
 from planner.readers.time_zones import parse_timezone
 
 ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
-                  "new_to_strength", "email", "prefer", "avoid", "deload_every",
-                  "niggles", "exclude", "previous")
+                  "new_to_strength", "email", "prefer", "avoid", "deload_every", "race",
+                  "race_week", "niggles", "exclude", "previous")
 REQUIRED_ROSTER = ("athlete", "level")
 
 
@@ -115,7 +120,9 @@ def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
         tz=parse_timezone(cells.get("tz") or None, field="tz", **where),
         prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
         avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
-        deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY) or 0,
+        deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY),
+        races=parse_race_dates(cells.get("race", ""), field="race", **where),
+        race_week=_race_week(cells.get("race_week", ""), where),
         niggles=parse_niggles([cells.get("niggles", "")], field="niggles", **where),
         # checked against the catalog when the athlete is planned (planner.services.batch)
         exclude=frozenset(w.strip().lower() for w in cells.get("exclude", "").replace(
@@ -129,6 +136,30 @@ def _previous_path(cells: dict[str, str], source: str) -> str:
         return ""
     path = Path(text)
     return str(path if path.is_absolute() else Path(source).parent / path)
+
+
+def parse_race_dates(text: str, *, field: str, file: str | None = None,
+                     row: int | None = None) -> tuple[date, ...]:
+    """Goal race dates, YYYY-MM-DD, separated by spaces, commas or ';'."""
+    days = set()
+    for part in re.split(r"[\s,;]+", text.strip()):
+        if not part:
+            continue
+        try:
+            day = date.fromisoformat(part)
+        except ValueError:
+            raise InputError(f"{shown_value(part)} is not a date (YYYY-MM-DD)", file=file,
+                             row=row, field=field) from None
+        days.add(check_date_bounds(day, file=file, row=row, field=field))
+    return tuple(sorted(days))
+
+
+def _race_week(text: str, where: dict) -> str:
+    word = text.strip().lower() or DEFAULT_RACE_WEEK
+    if word not in RACE_WEEK_CHOICES:
+        raise InputError(f"{shown_value(text)} is not one of: {', '.join(RACE_WEEK_CHOICES)}",
+                         field="race_week", **where)
+    return word
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,7 +9,7 @@ block, kept current by a test.
 
 from __future__ import annotations
 
-from planner.domain import Plan, PlannedExercise, WeekPlan
+from planner.domain import PHASE_WORDS, Plan, PlannedExercise, WeekPlan
 
 KIND_TITLES = (("heavy", "Main session"), ("light", "Light session"))
 
@@ -29,9 +29,10 @@ def dose_cell(item: PlannedExercise) -> str:
 
 
 def _week_label(number: int, week: WeekPlan) -> str:
-    marks = [word for flag, word in ((week.taper, "taper"), (week.deload and not week.taper,
-                                                                "deload")) if flag]
-    return f"{number} ({week.start.isoformat()})" + (f" {marks[0]}" if marks else "")
+    """`4 (2027-01-25) step-back`, `13 (2027-03-29) maintain`, `16 (2027-04-19) race week`."""
+    mark = ("step-back" if week.deload and week.phase in ("build", "maintain")
+            else "" if week.phase == "build" else PHASE_WORDS[week.phase])
+    return f"{number} ({week.start.isoformat()})" + (f" {mark}" if mark else "")
 
 
 def dose_table(plan: Plan) -> str:
@@ -39,8 +40,10 @@ def dose_table(plan: Plan) -> str:
              "Each cell is sets × reps (per side or per way where it says so) and the load; "
              "\"light +1 step\" is the next dumbbell up from the light start weight, \"slow\" "
              "a 3-second lowering. The variation is named in its first week and when it "
-             "changes. A dash: not in that week's session. Deload and taper "
-             "weeks take a set off; the week after a deload returns to the dose before it.",
+             "changes. A dash: not in that week's session. Step-back and taper "
+             "weeks take a set off; the week after a step-back returns to the dose before "
+             "it; maintain weeks hold every dose; race week holds one short light session "
+             "at most (docs/coaching.md, \"The season: phases\").",
              ""]
     for intensity, title in KIND_TITLES:
         names: list[str] = []

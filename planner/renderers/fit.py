@@ -66,6 +66,8 @@ UNILATERAL_SUFFIX: dict[str, str] = {"reps/side": "side", "steps/side": "side",
 TIMED_UNIT = "seconds"
 STEP_NAME_MAX = 26  # characters: about one line of a watch's workout screen
 WORKOUT_NAME_MAX = 24
+# The season's phase in a workout name (planner.domain.PHASES; build says nothing).
+PHASE_TAGS = {"maintain": "Hold", "taper": "Taper", "race": "Race", "return": "Return"}
 NOTES_MAX_BYTES = 200  # a FIT field holds at most 255 bytes, terminator included
 WARMUP_STEP_NAME = "Warm-up"
 WARMUP_NOTES = ("5-8 min easy movement (walk, jog, bike, mobility), then drills: squats, "
@@ -126,13 +128,16 @@ def fit_file_names(sessions: Iterable[Session]) -> list[str]:
 
 def render_fit_files(plan: Plan) -> list[tuple[str, bytes]]:
     """(file name, FIT bytes) for every session of the plan, in date order."""
-    sessions = sorted((s for week in plan.weeks for s in week.sessions),
-                      key=lambda s: (s.date, s.start))
-    return [(name, render_session_fit(session, athlete=plan.athlete, tz=plan.tz))
-            for name, session in zip(fit_file_names(sessions), sessions, strict=True)]
+    pairs = sorted(((s, week) for week in plan.weeks for s in week.sessions),
+                   key=lambda pair: (pair[0].date, pair[0].start))
+    sessions = [session for session, _ in pairs]
+    return [(name, render_session_fit(session, athlete=plan.athlete, tz=plan.tz,
+                                      phase=week.phase, deload=week.deload))
+            for name, (session, week) in zip(fit_file_names(sessions), pairs, strict=True)]
 
 
-def render_session_fit(session: Session, *, athlete: str = "runner", tz: str = "UTC") -> bytes:
+def render_session_fit(session: Session, *, athlete: str = "runner", tz: str = "UTC",
+                       phase: str = "build", deload: bool = False) -> bytes:
     """One session as a FIT workout file (bytes, CRC included)."""
     steps = workout_steps(session)
     encoder = Encoder()
@@ -146,7 +151,7 @@ def render_session_fit(session: Session, *, athlete: str = "runner", tz: str = "
     })
     encoder.write_mesg({
         "mesg_num": WORKOUT,
-        "wkt_name": workout_name(session),
+        "wkt_name": workout_name(session, phase=phase, deload=deload),
         "sport": "training",
         "sub_sport": "strength_training",
         "num_valid_steps": len(steps),
@@ -241,12 +246,19 @@ def step_notes(planned: PlannedExercise) -> str:
     return f"{text} {exercise.cue}" if exercise.cue else text
 
 
-def workout_name(session: Session) -> str:
+def workout_name(session: Session, *, phase: str = "build", deload: bool = False) -> str:
     """`Legs main Tue 2 Mar`: kind first and the day, so a watch's list tells them apart.
-    English day and month names whatever the machine's locale (strftime's are not)."""
+    A week outside plain build says its phase first, in place of the weekday (the name has
+    24 characters): `Race legs light 21 Apr`, `Hold legs main 30 Mar` (maintain),
+    `Deload legs main 22 Mar` (a step-back week). English day and month names whatever the
+    machine's locale (strftime's are not)."""
     day = session.date
-    return _shorten(f"Legs {session_kind(session)} {WEEKDAYS[day.weekday()]} {day.day} "
-                    f"{_MONTHS[day.month - 1]}", WORKOUT_NAME_MAX)
+    tag = PHASE_TAGS.get(phase) or ("Deload" if deload else "")
+    when = f"{day.day} {_MONTHS[day.month - 1]}"
+    if tag:
+        return _shorten(f"{tag} legs {session_kind(session)} {when}", WORKOUT_NAME_MAX)
+    return _shorten(f"Legs {session_kind(session)} {WEEKDAYS[day.weekday()]} {when}",
+                    WORKOUT_NAME_MAX)
 
 
 def time_created(session: Session, tz: str) -> datetime:

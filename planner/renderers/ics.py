@@ -52,6 +52,7 @@ from planner.domain import (
     Run,
     Session,
     WeekPlan,
+    phase_label,
 )
 from planner.errors import InputError
 from planner.planning.wording import session_word, shown_cue, shown_name, warmup_text
@@ -471,7 +472,8 @@ def _event(
     # counts up, so clients that honour SEQUENCE replace their copy).
     event.add("sequence", revision.sequence)
     event.add("summary", summary)
-    event.add("description", session_description(session, equipment=equipment))
+    event.add("description", session_description(session, equipment=equipment,
+                                                 season=season_line(week)))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("categories", list(CATEGORIES))
@@ -539,13 +541,23 @@ def session_summary(session: Session, *, deload: bool = False) -> str:
     return f"Leg strength · {intensity} · {count} {noun}"
 
 
-def session_description(session: Session, *, equipment: Iterable[str] | None = None) -> str:
+def season_line(week: WeekPlan) -> str:
+    """The week's place in the season, "Season: maintain — running load ... doses held";
+    "" for a plain build week (most weeks: the line would only repeat itself)."""
+    if week.phase == "build" and not week.deload:
+        return ""
+    label = phase_label(week.phase, week.deload)
+    return f"Season: {label}" + (f" — {week.phase_why}" if week.phase_why else "")
+
+
+def session_description(session: Session, *, equipment: Iterable[str] | None = None,
+                        season: str = "") -> str:
     """Plain-text body: why, warm-up, numbered exercises with cues, RIR, safety.
 
     The warm-up names only drills the runner's `equipment` allows (band walks need a band);
     without it, the kit the session's own exercises use stands for it.
     """
-    blocks: list[str] = []
+    blocks: list[str] = [season] if season else []
     if session.why:
         blocks.append(session.why)
     kit = (set(equipment) if equipment is not None

@@ -83,6 +83,8 @@ def run_to_dict(run: Run) -> dict[str, Any]:
 def week_to_dict(week: WeekPlan) -> dict[str, Any]:
     return {
         "start": week.start.isoformat(),
+        "phase": week.phase,
+        "phase_why": week.phase_why,
         "deload": week.deload,
         "taper": week.taper,
         "target_sessions": week.target_sessions,
@@ -113,6 +115,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "prefer_days": [WEEKDAYS[d] for d in sorted(profile.prefer_days)],
             "avoid_days": [WEEKDAYS[d] for d in sorted(profile.avoid_days)],
             "deload_every": profile.deload_every,
+            "races": [day.isoformat() for day in profile.races],
+            "race_week": profile.race_week,
             "weights": {item: list(kgs) for item, kgs in profile.weights},
             "beginner_promoted": plan.beginner_promoted,
             # only when given, so plans without them keep their bytes

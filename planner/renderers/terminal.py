@@ -6,7 +6,7 @@ import re
 from datetime import time, timedelta
 from itertools import zip_longest
 
-from planner.domain import WEEKDAYS, Plan, Run, WeekPlan
+from planner.domain import WEEKDAYS, Plan, Run, WeekPlan, phase_label
 from planner.planning.wording import (
     count_summary,
     runner_text,
@@ -62,11 +62,14 @@ def _exercise_line(item) -> str:
     return text
 
 
-def week_table(week: WeekPlan, *, show_labels: bool = False) -> list[str]:
+def week_table(week: WeekPlan, *, show_labels: bool = False,
+               show_phase: bool = True) -> list[str]:
     """The week as a table. `show_labels` adds each run's own words (a calendar event's
     summary) after its type, and widens the Run column to fit them. A day with more runs
-    than fit the column (a double day) wraps onto the next lines; nothing is cut off."""
-    marker = "  (taper week)" if week.taper else "  (deload week)" if week.deload else ""
+    than fit the column (a double day) wraps onto the next lines; nothing is cut off. The
+    heading names the week's phase (`show_phase`, or always when it is not plain build)."""
+    plain = week.phase == "build" and not week.deload
+    marker = f"  ({phase_label(week.phase, week.deload)})" if show_phase or not plain else ""
     title = f"Week of {week.start.isoformat()}{marker}"
     parts = [_run_parts(week, d, show_labels) for d in range(7)]
     if show_labels:
@@ -74,7 +77,8 @@ def week_table(week: WeekPlan, *, show_labels: bool = False) -> list[str]:
     else:
         width = max(RUN_WIDTH, *(len(part) + 2 for p in parts for part in p))
     runs = [wrap_parts(p, width) for p in parts]
-    lines = [title, f"{'Day':<4} {'Run':<{width}} {'Strength':<20} Exercises"]
+    lines = [title, *([f"Season: {week.phase_why}"] if week.phase_why else []),
+             f"{'Day':<4} {'Run':<{width}} {'Strength':<20} Exercises"]
     sessions = {s.date: s for s in week.sessions}
     for d in range(7):
         day = week.start + timedelta(days=d)
@@ -127,8 +131,10 @@ def _applies(text: str, week: WeekPlan) -> bool:
 def plan_report(plan: Plan, *, show_labels: bool = False) -> str:
     lines = [f"runstrong plan for {plan.athlete} · {plan.level} · {plan.tz} · status {plan.status}",
              ""]
+    # A single plain week has no season to place it in; a block names every week's phase.
+    season = len(plan.weeks) > 1
     for week in plan.weeks:
-        lines.extend(week_table(week, show_labels=show_labels))
+        lines.extend(week_table(week, show_labels=show_labels, show_phase=season))
         lines.append("")
     lines.append(count_summary((s.intensity for w in plan.weeks for s in w.sessions),
                                len(plan.weeks)))

@@ -137,6 +137,14 @@ def plan_athlete(job: AthleteJob) -> AthleteOutcome:
     try:
         runs_input = runs_from_frame(job.runs_frame, source=job.runs_source,
                                      first_row=job.first_row, start=job.start)
+        if entry.profile.races:
+            from planner.planning.season import check_named_races
+
+            try:
+                check_named_races(runs_input.runs, entry.profile.races, field="race",
+                                  row=entry.row, file="roster")
+            except InputError as err:
+                return athlete_failure(entry.name, "bad roster row", str(err))
         catalog = _catalog(job.catalog_path)
         profile, carry, logged = _from_roster(entry, catalog)
         planned = plan_runs(runs_input.runs, profile, catalog, carry=carry,

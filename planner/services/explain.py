@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from constraints import RULES_BY_ID, SOFT_RULES
-from planner.domain import WEEKDAYS, Session
+from planner.domain import PHASES, WEEKDAYS, Session, phase_label
 from planner.errors import InputError, shown_value
 from planner.planning.wording import runner_text, session_word, shown_name
 
@@ -146,7 +146,7 @@ def explain_plan(data: dict[str, Any], *, what_if: bool = True, catalog: Catalog
     lines = [f"Plan for {data['athlete']} ({data['level']}), status {data.get('status', '?')}."]
     for week in data["weeks"]:
         lines.append("")
-        lines.append(f"Week of {week['start']}" + (" — deload (B1)" if week.get("deload") else ""))
+        lines.append(f"Week of {week['start']}" + _season_words(week))
         for session in week["sessions"]:
             lines.append(f"  {session.get('day', '')} {session['date']} · "
                          f"{session_word(session['intensity'])}"
@@ -176,3 +176,16 @@ def explain_plan(data: dict[str, Any], *, what_if: bool = True, catalog: Catalog
     lines.append("Weights (cost of one miss): " + ", ".join(
         f"{r.id}={RULES_BY_ID[r.id].weight}" for r in SOFT_RULES))
     return "\n".join(lines)
+
+
+def _season_words(week: dict[str, Any]) -> str:
+    """" — maintain: running load 383 is 32% above ...", or " — deload (B1)" for a plan
+    written before phases."""
+    phase = week.get("phase")
+    if phase not in PHASES:
+        return " — deload (B1)" if week.get("deload") else ""
+    if phase == "build" and not week.get("deload"):
+        return ""
+    why = week.get("phase_why") or ""
+    return f" — {phase_label(phase, bool(week.get('deload')))}" + (f": {why}" if why else "")
+

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
 from planner.planning.instance import TAPER_WEEKS, Carry, WeekInstance
+from planner.planning.season import WeekSeason, goal_races, is_fixed_deload, season_weeks
 from planner.readers.spans import week_starts
 from planner.solving.diagnosis import Diagnosis, diagnose_week
 from planner.solving.solve import WeekResult, solve_week
@@ -28,13 +29,14 @@ class BlockResult:
     empty_weeks: tuple[date, ...] = ()  # Mondays of weeks without a run: left unplanned
 
 
-def is_deload_week(index: int, every: int) -> bool:
-    """Every Nth week of the block steps back (B1); week 1 never does."""
-    return every > 0 and index > 0 and (index + 1) % every == 0
+def is_deload_week(index: int, every: int | None) -> bool:
+    """With a fixed cadence (--deload-every N), every Nth week steps back (B1); week 1 never
+    does. Without one, step-back weeks follow the running (planner/planning/season.py)."""
+    return is_fixed_deload(index, every)
 
 
 def is_taper_week(monday: date, races: Sequence[date]) -> bool:
-    """B2: one of the last TAPER_WEEKS weeks before a race (the race week included)."""
+    """B2: one of the last TAPER_WEEKS weeks before a goal race (the race week included)."""
     return any(0 <= (race - monday).days < 7 * TAPER_WEEKS for race in races)
 
 
@@ -46,7 +48,9 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     count for the rules (the long run the day after the range keeps H1). A week without
     a run on its planned days is left empty and reported, never filled."""
     carry = carry or Carry()
-    races = tuple(sorted({r.date for r in runs if r.kind == "race"}))
+    # A --previous plan's last week counts as done in this block: race week may repeat it.
+    carry = replace(carry, seen=carry.seen | {d.variation for d in carry.doses.values()})
+    races = goal_races(runs, profile.races)
     weeks: list[WeekPlan] = []
     impossible: list[tuple[date, Diagnosis]] = []
     empty: list[date] = []
@@ -56,23 +60,24 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     diagnosed = 0
     mondays = (week_starts([Run(window[0], "rest"), Run(window[1], "rest")]) if window
                else week_starts(runs))
-    for index, monday in enumerate(mondays):
+    season = season_weeks(runs, mondays, races, profile.deload_every, profile.race_week)
+    for monday, week in zip(mondays, season, strict=True):
         sunday = monday + timedelta(days=6)
-        taper = is_taper_week(monday, races)
         inst = WeekInstance(
             start=monday, profile=profile, exercises=exercises,
             runs=tuple(r for r in runs if monday <= r.date <= sunday),
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
-            carry=carry, deload=taper or is_deload_week(index, profile.deload_every),
-            race_dates=races, taper=taper)
+            carry=_held(carry) if _holds(week, carry) else carry,
+            deload=week.deload, race_dates=races, taper=week.taper, phase=week.phase)
         instances.append(inst)
         closed = _closed_days(inst, window)
         open_days = {inst.date_of(day) for day in range(7) if day not in closed}
         if not any(run.date in open_days for run in inst.runs):
             empty.append(monday)
             weeks.append(WeekPlan(start=monday, runs=inst.runs, sessions=(),
-                                  deload=inst.deload, target_sessions=0,
-                                  notes=(NO_RUNS_NOTE,)))
+                                  deload=inst.deload, taper=inst.taper, target_sessions=0,
+                                  notes=(NO_RUNS_NOTE,), phase=inst.phase,
+                                  phase_why=week.why))
             continue
         result = solve_week(inst, _forbid(closed) if closed else None)
         seconds += result.solve_seconds
@@ -93,16 +98,33 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             notes = _shortfall_notes(inst.target_sessions, placed, diagnosis)
             if placed == 0:
                 impossible.append((monday, diagnosis))
-        weeks.append(_week_plan(inst, result, notes))
+        weeks.append(_week_plan(inst, result, notes, week))
         # Adherence applies to the week after a completed plan only; promotion lasts. After a
         # step-back week the doses return to where they were before it (B1).
         resume = _resume_after(inst, carry)
-        carry = replace(result.carry, beginner_promoted=carry.beginner_promoted, resume=resume)
+        done = {item.exercise.id for s in result.sessions for item in s.exercises}
+        carry = replace(result.carry, beginner_promoted=carry.beginner_promoted, resume=resume,
+                        seen=carry.seen | done)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,
                 beginner_promoted=carry.beginner_promoted and profile.level == "beginner")
     return BlockResult(plan, seconds, tuple(impossible), tuple(instances), tuple(empty))
+
+
+def _holds(week: WeekSeason, carry: Carry) -> bool:
+    """A maintain week holds every dose (B5); so does the first week after a step-back,
+    which returns to the doses before it (B1) before progression goes on."""
+    return not week.deload and (week.phase == "maintain" or bool(carry.resume))
+
+
+def _held(carry: Carry) -> Carry:
+    """A maintain week (B5): every dose held where it stands. The week after a step-back
+    holds the dose from before it, so the step-back still ends (B1)."""
+    doses = {**carry.doses, **{key: dose for key, dose in carry.resume.items()
+                               if key in carry.doses}}
+    return replace(carry, doses=doses, resume={},
+                   hold=carry.hold | (frozenset(doses) - carry.regress))
 
 
 def _closed_days(inst: WeekInstance, window: tuple[date, date] | None) -> frozenset[int]:
@@ -136,10 +158,12 @@ def _shortfall_notes(target: int, placed: int, diagnosis: Diagnosis) -> tuple[st
     return (head, *diagnosis.suggestions)
 
 
-def _week_plan(inst: WeekInstance, result: WeekResult, notes: tuple[str, ...]) -> WeekPlan:
+def _week_plan(inst: WeekInstance, result: WeekResult, notes: tuple[str, ...],
+               week: WeekSeason) -> WeekPlan:
     return WeekPlan(start=inst.start, runs=inst.runs, sessions=result.sessions,
                     deload=inst.deload, taper=inst.taper, target_sessions=inst.target_sessions,
-                    penalties=result.penalties, notes=notes)
+                    penalties=result.penalties, notes=notes, phase=inst.phase,
+                    phase_why=week.why)
 
 
 def _status(statuses: set[str], weeks: list[WeekPlan]) -> str:

@@ -82,7 +82,9 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
             "tz": defaults.get("tz", ""),
             "prefer": [d for d in str(defaults.get("prefer") or "").split(",") if d in WEEKDAYS],
             "avoid": [d for d in str(defaults.get("avoid") or "").split(",") if d in WEEKDAYS],
-            "deload_every": str(defaults.get("deload_every", DEFAULT_DELOAD_EVERY)),
+            "deload_every": ("" if defaults.get("deload_every") is None
+                             else str(defaults["deload_every"])),
+            "race": str(defaults.get("race") or ""),
             "alarm": "" if defaults.get("alarm") is None else str(defaults["alarm"]),
             "with_runs": bool(defaults.get("with_runs")), "start": "", "map": "",
             "weights": str(defaults.get("weights") or ""),
@@ -100,6 +102,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
         "prefer": checked_values(form, "prefer", WEEKDAYS),
         "avoid": checked_values(form, "avoid", WEEKDAYS),
         "deload_every": text_field(form, "deload_every", 4), "alarm": text_field(form, "alarm", 6),
+        "race": text_field(form, "race", 120),
         "with_runs": form.get("with_runs") == "yes", "start": text_field(form, "start", 12),
         "map": text_field(form, "map", 400), "week_start": text_field(form, "week_start", 12),
         "weights": text_field(form, "weights", 400),
@@ -125,6 +128,7 @@ def plan_options(values: dict[str, Any], default_tz: str) -> PlanOptions:
         start=values["start"] or None, keyword_maps=maps,
         prefer=",".join(values["prefer"]) or None, avoid=",".join(values["avoid"]) or None,
         deload_every=values["deload_every"] or DEFAULT_DELOAD_EVERY,
+        races=(values["race"],) if values.get("race") else (),
         alarm=values["alarm"] or None, with_runs=values["with_runs"],
         niggles=tuple(values.get("niggles") or ()),
         exclude=tuple(w.strip() for w in str(values.get("exclude") or "").replace(
@@ -139,6 +143,7 @@ def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, An
             "sessions": options.sessions, "minutes": options.minutes,
             "start_time": options.start_time, "tz": options.tz, "prefer": options.prefer,
             "avoid": options.avoid, "deload_every": options.deload_every,
+            "race": " ".join(options.races),
             "alarm": options.alarm, "with_runs": options.with_runs,
             "niggles": list(options.niggles), "exclude": list(options.exclude)}
 

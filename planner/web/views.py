@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from planner.domain import KEY_RUNS, WEEKDAYS, Exercise
+from planner.domain import KEY_RUNS, PHASE_WORDS, PHASES, WEEKDAYS, Exercise, phase_label
 from planner.planning.instance import TAPER_DAYS_BEFORE
 from planner.readers.session_log import STATUS_MARKS, SetDone
 
@@ -32,8 +32,12 @@ def day_label(day: date) -> str:
 
 
 def taper_days(plan: dict[str, Any]) -> set[date]:
-    """B2: the days with a race in the next TAPER_DAYS_BEFORE days."""
+    """B2: the days with a goal race in the next TAPER_DAYS_BEFORE days. A goal race is the
+    race of a week the plan marks `"phase": "race"`; a plan from before phases tapered to
+    every race."""
+    phased = any("phase" in week for week in plan["weeks"])
     races = {date.fromisoformat(run["date"]) for week in plan["weeks"]
+             if not phased or week.get("phase") == "race"
              for run in week.get("runs", []) if run.get("run") == "race"}
     return {race - timedelta(days=n) for race in races for n in range(1, TAPER_DAYS_BEFORE + 1)}
 
@@ -52,7 +56,9 @@ class WeekView:
     penalties: list[dict[str, Any]]
     notes: list[str]
     sessions: list[dict[str, Any]] = field(default_factory=list)
-    phase: str = ""
+    phase: str = "build"  # planner.domain.PHASES
+    phase_label: str = "build"  # as the other outputs say it ("race week", "maintain")
+    phase_why: str = ""
 
     @property
     def title(self) -> str:
@@ -81,10 +87,18 @@ def week_views(plan: dict[str, Any], by_id: dict[str, Exercise] | None = None) -
                 "sessions": [s for s in sessions if s["date"] == iso],
                 "taper": day in taper,
             })
+        phase = _phase(week)
         weeks.append(WeekView(monday, bool(week.get("deload")), days,
                               list(week.get("penalties", [])), list(week.get("notes", [])),
-                              sessions, str(week.get("phase") or "")))
+                              sessions, phase, phase_label(phase, bool(week.get("deload"))),
+                              str(week.get("phase_why") or "")))
     return weeks
+
+
+def _phase(week: dict[str, Any]) -> str:
+    """The week's phase; a plan from before phases had taper weeks and build weeks."""
+    phase = week.get("phase")
+    return phase if phase in PHASES else "taper" if week.get("taper") else "build"
 
 
 def block_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,7 +128,8 @@ def block_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
                           "race": "race" in kinds, "key": any(k in KEY_RUNS for k in kinds),
                           "taper": day in taper, "title": ", ".join(marks) or "nothing"})
         rows.append({"number": number, "start": week["start"], "label": day_label(monday),
-                     "deload": bool(week.get("deload")), "cells": cells})
+                     "deload": bool(week.get("deload")), "cells": cells,
+                     "phase": _phase(week), "phase_label": PHASE_WORDS[_phase(week)]})
     return rows
 
 
