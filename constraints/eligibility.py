@@ -21,9 +21,13 @@ def equipment_allows(exercise: Exercise, owned: frozenset[str]) -> bool:
 
 def level_allows(exercise: Exercise, level: str) -> bool:
     """H6: beginners never jump; intermediates only the low two-leg pogo (written for
-    intermediate); no variation above the runner's level."""
+    intermediate); no variation above the runner's level; and an advanced runner's calf
+    raise is never a beginner's two-leg one ("Intermediate: Use single-leg calf raises";
+    "Advanced: Add load, pauses, or a slow eccentric")."""
     rank = LEVELS.index(level)
     if exercise.plyometric and level == "beginner":
+        return False
+    if level == LEVELS[-1] and "calf" in exercise.patterns and exercise.level == LEVELS[0]:
         return False
     return LEVELS.index(exercise.level) <= rank
 
@@ -44,7 +48,8 @@ def add_h5_equipment(wm: WeekModel) -> None:
 @hard_rule("H6", "plyometrics and variations by level")
 def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
     """H6 — "Beginners: Skip jumping at first"; "Intermediate: Start with low pogo hops on two
-    legs"; "Advanced: Use squat jumps, low-level bounds ..."."""
+    legs"; "Advanced: Use squat jumps, low-level bounds ..."; no two-leg calf raise for an
+    advanced runner."""
     level = wm.inst.profile.level
     _forbid(wm, "H6", lambda ex: not level_allows(ex, level))
 
