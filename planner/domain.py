@@ -213,6 +213,7 @@ class Session:
     exercises: tuple[PlannedExercise, ...]
     why: str = ""
     warmup_minutes: int = 10
+    after_run: bool = False  # straight after a run (legs still warm): drills-only warm-up
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ import pandas as pd
 
 from planner.domain import (
     DEFAULT_DELOAD_EVERY,
+    DEFAULT_GAP_MINUTES,
     DEFAULT_MINUTES,
     DEFAULT_TIME,
     DELOAD_RANGE,
+    GAP_RANGE,
     MINUTES_RANGE,
     SESSIONS_RANGE,
     Profile,
@@ -33,7 +35,7 @@ from planner.readers.options import (
 from planner.readers.time_zones import parse_timezone
 
 ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
-                  "new_to_strength", "email", "prefer", "avoid", "deload_every")
+                  "new_to_strength", "email", "prefer", "avoid", "deload_every", "gap")
 REQUIRED_ROSTER = ("athlete", "level")
 
 
@@ -101,6 +103,7 @@ def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
         prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
         avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
         deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY) or 0,
+        gap_minutes=integer("gap", *GAP_RANGE, DEFAULT_GAP_MINUTES) or 0,
     )
 
 

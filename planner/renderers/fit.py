@@ -48,13 +48,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from garmin_fit_sdk import Encoder, Profile
 
 from planner.domain import (
-    REPS_IN_RESERVE,
     SAFETY_LINE,
     WEEKDAYS,
     Plan,
     PlannedExercise,
     Session,
 )
+from planner.planning.wording import effort_cue, tempo_words
 from planner.readers.fit_profile import fit_exercise_numbers
 
 KIND_WORDS: dict[str, str] = {"heavy": "main", "light": "light"}
@@ -70,6 +70,8 @@ NOTES_MAX_BYTES = 200  # a FIT field holds at most 255 bytes, terminator include
 WARMUP_STEP_NAME = "Warm-up"
 WARMUP_NOTES = ("5-8 min easy movement (walk, jog, bike, mobility), then drills: squats, "
                 "hinges, bridges, calf raises, band walks; 1-2 light practice sets.")
+WARMUP_AFTER_RUN_NOTES = ("Drills only, your run was the easy movement: squats, hinges, "
+                          "bridges, calf raises, band walks; 1-2 light practice sets.")
 REST_STEP_NAME = "Rest"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MANUFACTURER = "development"  # 255: the profile's value for makers without a registered id
@@ -150,7 +152,8 @@ def render_session_fit(session: Session, *, athlete: str = "runner", tz: str = "
         "sport": "training",
         "sub_sport": "strength_training",
         "num_valid_steps": len(steps),
-        "wkt_description": _fit_text(f"{REPS_IN_RESERVE} {SAFETY_LINE}", NOTES_MAX_BYTES),
+        "wkt_description": _fit_text(f"{effort_cue(session.intensity)} {SAFETY_LINE}",
+                                     NOTES_MAX_BYTES),
     })
     for step in steps:
         encoder.write_mesg({"mesg_num": WORKOUT_STEP, **step})
@@ -167,7 +170,7 @@ def workout_steps(session: Session) -> list[dict[str, Any]]:
             "duration_value": session.warmup_minutes * 60 * 1000,
             "target_type": "open",
             "intensity": "warmup",
-            "notes": WARMUP_NOTES,
+            "notes": WARMUP_AFTER_RUN_NOTES if session.after_run else WARMUP_NOTES,
         })
     for planned in session.exercises:
         first = len(steps)
@@ -236,7 +239,7 @@ def step_notes(planned: PlannedExercise) -> str:
     parts = [f"{dose.sets} x {dose.reps} {exercise.reps_unit}", f"rest {planned.rest_s} s"]
     if dose.load:
         parts.append(f"load {planned.load_label}")
-    parts += [planned.tempo_label, planned.range_label]
+    parts += [tempo_words(planned), planned.range_label]
     text = ", ".join(parts) + "."
     return f"{text} {exercise.cue}" if exercise.cue else text
 

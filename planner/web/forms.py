@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from planner.domain import (
     DEFAULT_DELOAD_EVERY,
+    DEFAULT_GAP_MINUTES,
     DEFAULT_MINUTES,
     DEFAULT_TIME,
     EQUIPMENT,
@@ -71,6 +72,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
             "sessions": "" if defaults.get("sessions") is None else str(defaults["sessions"]),
             "minutes": str(defaults.get("minutes", DEFAULT_MINUTES)),
             "start_time": defaults.get("start_time", DEFAULT_TIME),
+            "gap": str(defaults.get("gap", DEFAULT_GAP_MINUTES)),
             "tz": defaults.get("tz", ""),
             "prefer": [d for d in str(defaults.get("prefer") or "").split(",") if d in WEEKDAYS],
             "avoid": [d for d in str(defaults.get("avoid") or "").split(",") if d in WEEKDAYS],
@@ -86,6 +88,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
         "equipment": checked_values(form, "equipment", EQUIPMENT),
         "sessions": text_field(form, "sessions", 4), "minutes": text_field(form, "minutes", 6),
         "start_time": text_field(form, "start_time", 8), "tz": text_field(form, "tz", 64),
+        "gap": text_field(form, "gap", 4),
         "prefer": checked_values(form, "prefer", WEEKDAYS),
         "avoid": checked_values(form, "avoid", WEEKDAYS),
         "deload_every": text_field(form, "deload_every", 4), "alarm": text_field(form, "alarm", 6),
@@ -108,6 +111,7 @@ def plan_options(values: dict[str, Any], default_tz: str) -> PlanOptions:
         weights=(values["weights"],) if values["weights"] else (),
         sessions=values["sessions"] or None, minutes=values["minutes"] or DEFAULT_MINUTES,
         start_time=values["start_time"] or DEFAULT_TIME, tz=values["tz"] or None,
+        gap=values["gap"] or DEFAULT_GAP_MINUTES,
         start=values["start"] or None, keyword_maps=maps,
         prefer=",".join(values["prefer"]) or None, avoid=",".join(values["avoid"]) or None,
         deload_every=values["deload_every"] or DEFAULT_DELOAD_EVERY,
@@ -120,7 +124,8 @@ def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, An
             "new_to_strength": options.new_to_strength, "equipment": options.equipment,
             "weights": ";".join(options.weights),
             "sessions": options.sessions, "minutes": options.minutes,
-            "start_time": options.start_time, "tz": options.tz, "prefer": options.prefer,
+            "start_time": options.start_time, "gap": options.gap, "tz": options.tz,
+            "prefer": options.prefer,
             "avoid": options.avoid, "deload_every": options.deload_every,
             "alarm": options.alarm, "with_runs": options.with_runs}
 
