@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
-from planner.planning.wording import effort_cue, session_word, shown_name
+from planner.planning.wording import effort_cue, session_word, shown_cue, shown_name
 
 SCHEMA_VERSION = 1
 
@@ -48,7 +48,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "level": ex.level,
         "plyometric": ex.plyometric,
         "minutes": item.minutes,
-        "cue": ex.cue,
+        "cue": shown_cue(ex, item.equipment_used),  # in the runner's own kit
         "best_for": ex.best_for,
         "why": item.why,
         "done": None,  # for the athlete or coach: true, false (skipped) or "too hard"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from ortools.sat.python import cp_model
@@ -18,7 +18,9 @@ from ortools.sat.python import cp_model
 from constraints import build_week_model, rule_sort_key
 from planner.domain import (
     DEFAULT_GAP_MINUTES,
+    FATIGUING_RUNS,
     KEY_RUNS,
+    WEEKDAYS,
     Dose,
     Penalty,
     PlannedExercise,
@@ -28,6 +30,7 @@ from planner.domain import (
 from planner.planning.instance import Carry, FamilyKey, WeekInstance
 from planner.planning.model import WeekModel
 from planner.planning.progression import WARMUP_MINUTES, Candidate, named_weight
+from planner.planning.wording import run_name, with_article
 from planner.solving.why_lines import exercise_why, session_why
 
 SEED = 20240611
@@ -125,7 +128,42 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
             date=day, start=start, minutes=warmup + work_minutes, intensity=intensity,
             exercises=items, why=session_why(inst, d, intensity, start=start, week=week),
             warmup_minutes=warmup, after_run=after_run))
+    line = no_power_line(inst, sessions)
+    if line:
+        first = sessions[0]
+        sessions[0] = replace(first, why=f"{first.why}; {line}" if first.why else line)
     return tuple(sessions), doses
+
+
+def _runs_words(kinds: frozenset[str]) -> str:
+    return " and ".join(with_article(run_name(kind)) for kind in sorted(kinds))
+
+
+def no_power_line(inst: WeekInstance, sessions: list[Session]) -> str:
+    """Why a week holds no power work when no day allowed it ("a small amount of power
+    training when appropriate"): each session day named with the rule that keeps jumps
+    off it. A week where jumps were allowed but left out says so under S12 instead;
+    beginners skip jumping (H6) and are not told so every week."""
+    if inst.profile.level == "beginner" or not sessions:
+        return ""
+    if any(item.exercise.plyometric for s in sessions for item in s.exercises):
+        return ""
+    if not all(inst.jumps_forbidden(d) for d in inst.days):
+        return ""
+    reasons = []
+    for session in sessions:
+        d = (session.date - inst.start).days
+        day = WEEKDAYS[d]
+        if inst.in_taper(d):
+            reasons.append(f"{day} is in the race taper (B2)")
+        elif inst.is_eve_of_key_run(d):
+            reasons.append(f"{day} is the eve of {_runs_words(inst.kinds(d + 1) & KEY_RUNS)} "
+                           "(H1)")
+        else:
+            reasons.append(f"{day} already holds {_runs_words(inst.kinds(d) & FATIGUING_RUNS)} "
+                           "(H7)")
+    return (f"no power work this week: {', '.join(reasons)}, and no other day is free of a "
+            "key run's eve or a hard run; jumps wait for fresher legs")
 
 
 def session_order(cand: Candidate) -> tuple[int, int]:
