@@ -198,7 +198,9 @@ def add_s11_no_extras(wm: WeekModel) -> None:
     because minutes are left; a jump for S12 is worth more than this cost."""
     m = wm.model
     matching = slot_matching(wm)
-    families = [f for f in wm.inst.families if f != BENT_KNEE_CALF_FAMILY]
+    # The soleus is not asked for in a beginner's first week (S1): there it is an extra too.
+    free = set() if first_week_of_beginner(wm.inst) else {BENT_KNEE_CALF_FAMILY}
+    families = [f for f in wm.inst.families if f not in free]
     for (d, intensity), filled in matching.filled.items():
         count = cp_model.LinearExpr.sum([wm.inc[(d, f, intensity)] for f in families])
         extra = m.new_int_var(0, 7, f"s11_{d}_{intensity}_extra")

@@ -215,9 +215,13 @@ def coach_review(plan: dict[str, Any], profile: Profile) -> list[str]:
             problems.append(f"{where}: the hinge is not loaded although weights are owned")
         if "band" in profile.equipment and 11 not in fam:
             problems.append(f"{where}: a band is owned but there is no band walk")
+        # both raises in one main session only when the week has no light session to hold
+        # the bent-knee one
         calves = sum(f in (9, 10) for f in fam)
-        if calves > 1:
+        if calves > 1 and lights:
             problems.append(f"{where}: a second calf raise")
+        if len([f for f in fam if f in (2, 3, 4)]) > 1:
+            problems.append(f"{where}: two split-stance lifts")
     for s in lights:
         where = f"light {s['date']}"
         if {item["sets"] for item in s["exercises"]} != {2}:
