@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from planner.planning.model import WeekModel
 
 S7_WEIGHT = 5
+LIGHT_BENT_KNEE_RAISE = (10, "light")  # family 10, Bent-Knee Calf Raise
 
 
 def equipment_allows(exercise: Exercise, owned: frozenset[str]) -> bool:
@@ -57,9 +58,13 @@ def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
 @soft_rule("S7", "variations that match the runner's level", weight=S7_WEIGHT)
 def add_s7_level_fit(wm: WeekModel) -> None:
     """S7 — prefer the variation written for the runner's level (an advanced runner gets the
-    advanced variant when the equipment allows), one cost unit per level below."""
+    advanced variant when the equipment allows), one cost unit per level below. The light
+    session's bent-knee raise is exempt: the bodyweight seated raise is light work for any
+    level, and the intermediate one holds a dumbbell a light session does without."""
     rank = wm.inst.level_rank
     for key in wm.family_keys():
+        if key == LIGHT_BENT_KNEE_RAISE:
+            continue
         for cand, lit in zip(wm.candidates[key], wm.pick[key], strict=True):
             gap = rank - LEVELS.index(cand.exercise.level)
             if gap > 0:
