@@ -235,3 +235,16 @@ def test_the_warmup_text_asks_for_the_minutes_booked(catalog: Catalog, block) ->
         work = sum(item.seconds for item in s.exercises)
         assert s.minutes == s.warmup_minutes + math.ceil(work / 60)
         assert s.minutes <= profile.minutes
+
+
+def test_the_watch_warmup_says_the_minutes_it_lasts() -> None:
+    from planner.renderers.fit import warmup_notes
+
+    base = Session(date=MONDAY, start=time(18, 0), minutes=30, intensity="light",
+                   exercises=(), warmup_minutes=8)
+    assert warmup_notes(base).startswith("5 min easy movement") and "then 3 min drills" in \
+        warmup_notes(base)
+    after = Session(date=MONDAY, start=time(18, 0), minutes=30, intensity="light",
+                    exercises=(), warmup_minutes=5, after_run=True)
+    assert warmup_notes(after).startswith("Drills only") and "jog" not in warmup_notes(after)
+    assert all(len(text.encode()) <= 200 for text in (warmup_notes(base), warmup_notes(after)))

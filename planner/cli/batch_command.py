@@ -53,7 +53,7 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: st
     """Plan a training block for every athlete of a ROSTER from one RUNS file.
 
     ROSTER columns: athlete, level, and optionally equipment (`;`-separated), sessions,
-    minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every. RUNS is the
+    minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every, gap. RUNS is the
     runs CSV of `runstrong plan` with an extra `athlete` column, or the same columns as a
     Parquet file or a folder of Parquet files (read a row group at a time).
 

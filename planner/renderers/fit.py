@@ -54,7 +54,7 @@ from planner.domain import (
     PlannedExercise,
     Session,
 )
-from planner.planning.wording import effort_cue, tempo_words
+from planner.planning.wording import EASY_MOVEMENT_MINUTES, effort_cue, tempo_words
 from planner.readers.fit_profile import fit_exercise_numbers
 
 KIND_WORDS: dict[str, str] = {"heavy": "main", "light": "light"}
@@ -68,10 +68,8 @@ STEP_NAME_MAX = 26  # characters: about one line of a watch's workout screen
 WORKOUT_NAME_MAX = 24
 NOTES_MAX_BYTES = 200  # a FIT field holds at most 255 bytes, terminator included
 WARMUP_STEP_NAME = "Warm-up"
-WARMUP_NOTES = ("5-8 min easy movement (walk, jog, bike, mobility), then drills: squats, "
-                "hinges, bridges, calf raises, band walks; 1-2 light practice sets.")
-WARMUP_AFTER_RUN_NOTES = ("Drills only, your run was the easy movement: squats, hinges, "
-                          "bridges, calf raises, band walks; 1-2 light practice sets.")
+WARMUP_DRILLS = "squats, hinges, bridges, calf raises, band walks; 1-2 light practice sets."
+WARMUP_AFTER_RUN_NOTES = f"Drills only, your run was the easy movement: {WARMUP_DRILLS}"
 REST_STEP_NAME = "Rest"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MANUFACTURER = "development"  # 255: the profile's value for makers without a registered id
@@ -160,6 +158,17 @@ def render_session_fit(session: Session, *, athlete: str = "runner", tz: str = "
     return encoder.close()
 
 
+def warmup_notes(session: Session) -> str:
+    """The warm-up in the minutes the step lasts: drills only straight after a run, else
+    5 minutes of the article's easy movement and the rest drills."""
+    if session.after_run:
+        return WARMUP_AFTER_RUN_NOTES
+    movement = min(EASY_MOVEMENT_MINUTES, session.warmup_minutes)
+    drills = session.warmup_minutes - movement
+    then = f"then {drills} min drills" if drills else "then drills"
+    return f"{movement} min easy movement (walk, jog, bike, mobility), {then}: {WARMUP_DRILLS}"
+
+
 def workout_steps(session: Session) -> list[dict[str, Any]]:
     """The workout_step messages' fields (without mesg_num), message_index 0, 1, …"""
     steps: list[dict[str, Any]] = []
@@ -170,7 +179,7 @@ def workout_steps(session: Session) -> list[dict[str, Any]]:
             "duration_value": session.warmup_minutes * 60 * 1000,
             "target_type": "open",
             "intensity": "warmup",
-            "notes": WARMUP_AFTER_RUN_NOTES if session.after_run else WARMUP_NOTES,
+            "notes": warmup_notes(session),
         })
     for planned in session.exercises:
         first = len(steps)
