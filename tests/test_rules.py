@@ -445,3 +445,12 @@ def test_h15_the_easier_bridge_on_the_eve_of_a_key_run(catalog) -> None:
 
     assert not feasible(solve_with(inst, thrust_on_the_eve)[0])
     assert feasible(solve_with(inst, thrust_on_the_eve, disabled=frozenset({"H15"}))[0])
+
+
+def test_h6_an_advanced_calf_raise_is_never_the_two_leg_one(catalog) -> None:
+    # "Intermediate: Use single-leg calf raises"; "Advanced: Add load, pauses, or a slow
+    # eccentric": more kit or level never brings the beginner's two-leg wall raise back.
+    inst = make_week(catalog, EASY_WEEK, level="advanced", equipment=frozenset({"band"}))
+    force = lambda wm: force_in_session(wm, TUE, "wall-calf-raise")  # noqa: E731
+    assert not feasible(solve_with(inst, force)[0])
+    assert feasible(solve_with(inst, force, disabled=frozenset({"H6"}))[0])

@@ -248,3 +248,59 @@ def test_the_watch_warmup_says_the_minutes_it_lasts() -> None:
                     exercises=(), warmup_minutes=5, after_run=True)
     assert warmup_notes(after).startswith("Drills only") and "jog" not in warmup_notes(after)
     assert all(len(text.encode()) <= 200 for text in (warmup_notes(base), warmup_notes(after)))
+
+
+# ------------------------------------------------------- the checker judges the same rules
+
+
+def _week_plan(catalog: Catalog, level: str, kit: frozenset[str]) -> dict:
+    from planner.renderers.json_plan import plan_to_dict
+
+    kinds = ["easy", "speed", "rest", "tempo", "easy", "rest", "long"]
+    runs = [Run(MONDAY + timedelta(days=d), kind, 45, time(7, 0))
+            for d, kind in enumerate(kinds) if kind != "rest"]
+    profile = Profile(level=level, equipment=kit, tz="UTC")
+    return plan_to_dict(plan_block(runs, profile, catalog.exercises, diagnose=False).plan)
+
+
+def _rules(plan: dict, catalog: Catalog) -> set[str]:
+    from planner.checker import check_plan
+
+    return {v.rule for v in check_plan(plan, catalog)}
+
+
+def _swap(item: dict, catalog: Catalog, variation: str) -> None:
+    ex = catalog.by_id()[variation]
+    item.update(variation=variation, id=variation, family_no=ex.family_no, name=ex.name,
+                patterns=list(ex.patterns), reps_unit=ex.reps_unit, level=ex.level)
+
+
+def test_the_checker_sees_two_split_stance_lifts_and_a_bridge_for_a_hinge(catalog) -> None:
+    plan = _week_plan(catalog, "intermediate", frozenset({"dumbbell", "band"}))
+    assert _rules(plan, catalog) == set()
+    [main] = [s for w in plan["weeks"] for s in w["sessions"] if s["intensity"] == "heavy"]
+    step_up = next(i for i in main["exercises"] if i["family_no"] == 5)
+    _swap(step_up, catalog, "split-squat")
+    assert "H14" in _rules(plan, catalog)
+    plan = _week_plan(catalog, "intermediate", frozenset({"dumbbell", "band"}))
+    [main] = [s for w in plan["weeks"] for s in w["sessions"] if s["intensity"] == "heavy"]
+    hinge = next(i for i in main["exercises"] if i["family_no"] == 7)
+    _swap(hinge, catalog, "glute-bridge")
+    hinge["load"] = "bodyweight"
+    assert "H8" in _rules(plan, catalog)
+
+
+def test_the_checker_sees_a_slow_light_session_and_a_hard_eve(catalog) -> None:
+    plan = _week_plan(catalog, "advanced", frozenset({"band", "bench"}))
+    assert _rules(plan, catalog) == set()
+    [light] = [s for w in plan["weeks"] for s in w["sessions"] if s["intensity"] == "light"]
+    light["exercises"][0]["tempo"] = TEMPO_LABELS[1]
+    assert "H15" in _rules(plan, catalog)
+    # the same light session moved to Wednesday, the eve of Thursday's tempo run, with a
+    # single-leg hip thrust
+    plan = _week_plan(catalog, "advanced", frozenset({"band", "bench"}))
+    [light] = [s for w in plan["weeks"] for s in w["sessions"] if s["intensity"] == "light"]
+    bridge = next(i for i in light["exercises"] if i["family_no"] == 8)
+    _swap(bridge, catalog, "single-leg-hip-thrust")
+    light["date"], light["day"] = "2027-03-03", "Wed"
+    assert "H15" in _rules(plan, catalog)
