@@ -260,3 +260,23 @@ def test_s13_more_kit_never_makes_the_plan_easier(catalog) -> None:
     single_leg_loaded = any(item.exercise.loaded and "single-leg" in item.exercise.patterns
                             for item in main_without.exercises)
     assert not {"barbell-front-squat", "barbell-rdl"} <= ids or not single_leg_loaded
+
+
+def test_s2_hard_days_hard_the_light_session_leaves_the_long_runs_eve(catalog) -> None:
+    # Block week 1: hill Tue, easy Wed and Thu, Friday free, bike Sat, long run Sun. The
+    # light session used to sit on Saturday, the long run's eve; it now goes after a run
+    # earlier in the week, and forced onto Saturday it pays S2's eve term.
+    kinds = ["rest", "hill", "easy", "easy", "rest", "cross", "long"]
+    inst = intermediate(catalog, kinds)
+    status, wm, solver = solve_with(inst)
+    assert feasible(status)
+    light = [d for d in inst.days if solver.boolean_value(wm.light[d])]
+    heavy = [d for d in inst.days if solver.boolean_value(wm.heavy[d])]
+    assert light and SAT not in light and heavy == [TUE], "main after the hill session"
+
+    def light_on_saturday(wm: WeekModel) -> None:
+        wm.model.add(wm.light[SAT] == 1)
+
+    status, wm, solver = solve_with(inst, light_on_saturday)
+    paid = [t.text for t in wm.soft_terms if t.rule == "S2" and solver.value(t.literal)]
+    assert any("the eve of a key run (long)" in text for text in paid)
