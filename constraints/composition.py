@@ -1,4 +1,5 @@
-"""What a session is made of, slot by slot: S10 (the article's sessions) and S12 (power).
+"""What a session is made of, slot by slot: S10 (the article's sessions), S11 (nothing
+beyond them), S12 (power) and S13 (the runner's kit is used).
 
 The article gives three sessions to copy:
 - its Sample Leg Workout (goblet squat, reverse lunge, Romanian deadlift, step-up, standing
@@ -27,59 +28,92 @@ from constraints.registry import soft_rule
 from planner.domain import INTENSITIES, LOADED_EQUIPMENT, WEEKDAYS, Exercise, Profile
 
 if TYPE_CHECKING:
+    from planner.planning.instance import WeekInstance
     from planner.planning.model import WeekModel
 
 S10_MAIN_WEIGHT = 60
 S10_LIGHT_WEIGHT = 40
 S11_WEIGHT = 8
 S12_WEIGHT = 20
+S13_WEIGHT = 50
 
 SlotTest = Callable[[Exercise], bool]
 
 TRUE_HINGE_FAMILIES = frozenset({6, 7})  # single-leg and two-leg Romanian deadlifts
-LUNGE_FAMILIES = frozenset({2, 3, 4})  # reverse, walking and split-squat lunges
 REVERSE_LUNGE_FAMILY = 2
 STEP_UP_FAMILY = 5
-# "a step-up or single-leg move": step-ups and (Bulgarian) split squats, as in the article's
-# sample workout and its intermediate strength session; the reverse and walking lunges fill
-# the lunge slot, the single-leg RDL the hinge.
-SINGLE_LEG_FAMILIES = frozenset({4, STEP_UP_FAMILY})
+SINGLE_LEG_RDL_FAMILY = 6
 ROMANIAN_DEADLIFT_FAMILY = 7
 BRIDGE_FAMILY = 8  # hip thrust or glute bridge
+STANDING_CALF_FAMILY = 9  # straight-knee: "emphasize the upper calf more"
+BENT_KNEE_CALF_FAMILY = 10  # "shift more work toward the soleus"
 BAND_WALK_FAMILY = 11
+SQUAT_FAMILY = 1
 
 MAIN_SLOTS = ("squat", "lunge", "hinge", "single-leg", "calf", "hip stability")
 BEGINNER_MAIN_SLOTS = ("squat", "reverse lunge", "glute bridge", "step-up", "calf")
 LIGHT_SLOTS = ("single-leg control", "hip stability", "glute bridge", "pogo or calf")
+# "A good starting session is bodyweight squat ..., assisted reverse lunge ..., glute
+# bridge ..., low step-up ..., and wall calf raise": a beginner's first week, as written.
+ARTICLE_BEGINNER_SESSION = {
+    "squat": "bodyweight-squat", "reverse lunge": "assisted-reverse-lunge",
+    "glute bridge": "glute-bridge", "step-up": "low-step-up", "calf": "wall-calf-raise",
+}
 
 
 def owns_weights(profile: Profile) -> bool:
     return bool(profile.equipment & set(LOADED_EQUIPMENT))
 
 
-def slot_tests(profile: Profile) -> dict[str, SlotTest]:
-    """Which exercises fill each slot for this runner. The hinge is the sample workout's
-    loaded Romanian deadlift when an intermediate or advanced runner owns weights (the
-    single-leg RDL is then the light session's single-leg control), and a runner who owns a
-    band does the article's lateral band walk for hip stability."""
+def has_hills(inst: WeekInstance) -> bool:
+    return any(inst.has_run(d, "hill") for d in inst.days)
+
+
+def first_week_of_beginner(inst: WeekInstance) -> bool:
+    """A beginner with nothing done before: the week of the article's beginner session."""
+    return inst.profile.level == "beginner" and not inst.carry.doses
+
+
+def slot_tests(inst: WeekInstance) -> dict[str, SlotTest]:
+    """Which exercises fill each slot for this runner and week.
+
+    - The hinge is the deadlift pattern: the sample workout's loaded Romanian deadlift when
+      an intermediate or advanced runner owns weights, else the (single-leg, kickstand)
+      RDL; never the bridge.
+    - The lunge is one split-stance lift (reverse, walking or split-squat lunge; H14 allows
+      no second one).
+    - "a step-up or single-leg move" is the step-up ("Step-ups closely match the single-leg
+      drive runners use during hills"); beside a two-leg RDL, in a week without a hill
+      session, the single-leg RDL may take its turn instead.
+    - The main session's calf work is the sample's straight-knee Standing Calf Raise; the
+      bent-knee raise for the soleus comes from S1 (coverage), so both appear in the week.
+    - A runner who owns a band does the article's lateral band walk for hip stability.
+    - A beginner's first week is the article's beginner session, variation by variation.
+    """
+    profile = inst.profile
     loaded_hinge = owns_weights(profile) and profile.level != "beginner"
     has_band = "band" in profile.equipment
-    return {
+    rdl_may_stand_in = loaded_hinge and not has_hills(inst)
+    single_leg = {STEP_UP_FAMILY, SINGLE_LEG_RDL_FAMILY} if rdl_may_stand_in else {STEP_UP_FAMILY}
+    tests: dict[str, SlotTest] = {
         "squat": lambda ex: "squat" in ex.patterns and not ex.plyometric,
-        "lunge": lambda ex: ex.family_no in LUNGE_FAMILIES,
+        "lunge": lambda ex: "split-stance" in ex.patterns,
         "hinge": lambda ex: ex.family_no == ROMANIAN_DEADLIFT_FAMILY and ex.loaded
         if loaded_hinge else ex.family_no in TRUE_HINGE_FAMILIES,
-        # "a step-up or single-leg move" beside the hinge, not a second hinge
-        "single-leg": lambda ex: ex.family_no in SINGLE_LEG_FAMILIES,
+        "single-leg": lambda ex: ex.family_no in single_leg,
         "step-up": lambda ex: ex.family_no == STEP_UP_FAMILY,
         "reverse lunge": lambda ex: ex.family_no == REVERSE_LUNGE_FAMILY,
-        "calf": lambda ex: "calf" in ex.patterns and not ex.plyometric,
+        "calf": lambda ex: ex.family_no == STANDING_CALF_FAMILY,
         "hip stability": lambda ex: ex.family_no == BAND_WALK_FAMILY if has_band
         else "hip-stability" in ex.patterns,
         "glute bridge": lambda ex: ex.family_no == BRIDGE_FAMILY,
         "single-leg control": lambda ex: "single-leg" in ex.patterns and not ex.loaded,
         "pogo or calf": lambda ex: ex.plyometric or "calf" in ex.patterns,
     }
+    if first_week_of_beginner(inst):
+        for slot, variation in ARTICLE_BEGINNER_SESSION.items():
+            tests[slot] = lambda ex, variation=variation: ex.id == variation
+    return tests
 
 
 def session_slots(profile: Profile, intensity: str) -> tuple[str, ...]:
@@ -109,7 +143,7 @@ def slot_matching(wm: WeekModel) -> SlotMatching:
     m, inst = wm.model, wm.inst
     new_bool_var, add_implication = m.new_bool_var, m.add_implication
     total = cp_model.LinearExpr.sum
-    tests = slot_tests(inst.profile)
+    tests = slot_tests(inst)
     missing: dict[tuple[int, str, str], Any] = {}
     filled: dict[tuple[int, str], list[Any]] = {}
     for intensity in INTENSITIES:
@@ -164,13 +198,29 @@ def add_s11_no_extras(wm: WeekModel) -> None:
     because minutes are left; a jump for S12 is worth more than this cost."""
     m = wm.model
     matching = slot_matching(wm)
+    # The soleus is not asked for in a beginner's first week (S1): there it is an extra too.
+    free = set() if first_week_of_beginner(wm.inst) else {BENT_KNEE_CALF_FAMILY}
+    families = [f for f in wm.inst.families if f not in free]
     for (d, intensity), filled in matching.filled.items():
-        count = cp_model.LinearExpr.sum([wm.inc[(d, f, intensity)] for f in wm.inst.families])
+        count = cp_model.LinearExpr.sum([wm.inc[(d, f, intensity)] for f in families])
         extra = m.new_int_var(0, 7, f"s11_{d}_{intensity}_extra")
         m.add(extra >= count - cp_model.LinearExpr.sum(filled))
         wm.penalize("S11", S11_WEIGHT, extra,
                     f"{_word(intensity)} session on {WEEKDAYS[d]} holds exercises beyond the "
                     "article's session")
+    # The bent-knee raise is the article's answer to "skipping calf and soleus work" (S1
+    # asks for it), not an extra; once a week is enough.
+    # Where the week has a light session it goes there, keeping the main session the
+    # sample workout's six.
+    keys = [(BENT_KNEE_CALF_FAMILY, i) for i in INTENSITIES]
+    if all(key in wm.use for key in keys):
+        any_light = m.new_bool_var("s11_any_light")
+        m.add_max_equality(any_light, wm.light)
+        in_main = m.new_bool_var("s11_bent_knee_in_main")
+        m.add(in_main >= wm.use[keys[0]] + any_light - 1)
+        wm.penalize("S11", S11_WEIGHT, in_main,
+                    "the bent-knee calf raise is in the main session of a week with a light "
+                    "one")
 
 
 @soft_rule("S12", "a little power: one plyometric exercise a week when a day allows",
@@ -191,3 +241,41 @@ def add_s12_a_little_power(wm: WeekModel) -> None:
     missing = wm.model.new_bool_var("s12_no_power")
     wm.model.add(cp_model.LinearExpr.sum(jumps) + missing >= 1)
     wm.penalize("S12", S12_WEIGHT, missing, "no plyometric (power) work this week")
+
+
+@soft_rule("S13", "the runner's kit is used: more kit never makes the plan easier",
+           weight=S13_WEIGHT)
+def add_s13_kit_is_used(wm: WeekModel) -> None:
+    """S13 — "Advanced: Use a heavier goblet squat, front squat" and "More experienced
+    runners can benefit from heavier strength work": an advanced runner who owns a barbell
+    does the main squat and Romanian deadlift with it (each other variation costs
+    S13_WEIGHT), and one who owns dumbbells or kettlebells does one loaded single-leg lift
+    in the week's main session ("Advanced: ... heavier dumbbells")."""
+    inst, m = wm.inst, wm.model
+    profile = inst.profile
+    if profile.level != "advanced":
+        return
+    if "barbell" in profile.equipment:
+        for family in (SQUAT_FAMILY, ROMANIAN_DEADLIFT_FAMILY):
+            key = (family, "heavy")
+            if key not in wm.pick:
+                continue
+            for exercise, lits in wm.variations(key):
+                if "barbell" in {item for group in exercise.equipment for item in group}:
+                    continue
+                for lit in lits:
+                    wm.penalize("S13", S13_WEIGHT, lit,
+                                f"{exercise.name} in the main session although you own a "
+                                "barbell")
+    if profile.equipment & {"dumbbell", "kettlebell"}:
+        loaded = [lit for key in wm.family_keys() if key[1] == "heavy"
+                  for lit in wm.exercise_picks(
+                      key, lambda ex: ex.loaded and "single-leg" in ex.patterns)]
+        if not loaded:
+            return
+        any_main = m.new_bool_var("s13_any_main")
+        m.add_max_equality(any_main, wm.heavy)
+        missing = m.new_bool_var("s13_no_loaded_single_leg")
+        m.add(cp_model.LinearExpr.sum(loaded) + missing >= any_main)
+        wm.penalize("S13", S13_WEIGHT, missing,
+                    "no loaded single-leg lift in the main session although you own weights")

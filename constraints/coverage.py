@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from constraints.composition import first_week_of_beginner
 from constraints.registry import soft_rule
 from planner.domain import MUSCLES
 
@@ -22,8 +23,12 @@ DIRECT_ONLY = frozenset({"calves", "soleus"})
 def add_s1_muscle_coverage(wm: WeekModel) -> None:
     """S1 — a muscle group counts as trained when an exercise of the week works it as a primary
     muscle, or two exercises work it as a secondary one; calves and soleus need direct
-    (primary) work. Not in race week (B4): its one short session keeps the legs awake
-    for the race and is the article's light session, not the week's coverage."""
+    (primary) work. Only the bent-knee raise trains the soleus directly ("bent-knee calf
+    raises shift more work toward the soleus"); a beginner's first week is the article's
+    beginner session as written, whose one calf exercise is the wall calf raise, so the
+    soleus is asked for from the second week on. Not in race week (B4): its one short
+    session keeps the legs awake for the race and is the article's light session, not the
+    week's coverage."""
     if wm.inst.goal_race_this_week is not None:
         return
     m = wm.model
@@ -37,7 +42,9 @@ def add_s1_muscle_coverage(wm: WeekModel) -> None:
                 primary[muscle].extend(lits)
             for muscle in secondary.keys() & set(exercise.secondary) - DIRECT_ONLY:
                 secondary[muscle].extend(lits)
-    for muscle in MUSCLES:
+    asked = [mu for mu in MUSCLES
+             if not (mu == "soleus" and first_week_of_beginner(wm.inst))]
+    for muscle in asked:
         trained = m.new_bool_var(f"s1_trained_{muscle}")
         m.add(2 * trained <= 2 * cp_model.LinearExpr.sum(primary[muscle])
               + cp_model.LinearExpr.sum(secondary[muscle]))

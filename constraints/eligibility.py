@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from planner.planning.model import WeekModel
 
 S7_WEIGHT = 5
+LIGHT_BENT_KNEE_RAISE = (10, "light")  # family 10, Bent-Knee Calf Raise
 
 
 def equipment_allows(exercise: Exercise, owned: frozenset[str]) -> bool:
@@ -21,9 +22,13 @@ def equipment_allows(exercise: Exercise, owned: frozenset[str]) -> bool:
 
 def level_allows(exercise: Exercise, level: str) -> bool:
     """H6: beginners never jump; intermediates only the low two-leg pogo (written for
-    intermediate); no variation above the runner's level."""
+    intermediate); no variation above the runner's level; and an advanced runner's calf
+    raise is never a beginner's two-leg one ("Intermediate: Use single-leg calf raises";
+    "Advanced: Add load, pauses, or a slow eccentric")."""
     rank = LEVELS.index(level)
     if exercise.plyometric and level == "beginner":
+        return False
+    if level == LEVELS[-1] and "calf" in exercise.patterns and exercise.level == LEVELS[0]:
         return False
     return LEVELS.index(exercise.level) <= rank
 
@@ -44,7 +49,8 @@ def add_h5_equipment(wm: WeekModel) -> None:
 @hard_rule("H6", "plyometrics and variations by level")
 def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
     """H6 — "Beginners: Skip jumping at first"; "Intermediate: Start with low pogo hops on two
-    legs"; "Advanced: Use squat jumps, low-level bounds ..."."""
+    legs"; "Advanced: Use squat jumps, low-level bounds ..."; no two-leg calf raise for an
+    advanced runner."""
     level = wm.inst.profile.level
     _forbid(wm, "H6", lambda ex: not level_allows(ex, level))
 
@@ -52,9 +58,13 @@ def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
 @soft_rule("S7", "variations that match the runner's level", weight=S7_WEIGHT)
 def add_s7_level_fit(wm: WeekModel) -> None:
     """S7 — prefer the variation written for the runner's level (an advanced runner gets the
-    advanced variant when the equipment allows), one cost unit per level below."""
+    advanced variant when the equipment allows), one cost unit per level below. The light
+    session's bent-knee raise is exempt: the bodyweight seated raise is light work for any
+    level, and the intermediate one holds a dumbbell a light session does without."""
     rank = wm.inst.level_rank
     for key in wm.family_keys():
+        if key == LIGHT_BENT_KNEE_RAISE:
+            continue
         for cand, lit in zip(wm.candidates[key], wm.pick[key], strict=True):
             gap = rank - LEVELS.index(cand.exercise.level)
             if gap > 0:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from constraints.registry import soft_rule
-from planner.domain import WEEKDAYS
+from planner.domain import KEY_RUNS, WEEKDAYS
 
 if TYPE_CHECKING:
     from planner.planning.model import WeekModel
 
 S2_REST_DAY_WEIGHT = 30
-S2_LIGHT_REST_DAY_WEIGHT = 20
+S2_LIGHT_REST_DAY_WEIGHT = 25
 S2_CROSS_DAY_WEIGHT = 10
+S2_LIGHT_EVE_WEIGHT = 30
+S2_LIGHT_LONG_RUN_DAY_WEIGHT = 35
 S3_WEIGHT = 20
 S5_AVOID_WEIGHT = 400
 S5_PREFER_WEIGHT = 15
@@ -25,18 +27,25 @@ GOOD_HEAVY_DAYS = frozenset({"easy", "recovery", "tempo", "hill", "speed"})
            weight=S2_REST_DAY_WEIGHT)
 def add_s2_day_fit(wm: WeekModel) -> None:
     """S2 — "put harder strength training after an easy run or on a day that is already
-    moderately hard, then keep easy days truly easy"; rest days stay free."""
+    moderately hard, then keep easy days truly easy"; rest days stay free. Hard days hard:
+    the light session, too, goes on a day with a run rather than on the eve of a key run,
+    whose legs should come fresh ("Avoid heavy leg training the day before a long run,
+    race, hill workout, or speed session"): that costs more than a light rest day."""
     inst = wm.inst
     for d in inst.days:
         kinds = inst.kinds(d)
         day = WEEKDAYS[d]
+        if inst.is_eve_of_key_run(d):
+            tomorrow = ", ".join(sorted(inst.kinds(d + 1) & KEY_RUNS))
+            wm.penalize("S2", S2_LIGHT_EVE_WEIGHT, wm.light[d],
+                        f"light session on {day}, the eve of a key run ({tomorrow})")
         if not kinds:
             wm.penalize("S2", S2_REST_DAY_WEIGHT, wm.heavy[d],
                         f"heavy session on {day}, a rest day")
             wm.penalize("S2", S2_LIGHT_REST_DAY_WEIGHT, wm.light[d],
                         f"light session on {day}, a rest day")
         elif "long" in kinds:
-            wm.penalize("S2", S2_CROSS_DAY_WEIGHT, wm.light[d],
+            wm.penalize("S2", S2_LIGHT_LONG_RUN_DAY_WEIGHT, wm.light[d],
                         f"light session on {day}, on legs tired from the long run")
         elif not kinds & GOOD_HEAVY_DAYS:
             wm.penalize("S2", S2_CROSS_DAY_WEIGHT, wm.heavy[d],

@@ -1,4 +1,5 @@
-"""What one session holds: H2 (4–7 exercises), H8 (balanced heavy session), H12 (time)."""
+"""What one session holds: H2 (4–7 exercises), H8 (balanced heavy session), H12 (time),
+H14 (one split-stance lift) and H15 (a light session is light)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from constraints.registry import hard_rule
+from planner.domain import LEVELS, Exercise
 from planner.planning.progression import WARMUP_MINUTES
 
 if TYPE_CHECKING:
@@ -16,9 +18,37 @@ MIN_EXERCISES, MAX_EXERCISES = 4, 7
 
 # H8, from the FAQ: "a squat or lunge, a hip hinge, a step-up or single-leg move, calf
 # work, and a hip stability drill". Each entry is satisfied by any one of its patterns.
+# "hinge" is the deadlift pattern (Romanian, single-leg and kickstand RDL); a bridge is
+# glute work lying down and does not stand in for it.
 HEAVY_SESSION_NEEDS: tuple[tuple[str, ...], ...] = (
     ("squat", "lunge"), ("hinge",), ("single-leg",), ("calf",), ("hip-stability",),
 )
+# A beginner's main session is the article's beginner session (bodyweight squat, assisted
+# reverse lunge, glute bridge, low step-up, wall calf raise): its hip extension is the
+# glute bridge, and the hinge is learnt first as a warm-up drill ("hip hinges"), as the
+# article's "Do not add heavy squats, lunges, deadlifts, and jumping all in the same week
+# if you are new to strength training" asks.
+BEGINNER_SESSION_NEEDS: tuple[tuple[str, ...], ...] = (
+    ("squat", "lunge"), ("hinge", "bridge"), ("single-leg",), ("calf",), ("hip-stability",),
+)
+# The session a runner needs the whole session's time for: after a run the warm-up is
+# shorter (drills only), but H12 cannot know the clock, so it books the longer one.
+WARMUP_BUDGET_MINUTES = max(WARMUP_MINUTES.values())
+
+
+def heavy_session_needs(level: str) -> tuple[tuple[str, ...], ...]:
+    return BEGINNER_SESSION_NEEDS if level == "beginner" else HEAVY_SESSION_NEEDS
+
+
+def is_split_stance(exercise: Exercise) -> bool:
+    return "split-stance" in exercise.patterns
+
+
+def eve_needs_easier(exercise: Exercise) -> bool:
+    """H15: on a key run's eve, a bridge or single-leg variation written for an advanced
+    runner (the single-leg hip thrust) gives way to the easier two-leg one."""
+    return (bool({"bridge", "single-leg"} & set(exercise.patterns))
+            and exercise.level == LEVELS[-1])
 
 
 @hard_rule("H2", "4 to 7 exercises a session")
@@ -32,8 +62,9 @@ def add_h2_exercise_count(wm: WeekModel) -> None:
 
 @hard_rule("H8", "a heavy session is balanced")
 def add_h8_heavy_session_balance(wm: WeekModel) -> None:
-    """H8 — a heavy session covers each of HEAVY_SESSION_NEEDS."""
-    for need in HEAVY_SESSION_NEEDS:
+    """H8 — a heavy session covers each of HEAVY_SESSION_NEEDS (a beginner's, each of
+    BEGINNER_SESSION_NEEDS: the glute bridge is the beginner's hip extension)."""
+    for need in heavy_session_needs(wm.inst.profile.level):
         hits = wm.session_hits("heavy", lambda ex, need=need: bool(set(need) & set(ex.patterns)))
         for d in wm.inst.days:
             wm.require("H8", wm.model.add(cp_model.LinearExpr.sum(hits[d]) >= wm.heavy[d]))
@@ -52,12 +83,49 @@ def add_h12_time_budget(wm: WeekModel) -> None:
     for key in wm.family_keys():
         seconds = [c.seconds for c in wm.candidates[key]]
         costs.append((key, max(seconds, default=0), seconds, wm.pick[key]))
-    warmup = [60 * WARMUP_MINUTES["heavy"], 60 * WARMUP_MINUTES["light"]]
     for d in inst.days:
         parts = []
         for (f, i), longest, seconds, picks in costs:
             spent = m.new_int_var(0, longest, f"seconds_{d}_{f}_{i}")
             m.add(spent >= weighted_sum(picks, seconds)).only_enforce_if(wm.inc[(d, f, i)])
             parts.append(spent)
-        warmup_s = weighted_sum([wm.heavy[d], wm.light[d]], warmup)
+        warmup_s = 60 * WARMUP_BUDGET_MINUTES * wm.session[d]
         wm.require("H12", m.add(warmup_s + cp_model.LinearExpr.sum(parts) <= budget_s))
+
+
+@hard_rule("H14", "at most one split-stance lift a session")
+def add_h14_one_split_stance_lift(wm: WeekModel) -> None:
+    """H14 — one split-stance lift (reverse, walking or split-squat lunge) a session. The
+    article's sessions each hold one ("Reverse Lunge" in the sample, "Bulgarian split
+    squats" in the intermediate session, "assisted reverse lunge" for a beginner), beside a
+    step-up; two back to back double the knee-dominant work of one leg."""
+    for intensity in ("heavy", "light"):
+        hits = wm.session_hits(intensity, is_split_stance)
+        for d in wm.inst.days:
+            if len(hits[d]) > 1:
+                wm.require("H14", wm.model.add(cp_model.LinearExpr.sum(hits[d]) <= 1))
+
+
+def _is_slow(cand) -> bool:
+    return cand.dose.tempo > 0
+
+
+@hard_rule("H15", "a light session is light: no slow lowering, easier variations on an eve")
+def add_h15_light_sessions_are_light(wm: WeekModel) -> None:
+    """H15 — the article's second session "can be lighter ... without making every session
+    heavy": no slow 3-second lowering in any light session (slow eccentrics are the
+    advanced, soreness-making step), and on the eve of a key run the easier bridge and
+    single-leg variations (no single-leg hip thrust the night before a tempo run)."""
+    m, inst = wm.model, wm.inst
+    eves = [d for d in inst.days if inst.is_eve_of_key_run(d)]
+    for f in inst.families:
+        key = (f, "light")
+        if key not in wm.pick:
+            continue
+        for lit in wm.picks_where(key, _is_slow):
+            wm.require("H15", m.add(lit == 0))
+        harder = wm.exercise_picks(key, eve_needs_easier)
+        if harder and eves:
+            any_harder = cp_model.LinearExpr.sum(harder)
+            for d in eves:
+                wm.require("H15", m.add(wm.inc[(d, f, "light")] + any_harder <= 1))

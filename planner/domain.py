@@ -19,6 +19,10 @@ LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 INTENSITIES: tuple[str, ...] = ("heavy", "light")
 PATTERNS: tuple[str, ...] = (
     "squat", "lunge", "hinge", "single-leg", "calf", "hip-stability", "plyometric",
+    # one foot in front of the other, both loaded: the reverse, walking and split-squat
+    # lunges (at most one a session, H14); "bridge": the glute bridge and hip thrust, hip
+    # extension lying down, which is glute work, not the deadlift pattern "hinge" means
+    "split-stance", "bridge",
 )
 MUSCLES: tuple[str, ...] = (
     "quads", "glutes", "hamstrings", "calves", "soleus", "hip-stabilizers", "adductors", "core",
@@ -58,6 +62,14 @@ SAFETY_LINE = (
     "dizziness, chest pain, or unusual symptoms."
 )
 REPS_IN_RESERVE = "Finish every set with 1-3 reps in reserve."
+# The light session's effort: it "can be lighter" and builds "without making every session
+# heavy", so its sets stop well short of the main session's 1-3 reps in reserve.
+LIGHT_EFFORT_CUE = "Stop every set 3-5 reps short: crisp, quick reps, nothing grinds."
+# Plyometrics are not lowered slowly: "train quick ground contact".
+PLYOMETRIC_TEMPO = "quick, elastic contacts"
+# Minutes between the end of a run and the start of a strength session after it (--gap).
+DEFAULT_GAP_MINUTES = 15
+GAP_RANGE = (0, 240)
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,8 @@ class Profile:
     equipment: frozenset[str] = frozenset()
     sessions: int | None = None  # upper bound asked for; None = the level's default (H3)
     minutes: int = DEFAULT_MINUTES  # available per session, warm-up included (H12)
+    # A session after a run starts at least this many minutes after the run ends.
+    gap_minutes: int = DEFAULT_GAP_MINUTES
     start_time: time = DEFAULT_START_TIME
     tz: str = "UTC"
     prefer_days: frozenset[int] = frozenset()  # 0=Mon (S5)
@@ -221,6 +235,7 @@ class Session:
     exercises: tuple[PlannedExercise, ...]
     why: str = ""
     warmup_minutes: int = 10
+    after_run: bool = False  # straight after a run (legs still warm): drills-only warm-up
 
 
 @dataclass(frozen=True)

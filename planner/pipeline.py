@@ -35,11 +35,13 @@ from planner.domain import (
     DEFAULT_ATHLETE,
     DEFAULT_DELOAD_EVERY,
     DEFAULT_EQUIPMENT,
+    DEFAULT_GAP_MINUTES,
     DEFAULT_LEVEL,
     DEFAULT_MINUTES,
     DEFAULT_RACE_WEEK,
     DEFAULT_TIME,
     DELOAD_RANGE,
+    GAP_RANGE,
     MINUTES_RANGE,
     RACE_WEEK_CHOICES,
     SESSIONS_RANGE,
@@ -85,6 +87,7 @@ class PlanOptions:
     sessions: int | None = None  # None: the level's default
     minutes: int = DEFAULT_MINUTES
     start_time: str = DEFAULT_TIME  # HH:MM
+    gap: int = DEFAULT_GAP_MINUTES  # minutes from a run's end to a session after it
     tz: str | None = None  # None: the calendar's own zone, else this machine's
     start: str | None = None  # YYYY-MM-DD, for a CSV with a 'day' column
     date_range: str | None = None  # calendar input only: START..END
@@ -227,6 +230,7 @@ def build_profile(options: PlanOptions, tz: str | None) -> Profile:
         weights=owned_weights, sessions=sessions,
         minutes=check_int(options.minutes, MINUTES_RANGE, "--minutes"),
         start_time=parse_clock(options.start_time, field="--time"), tz=parse_timezone(tz),
+        gap_minutes=check_int(options.gap, GAP_RANGE, "--gap"),
         prefer_days=parse_days(options.prefer, field="--prefer"),
         avoid_days=parse_days(options.avoid, field="--avoid"),
         deload_every=(None if options.deload_every in (None, "")
@@ -488,6 +492,7 @@ def options_from_profile(profile: Profile) -> dict[str, Any]:
                             for item, kgs in profile.weights),
         "sessions": profile.sessions, "minutes": profile.minutes,
         "start_time": profile.start_time.strftime("%H:%M"), "tz": profile.tz,
+        "gap": profile.gap_minutes,
         "prefer": ",".join(WEEKDAYS[d] for d in sorted(profile.prefer_days)) or None,
         "avoid": ",".join(WEEKDAYS[d] for d in sorted(profile.avoid_days)) or None,
         "deload_every": profile.deload_every,

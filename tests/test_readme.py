@@ -82,7 +82,7 @@ def test_the_first_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == shown
     [tuesday] = [line for line in shown.splitlines() if line.startswith("Tue ")]
-    assert "main 19:00" in tuesday, "the prose below names Tuesday's session"
+    assert "main 19:15" in tuesday, "the prose below names Tuesday's session"
     assert "on Tuesday evening" in README and "on Friday after the 07:00 easy run" in README
 
 

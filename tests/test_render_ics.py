@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.domain import (
+    LIGHT_EFFORT_CUE,
     REPS_IN_RESERVE,
     SAFETY_LINE,
     Dose,
@@ -371,7 +372,9 @@ def test_description_content() -> None:
     text = session_description(sunday)
     lines = text.split("\n")
     assert lines[0] == sunday.why
-    assert any(line.startswith("Warm-up (12 min): 5–8 minutes of easy movement") for line in lines)
+    # the booked minutes, told as the article's easy movement and then drills
+    assert any(line.startswith("Warm-up (12 min): 5 minutes of easy movement") and
+               "then 7 minutes of drills" in line for line in lines)
     assert (
         "1. Goblet squat — 3 × 10 reps · rest 90 s · load: light +1 step · tempo: controlled"
         " · full range" in lines
@@ -388,10 +391,13 @@ def test_description_content() -> None:
     assert lines.index(REPS_IN_RESERVE) < lines.index(SAFETY_LINE) == len(lines) - 1
 
     cal = icalendar.Calendar.from_ical(render_ics(plan))
-    for event in cal.walk("VEVENT"):
+    for event, session in zip(cal.walk("VEVENT"), sessions_of(plan), strict=True):
         description = str(event["DESCRIPTION"])
         assert SAFETY_LINE in description
-        assert REPS_IN_RESERVE in description
+        # a light session has its own effort: stop 3-5 reps short, never the main one's
+        cue, other = ((LIGHT_EFFORT_CUE, REPS_IN_RESERVE) if session.intensity == "light"
+                      else (REPS_IN_RESERVE, LIGHT_EFFORT_CUE))
+        assert cue in description and other not in description
     assert str(cal.walk("VEVENT")[1]["DESCRIPTION"]) == text
 
 

@@ -115,7 +115,10 @@ def test_s6_the_target_number_of_sessions(catalog) -> None:
 
 def test_s7_variations_at_the_runners_level(catalog) -> None:
     inst = intermediate(catalog)
-    levels = {item.exercise.level for s in solve_week(inst).sessions for item in s.exercises}
+    # The light session's bent-knee raise is the bodyweight seated one: the intermediate
+    # variation holds a dumbbell, and light sessions stay unloaded.
+    levels = {item.exercise.level for s in solve_week(inst).sessions for item in s.exercises
+              if item.exercise.family_no != 10}
     assert "beginner" not in levels
     without = _solve_disabled(inst, frozenset({"S7"}))
     assert "beginner" in {item.exercise.level for s in without.sessions for item in s.exercises}
@@ -192,6 +195,16 @@ def _second_calf(wm: WeekModel, inst: WeekInstance) -> None:
         wm.model.add(sum(wm.inc[(d, family, "heavy")] for d in inst.days) == 1)
 
 
+def barbell_owner(catalog) -> WeekInstance:
+    return make_week(catalog, EASY_WEEK, level="advanced", minutes=60,
+                     equipment=frozenset({"barbell", "bench", "dumbbell", "band"}))
+
+
+def _dumbbell_front_squat(wm: WeekModel, inst: WeekInstance) -> None:
+    _, lit = pick_of(wm, "dumbbell-front-squat", "heavy")
+    wm.model.add(lit == 1)
+
+
 def _no_jumps(wm: WeekModel, inst: WeekInstance) -> None:
     for key in wm.family_keys():
         for lit in wm.exercise_picks(key, lambda ex: ex.plyometric):
@@ -211,6 +224,7 @@ MISSES: dict[str, Miss] = {
     "S10": Miss(lambda c: intermediate(c), _four_exercise_main_session),
     "S11": Miss(lambda c: intermediate(c, minutes=90), _second_calf),
     "S12": Miss(lambda c: intermediate(c), _no_jumps),
+    "S13": Miss(lambda c: barbell_owner(c), _dumbbell_front_squat),
 }
 
 
@@ -231,3 +245,38 @@ def test_a_forced_miss_pays_the_rules_named_penalty(catalog, rule_id: str) -> No
     assert max(t.weight for t in wm.soft_terms if t.rule == rule_id) >= declared
     _, off, _ = solve_with(inst, lambda wm: miss.force(wm, inst), disabled=frozenset({rule_id}))
     assert not [t for t in off.soft_terms if t.rule == rule_id]
+
+
+def test_s13_more_kit_never_makes_the_plan_easier(catalog) -> None:
+    inst = barbell_owner(catalog)
+    [main] = [s for s in solve_week(inst).sessions if s.intensity == "heavy"]
+    by_family = {item.exercise.family_no: item.exercise for item in main.exercises}
+    assert by_family[1].id == "barbell-front-squat"
+    assert by_family[7].id == "barbell-rdl"
+    assert any(ex.loaded and "single-leg" in ex.patterns for ex in by_family.values())
+    without = _solve_disabled(inst, frozenset({"S13"}))
+    [main_without] = [s for s in without.sessions if s.intensity == "heavy"]
+    ids = {item.exercise.id for item in main_without.exercises}
+    single_leg_loaded = any(item.exercise.loaded and "single-leg" in item.exercise.patterns
+                            for item in main_without.exercises)
+    assert not {"barbell-front-squat", "barbell-rdl"} <= ids or not single_leg_loaded
+
+
+def test_s2_hard_days_hard_the_light_session_leaves_the_long_runs_eve(catalog) -> None:
+    # Block week 1: hill Tue, easy Wed and Thu, Friday free, bike Sat, long run Sun. The
+    # light session used to sit on Saturday, the long run's eve; it now goes after a run
+    # earlier in the week, and forced onto Saturday it pays S2's eve term.
+    kinds = ["rest", "hill", "easy", "easy", "rest", "cross", "long"]
+    inst = intermediate(catalog, kinds)
+    status, wm, solver = solve_with(inst)
+    assert feasible(status)
+    light = [d for d in inst.days if solver.boolean_value(wm.light[d])]
+    heavy = [d for d in inst.days if solver.boolean_value(wm.heavy[d])]
+    assert light and SAT not in light and heavy == [TUE], "main after the hill session"
+
+    def light_on_saturday(wm: WeekModel) -> None:
+        wm.model.add(wm.light[SAT] == 1)
+
+    status, wm, solver = solve_with(inst, light_on_saturday)
+    paid = [t.text for t in wm.soft_terms if t.rule == "S2" and solver.value(t.literal)]
+    assert any("the eve of a key run (long)" in text for text in paid)

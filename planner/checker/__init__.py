@@ -1,4 +1,5 @@
-"""Check any plan JSON against every hard rule (H1-H13, B1, B2, B4-B6), in plain Python.
+"""Check any plan JSON against every hard rule (H1-H15, H30, H31, B1, B2, B4-B6), in
+plain Python.
 
 This package is the planner's independent referee: it reads the JSON written by
 `planner.renderers.json_plan.plan_to_dict` (or a hand-edited copy of it) and never imports the
@@ -35,6 +36,8 @@ from planner.checker.session_rules import (
     check_h11_race_and_long_run_day,
     check_h12_session_fits_minutes,
     check_h13_unloaded_eve_of_key_run,
+    check_h14_one_split_stance_lift,
+    check_h15_light_session_is_light,
 )
 from planner.checker.timing import REPS_UNITS, exercise_minutes, exercise_seconds
 from planner.checker.week_rules import (
@@ -89,6 +92,8 @@ CHECKS: dict[str, PlanCheck] = {
     "H13": _each_session(check_h13_unloaded_eve_of_key_run),
     "H30": _each_session(check_h30_niggles),
     "H31": _each_session(check_h31_exclusions),
+    "H14": _each_session(check_h14_one_split_stance_lift),
+    "H15": _each_session(check_h15_light_session_is_light),
     "B1": check_b1_step_back_weeks,
     "B2": check_b2_race_taper,
     "B4": check_b4_race_week,

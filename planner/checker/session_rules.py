@@ -1,4 +1,4 @@
-"""Hard rules judged one session at a time (H1, H2, H5-H8, H11-H13), each written from
+"""Hard rules judged one session at a time (H1, H2, H5-H8, H11-H15), each written from
 ../shared/RULES.md and the article, never from the model. Each takes a session and the plan
 around it and yields its violations."""
 
@@ -32,6 +32,8 @@ _H8_COVERAGE: tuple[tuple[tuple[str, ...], str], ...] = (
     (("calf",), "calf work"),
     (("hip-stability",), "a hip-stability drill"),
 )
+# The article's beginner session has no deadlift: its hip extension is the glute bridge.
+_H8_BEGINNER_HINGE = (("hinge", "bridge"), "a hip hinge or glute bridge")
 
 
 def check_h1_key_run_eve(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:
@@ -133,7 +135,8 @@ def check_h6_plyometrics_by_level(s: SessionEntry, ctx: PlanContext) -> Iterator
     Article: "Beginners: Skip jumping at first"; "Intermediate: Start with low pogo hops on
     two legs"; "Advanced: Use squat jumps, low-level bounds, or single-leg pogo
     progressions". Documented extension: a variation written for a higher level than the
-    runner's is not prescribed either.
+    runner's is not prescribed either, nor a beginner's two-leg calf raise to an advanced
+    runner ("Intermediate: Use single-leg calf raises").
     """
     level = ctx.profile.level
     if level is None:
@@ -144,6 +147,8 @@ def check_h6_plyometrics_by_level(s: SessionEntry, ctx: PlanContext) -> Iterator
             reasons.append("beginners skip jumping")
         elif ex.plyometric and level == "intermediate" and ex.level != "intermediate":
             reasons.append("intermediate runners do only low two-leg pogo hops")
+        if level == "advanced" and "calf" in ex.patterns and ex.level == "beginner":
+            reasons.append("an advanced runner's calf raise is single-leg or loaded")
         if ex.level not in LEVELS:
             reasons.append(f"its catalog level {ex.level!r} is unknown")
         elif LEVELS.index(ex.level) > LEVELS.index(level):
@@ -173,12 +178,18 @@ def check_h8_balanced_heavy_session(s: SessionEntry, ctx: PlanContext) -> Iterat
     """H8: a heavy session covers every movement the article lists.
 
     Article: "A balanced workout should include a squat or lunge, a hip hinge, a step-up or
-    single-leg move, calf work, and a hip stability drill."
+    single-leg move, calf work, and a hip stability drill." The hinge is the deadlift
+    pattern (a bridge is not one), except for a beginner, whose session is the article's
+    beginner session with the glute bridge in that place.
     """
     if s.intensity != "heavy":
         return
     patterns = {p for _, ex in s.known() for p in ex.patterns}
-    for needed, words in _H8_COVERAGE:
+    coverage = _H8_COVERAGE
+    if ctx.profile.level == "beginner":
+        coverage = tuple(_H8_BEGINNER_HINGE if needed == ("hinge",) else (needed, words)
+                         for needed, words in _H8_COVERAGE)
+    for needed, words in coverage:
         if not patterns & set(needed):
             yield Violation("H8", s.iso, None,
                             f"heavy session on {when(s.day)} has no {words}")
@@ -221,3 +232,43 @@ def check_h12_session_fits_minutes(s: SessionEntry, ctx: PlanContext) -> Iterato
         yield Violation("H12", s.iso, None,
                         f"session on {when(s.day)} says {s.minutes} min but its warm-up and "
                         f"exercises take {duration}")
+
+
+def check_h14_one_split_stance_lift(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:
+    """H14: at most one split-stance lift (reverse, walking or split-squat lunge) a session.
+
+    Article: each of its sessions holds one ("Reverse Lunge" in the sample workout,
+    "Bulgarian split squats" in the intermediate one, "assisted reverse lunge" for a
+    beginner), beside a step-up.
+    """
+    split = [ex.name for _, ex in s.known() if "split-stance" in ex.patterns]
+    if len(split) > 1:
+        yield Violation("H14", s.iso, None,
+                        f"session on {when(s.day)} holds {len(split)} split-stance lifts: "
+                        f"{', '.join(split)}")
+
+
+def check_h15_light_session_is_light(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:
+    """H15: a light session has no slow 3-s lowering; on the eve of a key run its bridge and
+    single-leg work are not the advanced variations (single-leg hip thrust).
+
+    Article: the second session "can be lighter" so the plan "builds strength without
+    making every session heavy"; heavy leg work is avoided "the day before a long run,
+    race, hill workout, or speed session".
+    """
+    if s.intensity != "light":
+        return
+    for item in s.items:
+        if item.tempo == TEMPO_LABELS[1]:
+            yield Violation("H15", s.iso, item.variation,
+                            f"{item.variation} with {item.tempo} in the light session on "
+                            f"{when(s.day)}")
+    tomorrow = s.day + timedelta(days=1)
+    key = ctx.runs_on(tomorrow) & KEY_RUNS
+    if not key:
+        return
+    for item, ex in s.known():
+        if {"bridge", "single-leg"} & set(ex.patterns) and ex.level == LEVELS[-1]:
+            yield Violation("H15", s.iso, item.variation,
+                            f"{ex.name} on {when(s.day)}, the day before a "
+                            f"{kinds_words(key)} run: take the easier variation")

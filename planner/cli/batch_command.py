@@ -60,8 +60,8 @@ def batch(roster: Path, runs: Path, out_dir: Path, jobs: int | None, cluster: st
 
     ROSTER columns: athlete, level, and optionally equipment (`;`-separated), sessions,
     minutes, time, tz, new_to_strength, email, prefer, avoid, deload_every (empty: the
-    step-back weeks follow the running), race (goal race dates, separated by spaces or
-    `;`) and race_week (light or none). RUNS is the
+    step-back weeks follow the running), gap, race (goal race dates, separated by spaces
+    or `;`) and race_week (light or none). RUNS is the
     runs CSV of `runstrong plan` with an extra `athlete` column, or the same columns as a
     Parquet file or a folder of Parquet files (read a row group at a time).
 

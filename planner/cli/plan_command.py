@@ -21,11 +21,13 @@ from planner.domain import (
     ALARM_RANGE,
     DEFAULT_ATHLETE,
     DEFAULT_EQUIPMENT,
+    DEFAULT_GAP_MINUTES,
     DEFAULT_LEVEL,
     DEFAULT_MINUTES,
     DEFAULT_RACE_WEEK,
     DEFAULT_TIME,
     DELOAD_RANGE,
+    GAP_RANGE,
     MINUTES_RANGE,
     RACE_WEEK_CHOICES,
     SESSIONS_RANGE,
@@ -53,6 +55,10 @@ from planner.errors import InputError
               help="Minutes you have per session, warm-up included (H12).")
 @click.option("--time", "start_time", default=DEFAULT_TIME, show_default=True, metavar="HH:MM",
               help="When strength sessions start; moved to right after a run that overlaps.")
+@click.option("--gap", type=click.IntRange(*GAP_RANGE), default=DEFAULT_GAP_MINUTES,
+              show_default=True, metavar="MIN",
+              help="Minutes between the end of a run and a strength session after it: time "
+                   "to get home, change and drink. After a run the warm-up is drills only.")
 @click.option("--tz", default=None, metavar="ZONE",
               help="IANA time zone for the calendar, e.g. Europe/London (default: this machine's).")
 @click.option("--start", default=None, metavar="YYYY-MM-DD",
@@ -122,7 +128,7 @@ from planner.errors import InputError
 @friendly_errors
 def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
          weights: tuple[str, ...], sessions: int | None,
-         minutes: int, start_time: str, tz: str | None, start: str | None,
+         minutes: int, start_time: str, gap: int, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int | None, races: tuple[str, ...],
          race_week: str, previous: Path | None,
@@ -180,7 +186,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     # options, prints what the pipeline reports and writes what it renders.
     options = PlanOptions(
         athlete=athlete, level=level, new_to_strength=new_to_strength, equipment=equipment,
-        weights=weights, sessions=sessions, minutes=minutes, start_time=start_time, tz=tz,
+        weights=weights, sessions=sessions, minutes=minutes, start_time=start_time, gap=gap,
+        tz=tz,
         start=start, date_range=date_range, keyword_maps=keyword_maps, prefer=prefer,
         avoid=avoid, deload_every=deload_every, races=races, race_week=race_week, alarm=alarm,
         with_runs=with_runs, niggles=niggles, exclude=exclude)

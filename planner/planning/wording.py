@@ -17,7 +17,15 @@ import re
 from collections.abc import Iterable
 from datetime import time
 
-from planner.domain import ASSUMED_EQUIPMENT, Exercise, Run
+from planner.domain import (
+    ASSUMED_EQUIPMENT,
+    LIGHT_EFFORT_CUE,
+    PLYOMETRIC_TEMPO,
+    REPS_IN_RESERVE,
+    Exercise,
+    PlannedExercise,
+    Run,
+)
 
 # -- session names ----------------------------------------------------------------------
 
@@ -161,17 +169,44 @@ def shown_cue(exercise: Exercise, used: tuple[str, ...] = ()) -> str:
 # -- warm-up ----------------------------------------------------------------------------
 
 
-def warmup_text(equipment: Iterable[str] = (), *, loaded: bool = True) -> str:
+EASY_MOVEMENT_MINUTES = 5  # the short end of the article's "5–8 minutes of easy movement"
+
+
+def warmup_text(equipment: Iterable[str] = (), *, loaded: bool = True,
+                minutes: int | None = None, after_run: bool = False) -> str:
     """The article's warm-up, with only the drills the runner can do: band walks only for
     a runner with a band; practice sets "before the first loaded exercise" only when one is
-    loaded."""
+    loaded. With the booked `minutes`, the text asks for exactly those minutes: after a
+    run (the run was the easy movement) drills only; otherwise 5 minutes of easy movement
+    and the rest drills."""
     drills = ["bodyweight squats", "hip hinges", "glute bridges", "calf raises"]
     if "band" in set(equipment):
         drills.append("lateral band walks")
     practice = ("1–2 lighter practice sets before the first loaded exercise" if loaded
                 else "1–2 easier practice sets of the first exercise")
-    return ("5–8 minutes of easy movement (brisk walk, light jog, bike or dynamic mobility), "
-            f"then drills: {', '.join(drills)}; {practice}.")
+    if after_run:
+        return (f"drills only, your run was the easy movement: {', '.join(drills)}; "
+                f"{practice}.")
+    if minutes is None:
+        return ("5–8 minutes of easy movement (brisk walk, light jog, bike or dynamic "
+                f"mobility), then drills: {', '.join(drills)}; {practice}.")
+    movement = min(EASY_MOVEMENT_MINUTES, minutes)
+    rest = minutes - movement
+    then = f"then {plural(rest, 'minute')} of drills" if rest else "then drills"
+    return (f"{plural(movement, 'minute')} of easy movement (brisk walk, light jog, bike or "
+            f"dynamic mobility), {then}: {', '.join(drills)}; {practice}.")
+
+
+def effort_cue(intensity: str) -> str:
+    """How hard a set is: the main session's "1-3 reps in reserve"; a light session stops
+    well short of that ("can be lighter", "without making every session heavy")."""
+    return LIGHT_EFFORT_CUE if intensity == "light" else REPS_IN_RESERVE
+
+
+def tempo_words(planned: PlannedExercise) -> str:
+    """The tempo a runner reads: jumps are quick, elastic contacts ("quick ground contact"),
+    never "controlled" or slow lowering."""
+    return PLYOMETRIC_TEMPO if planned.exercise.plyometric else planned.tempo_label
 
 
 # -- runs and days ----------------------------------------------------------------------

@@ -433,6 +433,7 @@ class _Reader:
             exercises=exercises,
             why=self.text(data, "why", where, default=""),
             warmup_minutes=self.integer(data, "warmup_minutes", where, default=10),
+            after_run=data.get("after_run") is True,
         )
 
     def exercise(self, data: dict[str, Any], where: str) -> PlannedExercise:

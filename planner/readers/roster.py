@@ -16,10 +16,12 @@ import pandas as pd
 
 from planner.domain import (
     DEFAULT_DELOAD_EVERY,
+    DEFAULT_GAP_MINUTES,
     DEFAULT_MINUTES,
     DEFAULT_RACE_WEEK,
     DEFAULT_TIME,
     DELOAD_RANGE,
+    GAP_RANGE,
     MINUTES_RANGE,
     NAME_LINE_BREAKS,
     RACE_WEEK_CHOICES,
@@ -40,8 +42,8 @@ from planner.readers.spans import check_date_bounds
 from planner.readers.time_zones import parse_timezone
 
 ROSTER_COLUMNS = ("athlete", "level", "equipment", "sessions", "minutes", "time", "tz",
-                  "new_to_strength", "email", "prefer", "avoid", "deload_every", "race",
-                  "race_week", "niggles", "exclude", "previous")
+                  "new_to_strength", "email", "prefer", "avoid", "deload_every", "gap",
+                  "race", "race_week", "niggles", "exclude", "previous")
 REQUIRED_ROSTER = ("athlete", "level")
 
 
@@ -121,6 +123,7 @@ def _roster_profile(cells: dict[str, str], source: str, row: int) -> Profile:
         prefer_days=parse_days(cells.get("prefer") or None, field="prefer", **where),
         avoid_days=parse_days(cells.get("avoid") or None, field="avoid", **where),
         deload_every=integer("deload_every", *DELOAD_RANGE, DEFAULT_DELOAD_EVERY),
+        gap_minutes=integer("gap", *GAP_RANGE, DEFAULT_GAP_MINUTES) or 0,
         races=parse_race_dates(cells.get("race", ""), field="race", **where),
         race_week=_race_week(cells.get("race_week", ""), where),
         niggles=parse_niggles([cells.get("niggles", "")], field="niggles", **where),

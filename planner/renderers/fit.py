@@ -48,13 +48,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from garmin_fit_sdk import Encoder, Profile
 
 from planner.domain import (
-    REPS_IN_RESERVE,
     SAFETY_LINE,
     WEEKDAYS,
     Plan,
     PlannedExercise,
     Session,
 )
+from planner.planning.wording import EASY_MOVEMENT_MINUTES, effort_cue, tempo_words
 from planner.readers.fit_profile import fit_exercise_numbers
 
 KIND_WORDS: dict[str, str] = {"heavy": "main", "light": "light"}
@@ -70,8 +70,8 @@ WORKOUT_NAME_MAX = 24
 PHASE_TAGS = {"maintain": "Hold", "taper": "Taper", "race": "Race", "return": "Return"}
 NOTES_MAX_BYTES = 200  # a FIT field holds at most 255 bytes, terminator included
 WARMUP_STEP_NAME = "Warm-up"
-WARMUP_NOTES = ("5-8 min easy movement (walk, jog, bike, mobility), then drills: squats, "
-                "hinges, bridges, calf raises, band walks; 1-2 light practice sets.")
+WARMUP_DRILLS = "squats, hinges, bridges, calf raises, band walks; 1-2 light practice sets."
+WARMUP_AFTER_RUN_NOTES = f"Drills only, your run was the easy movement: {WARMUP_DRILLS}"
 REST_STEP_NAME = "Rest"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MANUFACTURER = "development"  # 255: the profile's value for makers without a registered id
@@ -155,11 +155,23 @@ def render_session_fit(session: Session, *, athlete: str = "runner", tz: str = "
         "sport": "training",
         "sub_sport": "strength_training",
         "num_valid_steps": len(steps),
-        "wkt_description": _fit_text(f"{REPS_IN_RESERVE} {SAFETY_LINE}", NOTES_MAX_BYTES),
+        "wkt_description": _fit_text(f"{effort_cue(session.intensity)} {SAFETY_LINE}",
+                                     NOTES_MAX_BYTES),
     })
     for step in steps:
         encoder.write_mesg({"mesg_num": WORKOUT_STEP, **step})
     return encoder.close()
+
+
+def warmup_notes(session: Session) -> str:
+    """The warm-up in the minutes the step lasts: drills only straight after a run, else
+    5 minutes of the article's easy movement and the rest drills."""
+    if session.after_run:
+        return WARMUP_AFTER_RUN_NOTES
+    movement = min(EASY_MOVEMENT_MINUTES, session.warmup_minutes)
+    drills = session.warmup_minutes - movement
+    then = f"then {drills} min drills" if drills else "then drills"
+    return f"{movement} min easy movement (walk, jog, bike, mobility), {then}: {WARMUP_DRILLS}"
 
 
 def workout_steps(session: Session) -> list[dict[str, Any]]:
@@ -172,7 +184,7 @@ def workout_steps(session: Session) -> list[dict[str, Any]]:
             "duration_value": session.warmup_minutes * 60 * 1000,
             "target_type": "open",
             "intensity": "warmup",
-            "notes": WARMUP_NOTES,
+            "notes": warmup_notes(session),
         })
     for planned in session.exercises:
         first = len(steps)
@@ -241,7 +253,7 @@ def step_notes(planned: PlannedExercise) -> str:
     parts = [f"{dose.sets} x {dose.reps} {exercise.reps_unit}", f"rest {planned.rest_s} s"]
     if dose.load:
         parts.append(f"load {planned.load_label}")
-    parts += [planned.tempo_label, planned.range_label]
+    parts += [tempo_words(planned), planned.range_label]
     text = ", ".join(parts) + "."
     return f"{text} {exercise.cue}" if exercise.cue else text
 

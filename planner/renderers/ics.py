@@ -45,7 +45,6 @@ from icalendar.prop import vDuration
 
 from planner.domain import (
     KEY_RUNS,
-    REPS_IN_RESERVE,
     SAFETY_LINE,
     Plan,
     PlannedExercise,
@@ -55,7 +54,14 @@ from planner.domain import (
     phase_label,
 )
 from planner.errors import InputError
-from planner.planning.wording import session_word, shown_cue, shown_name, warmup_text
+from planner.planning.wording import (
+    effort_cue,
+    session_word,
+    shown_cue,
+    shown_name,
+    tempo_words,
+    warmup_text,
+)
 from planner.renderers.vtimezone import vtimezone
 
 UID_DOMAIN = "runstrong"
@@ -563,14 +569,16 @@ def session_description(session: Session, *, equipment: Iterable[str] | None = N
     kit = (set(equipment) if equipment is not None
            else {item for planned in session.exercises for item in planned.equipment_used})
     loaded = any(planned.dose.load for planned in session.exercises)
-    blocks.append(f"Warm-up ({session.warmup_minutes} min): {warmup_text(kit, loaded=loaded)}")
+    warmup = warmup_text(kit, loaded=loaded, minutes=session.warmup_minutes,
+                         after_run=session.after_run)
+    blocks.append(f"Warm-up ({session.warmup_minutes} min): {warmup}")
     blocks.append(
         "\n".join(
             _exercise_lines(number, planned)
             for number, planned in enumerate(session.exercises, start=1)
         )
     )
-    blocks.append(REPS_IN_RESERVE)
+    blocks.append(effort_cue(session.intensity))
     blocks.append(SAFETY_LINE)
     # Blank lines between blocks read better in Google's event view.
     return "\n\n".join(block for block in blocks if block)
@@ -584,7 +592,7 @@ def _exercise_lines(number: int, planned: PlannedExercise) -> str:
     line = (
         f"{number}. {shown_name(exercise, used)} — {dose.sets} × {dose.reps} {exercise.reps_unit}"
         f" · rest {planned.rest_s} s · load: {planned.load_label}"
-        f" · tempo: {planned.tempo_label} · {planned.range_label}"
+        f" · tempo: {tempo_words(planned)} · {planned.range_label}"
     )
     if exercise.best_for:
         line += f"\n   Best for: {exercise.best_for}"

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
-from planner.planning.wording import session_word, shown_name
+from planner.planning.wording import effort_cue, session_word, shown_cue, shown_name
 
 SCHEMA_VERSION = 1
 
@@ -48,7 +48,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "level": ex.level,
         "plyometric": ex.plyometric,
         "minutes": item.minutes,
-        "cue": ex.cue,
+        "cue": shown_cue(ex, item.equipment_used),  # in the runner's own kit
         "best_for": ex.best_for,
         "why": item.why,
         "done": None,  # for the athlete or coach: true, false (skipped) or "too hard"
@@ -62,7 +62,9 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "start": session.start.strftime("%H:%M"),
         "minutes": session.minutes,
         "warmup_minutes": session.warmup_minutes,
+        "after_run": session.after_run,  # straight after a run: the warm-up is drills only
         "intensity": session.intensity,
+        "effort": effort_cue(session.intensity),  # how hard each set is
         "label": session_word(session.intensity),  # what the runner reads: main / light
         "why": session.why,
         "exercises": [exercise_to_dict(item) for item in session.exercises],

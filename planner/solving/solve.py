@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -21,16 +22,30 @@ from ortools.sat.python import cp_model
 
 import constraints
 from constraints import build_week_model, rule_sort_key
-from planner.domain import KEY_RUNS, Dose, Penalty, PlannedExercise, Run, Session
+from planner.domain import (
+    DEFAULT_GAP_MINUTES,
+    FATIGUING_RUNS,
+    KEY_RUNS,
+    WEEKDAYS,
+    Dose,
+    Penalty,
+    PlannedExercise,
+    Run,
+    Session,
+)
 from planner.planning.instance import Carry, FamilyKey, WeekInstance
 from planner.planning.model import WeekModel
-from planner.planning.progression import WARMUP_MINUTES, Candidate, named_weight, session_minutes
+from planner.planning.progression import WARMUP_MINUTES, Candidate, named_weight
+from planner.planning.wording import run_name, with_article
 from planner.solving.why_lines import exercise_why, session_why
 
 SEED = 20240611
 DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
 DEFAULT_RUN_MINUTES = 60
 SOON_AFTER_MINUTES = 120  # a run starting within this of a session's end goes first
+# A session starting this soon after a run ends is done on legs still warm from it.
+STILL_WARM_MINUTES = 60
+FULL_WARMUP = max(WARMUP_MINUTES.values())  # as H12 budgets it (constraints.session_shape)
 
 
 def solver_parameters(solver: cp_model.CpSolver) -> None:
@@ -183,14 +198,54 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
                 weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
                 seconds=c.seconds)
             for c in sorted(picked, key=session_order))
-        minutes = session_minutes(intensity, sum(item.seconds for item in items))
+        work_minutes = math.ceil(sum(item.seconds for item in items) / 60)
         day = inst.date_of(d)
-        start = session_start(inst.runs, day, inst.profile.start_time, minutes)
+        gap = inst.profile.gap_minutes
+        # Placed with the full warm-up H12 budgets; a shorter one only ends it sooner.
+        start = session_start(inst.runs, day, inst.profile.start_time,
+                              FULL_WARMUP + work_minutes, gap=gap)
+        after_run = follows_a_run(inst.runs, day, start)
+        warmup = warmup_minutes(intensity, after_run)
         sessions.append(Session(
-            date=day, start=start, minutes=minutes, intensity=intensity, exercises=items,
-            why=session_why(inst, d, intensity, start=start, week=week),
-            warmup_minutes=WARMUP_MINUTES[intensity]))
+            date=day, start=start, minutes=warmup + work_minutes, intensity=intensity,
+            exercises=items, why=session_why(inst, d, intensity, start=start, week=week),
+            warmup_minutes=warmup, after_run=after_run))
+    line = no_power_line(inst, sessions)
+    if line:
+        first = sessions[0]
+        sessions[0] = replace(first, why=f"{first.why}; {line}" if first.why else line)
     return tuple(sessions), doses
+
+
+def _runs_words(kinds: frozenset[str]) -> str:
+    return " and ".join(with_article(run_name(kind)) for kind in sorted(kinds))
+
+
+def no_power_line(inst: WeekInstance, sessions: list[Session]) -> str:
+    """Why a week holds no power work when no day allowed it ("a small amount of power
+    training when appropriate"): each session day named with the rule that keeps jumps
+    off it. A week where jumps were allowed but left out says so under S12 instead;
+    beginners skip jumping (H6) and are not told so every week."""
+    if inst.profile.level == "beginner" or not sessions:
+        return ""
+    if any(item.exercise.plyometric for s in sessions for item in s.exercises):
+        return ""
+    if not all(inst.jumps_forbidden(d) for d in inst.days):
+        return ""
+    reasons = []
+    for session in sessions:
+        d = (session.date - inst.start).days
+        day = WEEKDAYS[d]
+        if inst.in_taper(d):
+            reasons.append(f"{day} is in the race taper (B2)")
+        elif inst.is_eve_of_key_run(d):
+            reasons.append(f"{day} is the eve of {_runs_words(inst.kinds(d + 1) & KEY_RUNS)} "
+                           "(H1)")
+        else:
+            reasons.append(f"{day} already holds {_runs_words(inst.kinds(d) & FATIGUING_RUNS)} "
+                           "(H7)")
+    return (f"no power work this week: {', '.join(reasons)}, and no other day is free of a "
+            "key run's eve or a hard run; jumps wait for fresher legs")
 
 
 def session_order(cand: Candidate) -> tuple[int, int]:
@@ -207,14 +262,41 @@ def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[s
     return tuple(equipment_choice(options, owned) for options in requirements)
 
 
-def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: int) -> time:
-    """At the runner's strength time, or straight after that day's run when they would overlap.
-    On a key-run day strength never comes first: "Avoid heavy leg work right before speed
-    training, hill repeats, racing, or long runs", so it starts when the key run is over."""
+def warmup_minutes(intensity: str, after_run: bool) -> int:
+    """The warm-up booked: the article's "5–8 minutes of easy movement" and drills take the
+    full FULL_WARMUP; after a run (the run was the easy movement) a light session takes
+    drills only, the short WARMUP_MINUTES["light"], and a main session keeps its minutes
+    for drills and lighter practice sets."""
+    if intensity == "light" and after_run:
+        return WARMUP_MINUTES["light"]
+    return FULL_WARMUP
+
+
+def _run_end(day: date, run: Run) -> datetime:
+    assert run.time is not None
+    return datetime_on(day, run.time) + timedelta(minutes=run.minutes or DEFAULT_RUN_MINUTES)
+
+
+def follows_a_run(runs: tuple[Run, ...], day: date, start: time) -> bool:
+    """The session starts within STILL_WARM_MINUTES of the end of a run that day (its clock
+    time known): the run was the warm-up's easy movement. A run that morning is not."""
+    begin = datetime_on(day, start)
+    window = timedelta(minutes=STILL_WARM_MINUTES)
+    return any(begin - window <= _run_end(day, r) <= begin for r in runs
+               if r.date == day and r.time is not None and r.kind != "rest")
+
+
+def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: int,
+                  gap: int = DEFAULT_GAP_MINUTES) -> time:
+    """At the runner's strength time, or `gap` minutes after that day's run when they would
+    overlap (time to get home, change and drink). On a key-run day strength never comes
+    first: "Avoid heavy leg work right before speed training, hill repeats, racing, or long
+    runs", so it starts `gap` minutes after the key run is over."""
     start = datetime_on(day, preferred)
-    timed = sorted((r for r in runs if r.date == day and r.time), key=lambda r: r.time)
-    key_ends = [datetime_on(day, r.time) + timedelta(minutes=r.minutes or DEFAULT_RUN_MINUTES)
-                for r in timed if r.kind in KEY_RUNS]
+    pause = timedelta(minutes=gap)
+    timed = sorted((r for r in runs if r.date == day and r.time and r.kind != "rest"),
+                   key=lambda r: r.time)
+    key_ends = [_run_end(day, r) + pause for r in timed if r.kind in KEY_RUNS]
     if key_ends and start < max(key_ends):
         start = max(key_ends)
     # "put harder strength training after an easy run": a run due soon after the session
@@ -223,13 +305,14 @@ def session_start(runs: tuple[Run, ...], day: date, preferred: time, minutes: in
     for run in timed:
         run_start = datetime_on(day, run.time)
         if start <= run_start < soon:
-            start = max(start, run_start + timedelta(minutes=run.minutes or DEFAULT_RUN_MINUTES))
+            start = max(start, _run_end(day, run) + pause)
     end = start + timedelta(minutes=minutes)
     for run in timed:
         run_start = datetime_on(day, run.time)
-        run_end = run_start + timedelta(minutes=run.minutes or DEFAULT_RUN_MINUTES)
-        if run_start < end and start < run_end:
-            start, end = run_end, run_end + timedelta(minutes=minutes)
+        # A session may end as a run starts, but starts only `gap` after a run ends.
+        if run_start < end and start < _run_end(day, run) + pause:
+            start = _run_end(day, run) + pause
+            end = start + timedelta(minutes=minutes)
     if start.date() != day:  # a late run pushes past midnight: keep the preferred time
         return preferred
     return start.time()
