@@ -334,7 +334,8 @@ class _Reader:
             minutes=self.integer(data, "minutes", where, default=0),
             why=self.text(data, "why", where, default=""),
             equipment_used=tuple(str(e) for e in data.get("equipment") or ()),
-            weight_kg=self.value(data, "weight_kg", where, (int, float), None))
+            weight_kg=self.value(data, "weight_kg", where, (int, float), None),
+            next_step=self.text(data, "next_step", where, default=""))
 
 
 _REQUIRED = object()

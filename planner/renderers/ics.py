@@ -54,6 +54,7 @@ from planner.domain import (
     WeekPlan,
 )
 from planner.errors import InputError
+from planner.planning.loads import load_words, step_legend
 from planner.planning.wording import session_word, shown_cue, shown_name, warmup_text
 from planner.renderers.vtimezone import vtimezone
 
@@ -558,6 +559,7 @@ def session_description(session: Session, *, equipment: Iterable[str] | None = N
             for number, planned in enumerate(session.exercises, start=1)
         )
     )
+    blocks.append(step_legend(session.exercises))
     blocks.append(REPS_IN_RESERVE)
     blocks.append(SAFETY_LINE)
     # Blank lines between blocks read better in Google's event view.
@@ -571,11 +573,13 @@ def _exercise_lines(number: int, planned: PlannedExercise) -> str:
     used = planned.equipment_used
     line = (
         f"{number}. {shown_name(exercise, used)} — {dose.sets} × {dose.reps} {exercise.reps_unit}"
-        f" · rest {planned.rest_s} s · load: {planned.load_label}"
+        f" · rest {planned.rest_s} s · load: {load_words(planned)}"
         f" · tempo: {planned.tempo_label} · {planned.range_label}"
     )
     if exercise.best_for:
         line += f"\n   Best for: {exercise.best_for}"
     if exercise.cue:
         line += f"\n   Cue: {shown_cue(exercise, used)}"
+    if planned.next_step:
+        line += f"\n   Next: {planned.next_step}"
     return line

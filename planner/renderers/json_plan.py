@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
+from planner.planning.loads import load_words
 from planner.planning.wording import session_word, shown_name
 
 SCHEMA_VERSION = 1
@@ -42,6 +43,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "rest_s": item.rest_s,
         "load": item.load_label,
         "weight_kg": item.weight_kg,
+        "load_words": load_words(item),  # what the runner reads: "8 kg per hand", "light (…)"
         "tempo": item.tempo_label,
         "range": item.range_label,
         "variation": dose.variation,
@@ -51,6 +53,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "cue": ex.cue,
         "best_for": ex.best_for,
         "why": item.why,
+        "next_step": item.next_step,  # at the heaviest owned weight: what to do next
         "done": None,  # for the athlete or coach: true, false (skipped) or "too hard"
     }
 

@@ -38,18 +38,23 @@ def taper_days(plan: dict[str, Any]) -> set[date]:
 
 
 def exercise_view(item: dict[str, Any]) -> dict[str, Any]:
+    from planner.planning.loads import load_words_of
+
     load = item.get("load", "")
     return {
         "name": item.get("name", ""), "variation": item.get("variation", ""),
         "dose": f"{item.get('sets')}×{item.get('reps')} {item.get('reps_unit', 'reps')}",
         "sets": item.get("sets"), "reps": item.get("reps"),
-        "load": load, "loaded": load not in ("", "bodyweight"),
+        # The load as every output words it (planner.planning.loads): "8 kg per hand".
+        "load": load_words_of(item), "loaded": load not in ("", "bodyweight"),
         "tempo": item.get("tempo", ""), "range": item.get("range", ""),
         "rest_s": item.get("rest_s"), "cue": item.get("cue", ""), "why": item.get("why", ""),
     }
 
 
 def session_view(session: dict[str, Any]) -> dict[str, Any]:
+    from planner.planning.loads import step_legend_of
+
     day = date.fromisoformat(session["date"])
     return {
         "date": session["date"], "label": day_label(day),
@@ -57,6 +62,7 @@ def session_view(session: dict[str, Any]) -> dict[str, Any]:
         "start": session.get("start", ""), "minutes": session.get("minutes"),
         "why": session.get("why", ""),
         "exercises": [exercise_view(item) for item in session.get("exercises", [])],
+        "load_legend": step_legend_of(session.get("exercises", [])),
     }
 
 
