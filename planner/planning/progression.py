@@ -211,6 +211,23 @@ def start_index(exercise: Exercise, profile: Profile, weights: Sequence[float]) 
     return min(wanted, len(weights) - 1)
 
 
+def start_weight_problem(exercise: Exercise, kg: float, profile: Profile) -> str | None:
+    """Why `kg` cannot be this lift's start weight (--start-weight), or None when it can."""
+    if not exercise.loaded:
+        return f"{exercise.id} is a bodyweight exercise; it takes no start weight"
+    items = [item for options in exercise.equipment for item in options
+             if item in LOADED_EQUIPMENT]
+    item = loaded_item(exercise, profile.equipment)
+    weights = profile.weights_for(item) if item else ()
+    if not weights:
+        return (f"{exercise.id} is loaded with a {' or '.join(items)}: list the weights you "
+                f"own with --weights {items[0]}:KG,KG,… to give it a start weight")
+    if kg not in weights:
+        owned = ", ".join(f"{w:g}" for w in weights)
+        return f"{kg:g} kg is not one of your {item} weights ({owned} kg)"
+    return None
+
+
 def load_ceiling(exercise: Exercise, profile: Profile) -> int:
     """The highest load step: the heaviest weight the runner listed, else the ladder's top."""
     if not exercise.loaded:

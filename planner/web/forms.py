@@ -78,6 +78,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
             "alarm": "" if defaults.get("alarm") is None else str(defaults["alarm"]),
             "with_runs": bool(defaults.get("with_runs")), "start": "", "map": "",
             "weights": str(defaults.get("weights") or ""),
+            "start_weights": str(defaults.get("start_weights") or ""),
             "week_start": defaults.get("week_start", ""), "grid": defaults.get("grid", []),
         }
     return {
@@ -92,6 +93,7 @@ def form_values(form: FormData | None, defaults: dict[str, Any]) -> dict[str, An
         "with_runs": form.get("with_runs") == "yes", "start": text_field(form, "start", 12),
         "map": text_field(form, "map", 400), "week_start": text_field(form, "week_start", 12),
         "weights": text_field(form, "weights", 400),
+        "start_weights": text_field(form, "start_weights", 400),
         "grid": [(text_field(form, f"run_{d}", 20), text_field(form, f"minutes_{d}", 6),
                   text_field(form, f"time_{d}", 8)) for d in range(7)],
     }
@@ -106,6 +108,7 @@ def plan_options(values: dict[str, Any], default_tz: str) -> PlanOptions:
         new_to_strength=values["new_to_strength"],
         equipment=",".join(values["equipment"]) or "none",
         weights=(values["weights"],) if values["weights"] else (),
+        start_weights=(values["start_weights"],) if values.get("start_weights") else (),
         sessions=values["sessions"] or None, minutes=values["minutes"] or DEFAULT_MINUTES,
         start_time=values["start_time"] or DEFAULT_TIME, tz=values["tz"] or None,
         start=values["start"] or None, keyword_maps=maps,
@@ -119,6 +122,7 @@ def stored_options(values: dict[str, Any], options: PlanOptions) -> dict[str, An
     return {"athlete": options.athlete, "level": options.level,
             "new_to_strength": options.new_to_strength, "equipment": options.equipment,
             "weights": ";".join(options.weights),
+            "start_weights": ";".join(options.start_weights),
             "sessions": options.sessions, "minutes": options.minutes,
             "start_time": options.start_time, "tz": options.tz, "prefer": options.prefer,
             "avoid": options.avoid, "deload_every": options.deload_every,
