@@ -142,7 +142,11 @@ def start_reps(exercise: Exercise, level: str = "intermediate", intensity: str =
     if is_advanced_main_lift(exercise, level, intensity):
         return on_grid(exercise, ADVANCED_MAIN_REPS[0])
     beginner, other = START_REPS.get(exercise.family_no, (exercise.reps_min, exercise.reps_min))
-    return on_grid(exercise, beginner if level == "beginner" else other)
+    wanted = beginner if level == "beginner" else other
+    # A family's number in another unit (pogo seconds against a jump's reps): the range's low end.
+    if not exercise.reps_min <= wanted <= exercise.reps_max:
+        wanted = exercise.reps_min
+    return on_grid(exercise, wanted)
 
 
 def top_reps(exercise: Exercise, level: str = "intermediate", intensity: str = "heavy") -> int:
