@@ -190,6 +190,12 @@ def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profi
     except (TypeError, ValueError):
         raise reader.error("profile.weights is not a list of kilograms per item",
                            "weights") from None
+    starts = raw.get("start_weights") if isinstance(raw.get("start_weights"), dict) else {}
+    try:
+        start_weights = tuple((str(name), float(kg)) for name, kg in sorted(starts.items()))
+    except (TypeError, ValueError):
+        raise reader.error("profile.start_weights is not kilograms per exercise id",
+                           "start_weights") from None
     return Profile(
         athlete=reader.text(data, "athlete", "the plan"),
         level=level,
@@ -203,7 +209,7 @@ def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profi
         avoid_days=reader.days(raw, "avoid_days"),
         deload_every=reader.integer(raw, "deload_every", "profile",
                                     default=DEFAULT_DELOAD_EVERY),
-        weights=owned,
+        weights=owned, start_weights=start_weights,
     )
 
 

@@ -117,6 +117,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "avoid_days": [WEEKDAYS[d] for d in sorted(profile.avoid_days)],
             "deload_every": profile.deload_every,
             "weights": {item: list(kgs) for item, kgs in profile.weights},
+            "start_weights": dict(profile.start_weights),  # --start-weight, by exercise id
             "beginner_promoted": plan.beginner_promoted,
         },
         "weeks": [week_to_dict(week) for week in plan.weeks],
