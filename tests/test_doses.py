@@ -474,3 +474,35 @@ def test_an_easier_variation_offered_for_a_key_runs_eve_is_only_taken_on_one(
     assert light.date.weekday() == 4  # Friday, the eve of Saturday's tempo
     [bridge] = [item for item in light.exercises if item.exercise.family_no == 8]
     assert "because tomorrow holds a key run" in bridge.why
+
+
+def test_the_web_form_takes_start_weights_and_the_page_names_the_kilograms(
+        tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from planner.web.app import Settings, create_app
+    from tests.test_web import BASE, csrf, form, message, upload
+
+    week = EXAMPLES / "intermediate-week.csv"
+    app = create_app(Settings(db=str(tmp_path / "web.sqlite3"), default_tz="Europe/London",
+                              batch_processes=0, max_body=2_000_000))
+    with TestClient(app, base_url=BASE) as client:
+        response = client.post("/plan", data=form(
+            csrf(client), weights="dumbbell:4,6,8,10,12.5",
+            start_weights="romanian-deadlift:6"), files=upload(week), follow_redirects=False)
+        assert response.status_code == 303, response.text[:2000]
+        location = response.headers["location"]
+        page = client.get(location).text
+        data = client.get(f"{location}/plans/1/plan.json").json()
+        rdl = [item for w in data["weeks"] for s in w["sessions"] for item in s["exercises"]
+               if item["variation"] == "romanian-deadlift"]
+        assert rdl and rdl[0]["weight_kg"] == 6 and "6 kg per hand" in page
+        assert 'value="romanian-deadlift:6"' in page  # the re-plan form keeps it
+        bad = client.post("/plan", data=form(csrf(client), weights="dumbbell:4,6,8",
+                                             start_weights="romanian-deadlift:7"),
+                          files=upload(week))
+        assert bad.status_code == 400
+        assert "7 kg is not one of your dumbbell weights" in message(bad.text)
+        plain = client.post("/plan", data=form(csrf(client)), files=upload(week),
+                            follow_redirects=False)
+        assert LIGHT_EFFORT in client.get(plain.headers["location"]).text
