@@ -122,8 +122,8 @@ def next_step_words(exercise: Exercise, dose: Dose, profile: Profile,
     item = loaded_item(exercise, profile.equipment) or "weight"
     options = []
     top = top_reps(exercise, profile.level)
-    if dose.reps < exercise.reps_max:
-        options.append(f"add reps up to {max(top, exercise.reps_max)}")
+    if dose.reps < top:
+        options.append(f"add reps up to {top}")
     if has_lowering_phase(exercise) and dose.tempo == 0:
         options.append("slow the lowering to 3 s")
     harder = next((ex for ex in exercises if ex.id == exercise.harder), None)
