@@ -51,7 +51,7 @@ RUN_KINDS = ["easy", "easy", "recovery", "rest", "long", "tempo", "speed", "hill
 KITS = [frozenset({"dumbbell", "band"}), frozenset({"dumbbell", "kettlebell", "bench", "box"}),
         frozenset({"kettlebell", "band"}), frozenset({"dumbbell", "barbell", "bench", "band"})]
 DUMBBELLS = (2.0, 4.0, 6.0, 8.0, 10.0, 12.5, 15.0, 17.5, 20.0)
-FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
