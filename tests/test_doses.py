@@ -313,6 +313,10 @@ def test_without_weights_light_is_an_effort_and_steps_are_explained_once(
                     assert LIGHT_EFFORT in load_words(item)
             stepped = any(item.dose.load >= 2 for item in session.exercises)
             assert text.count(STEP_LEGEND) == (1 if stepped else 0)
+            steps = _fit_exercise_steps(render_session_fit(session))
+            for item, (sdk, _) in zip(session.exercises, steps, strict=True):
+                if item.dose.load == 1:
+                    assert "load light (2-3 more reps possible)" in sdk["notes"]
 
 
 def test_the_terminal_explains_light_and_steps_once(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ PAIRED: frozenset[str] = frozenset({
     "mid-shin-dumbbell-rdl", "romanian-deadlift", "dumbbell-calf-raise",
 })
 LIGHT_EFFORT = "a weight you could lift 2–3 more times at the end of each set"
+LIGHT_EFFORT_SHORT = "2–3 more reps possible"  # a watch's notes have room for ~200 bytes
 EFFORT_LEGEND = f"light means {LIGHT_EFFORT}."
 STEP_LEGEND = ("+1 step means the next weight up from your light start (the next dumbbell "
                "or kettlebell); take it only when every set's reps were clean.")
@@ -64,18 +65,21 @@ def kg_words(kg: float, exercise_id: str, item: str | None) -> str:
 
 
 def words(load: int, weight_kg: float | None, exercise_id: str,
-          equipment_used: Sequence[str], *, effort: bool = True) -> str:
+          equipment_used: Sequence[str], *, effort: bool | str = True) -> str:
     """The load in words from plain values (a plan or its JSON): kilograms when named,
-    else the step with, when `effort`, what "light" feels like."""
+    else the step with, when `effort`, what "light" feels like ("short": the watch's
+    shorter words)."""
     if load <= 0:
         return "bodyweight"
     if weight_kg is not None:
         return kg_words(weight_kg, exercise_id, held_item(exercise_id, equipment_used))
     label = LOAD_LABELS[min(load, len(LOAD_LABELS) - 1)]
-    return f"{label} ({LIGHT_EFFORT})" if effort and load == 1 else label
+    if not effort or load != 1:
+        return label
+    return f"{label} ({LIGHT_EFFORT_SHORT if effort == 'short' else LIGHT_EFFORT})"
 
 
-def load_words(item: PlannedExercise, *, effort: bool = True) -> str:
+def load_words(item: PlannedExercise, *, effort: bool | str = True) -> str:
     """The one function every renderer calls for a planned lift's load."""
     return words(item.dose.load, item.weight_kg, item.exercise.id, item.equipment_used,
                  effort=effort)

@@ -241,7 +241,7 @@ def step_notes(planned: PlannedExercise) -> str:
     exercise, dose = planned.exercise, planned.dose
     parts = [f"{dose.sets} x {dose.reps} {exercise.reps_unit}", f"rest {planned.rest_s} s"]
     if dose.load:
-        parts.append(f"load {load_words(planned, effort=False)}")
+        parts.append(f"load {load_words(planned, effort='short')}")
     parts += [planned.tempo_label, planned.range_label]
     text = ", ".join(parts) + "."
     if planned.next_step:
