@@ -32,7 +32,10 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
             continue
         core = family.role == "core"
         shown = by_id[dose.variation].name if dose.variation in by_id else family.family
-        kind = "a core lift" if core else "an exercise that can still progress"
+        # "Can still progress" only where a harder step is on offer this week.
+        growing = bool(wm.picks_where(key, lambda c: c.progressed))
+        kind = ("a core lift" if core else "an exercise that can still progress" if growing
+                else "an exercise kept in the block")
         # Only a week that holds a session of this intensity can leave the exercise out.
         wm.penalize("S4", S4_CORE_WEIGHT if core else S4_ACCESSORY_WEIGHT, _left_out(wm, key),
                     f"{shown} left out of the {key[1]} session although it is {kind}")
