@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from constraints.registry import soft_rule
+from planner.planning.progression import EASIER_REASONS
 
 if TYPE_CHECKING:
     from planner.planning.model import WeekModel
@@ -31,7 +32,10 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
             continue
         core = family.role == "core"
         shown = by_id[dose.variation].name if dose.variation in by_id else family.family
-        kind = "a core lift" if core else "an exercise that can still progress"
+        # "Can still progress" only where a harder step is on offer this week.
+        growing = bool(wm.picks_where(key, lambda c: c.progressed))
+        kind = ("a core lift" if core else "an exercise that can still progress" if growing
+                else "an exercise kept in the block")
         # Only a week that holds a session of this intensity can leave the exercise out.
         wm.penalize("S4", S4_CORE_WEIGHT if core else S4_ACCESSORY_WEIGHT, _left_out(wm, key),
                     f"{shown} left out of the {key[1]} session although it is {kind}")
@@ -70,12 +74,23 @@ def add_s8_progress(wm: WeekModel) -> None:
     for key in wm.family_keys():
         if key in excused:
             continue
-        flat = wm.picks_where(key, lambda c: c.continuing and not c.progressed)
-        if flat:
-            stalled = wm.model.new_bool_var(f"s8_stalled_{key[0]}_{key[1]}")
-            wm.model.add_max_equality(stalled, flat)
-            before = wm.inst.carry.doses.get(key)
-            name = next((ex.name for ex in wm.inst.exercises
-                         if before and ex.id == before.variation), wm.inst.family(key[0])[0].family)
-            wm.penalize("S8", S8_WEIGHT, stalled,
-                        f"{name} ({key[1]}) held at last week's dose")
+        before = wm.inst.carry.doses.get(key)
+        name = next((ex.name for ex in wm.inst.exercises
+                     if before and ex.id == before.variation), wm.inst.family(key[0])[0].family)
+        # The line says what the week did: held (the same dose), or eased for a stated
+        # reason; and a dose with nothing harder open to it says so, not "held" as a choice.
+        stuck = not wm.picks_where(key, lambda c: c.progressed)
+        held = wm.picks_where(key, lambda c: c.continuing and not c.changes)
+        lines = [(held, f"{name} ({key[1]}) held at last week's dose"
+                  + (": nothing harder is open to it this week" if stuck else ""))]
+        for reason in sorted({c.reason for c in wm.candidates[key]}):
+            eased = wm.picks_where(key, lambda c, r=reason: c.continuing and bool(c.changes)
+                                   and not c.progressed and c.reason == r)
+            lines.append((eased, f"{name} ({key[1]}) eased, not progressed"
+                          + (f": {EASIER_REASONS.get(reason, reason)}" if reason else "")))
+        for lits, text in lines:
+            if not lits:
+                continue
+            paid = wm.model.new_bool_var(f"s8_{len(wm.soft_terms)}_{key[0]}_{key[1]}")
+            wm.model.add_max_equality(paid, lits)
+            wm.penalize("S8", S8_WEIGHT, paid, text)

@@ -182,6 +182,9 @@ class Profile:
     # the runs (the longest race that does not recur weekly, the later on a tie).
     races: tuple[date, ...] = ()
     race_week: str = DEFAULT_RACE_WEEK  # RACE_WEEK_CHOICES
+    # A lift's first-week weight chosen by the runner (--start-weight ID:KG), by catalog id;
+    # each kg is one of `weights` for the item the lift uses (checked when read).
+    start_weights: tuple[tuple[str, float], ...] = ()
 
     def weights_for(self, item: str) -> tuple[float, ...]:
         return dict(self.weights).get(item, ())
@@ -212,6 +215,9 @@ class PlannedExercise:
     equipment_used: tuple[str, ...] = ()  # the runner's items that meet each requirement
     weight_kg: float | None = None  # the named weight, when the runner listed --weights
     seconds: int = 0  # work, rest between sets and set-up (H12), before rounding
+    # At the heaviest weight the runner owns for this lift: what to do next instead of a
+    # heavier weight ("" otherwise). Said in the why-line, the calendar and the FIT notes.
+    next_step: str = ""
 
     @property
     def load_label(self) -> str:

@@ -49,7 +49,7 @@ from planner.domain import (
     Profile,
     Run,
 )
-from planner.errors import InputError, RunstrongError, rows_phrase
+from planner.errors import InputError, RunstrongError, rows_phrase, shown_value
 from planner.planning.instance import Carry
 from planner.readers.catalog import Catalog
 
@@ -84,6 +84,7 @@ class PlanOptions:
     new_to_strength: bool = False
     equipment: str = DEFAULT_EQUIPMENT  # comma list, or "none"
     weights: tuple[str, ...] = ()  # "dumbbell:4,6,8,10" items, as --weights (repeatable)
+    start_weights: tuple[str, ...] = ()  # "romanian-deadlift:10", as --start-weight (repeatable)
     sessions: int | None = None  # None: the level's default
     minutes: int = DEFAULT_MINUTES
     start_time: str = DEFAULT_TIME  # HH:MM
@@ -215,6 +216,7 @@ def build_profile(options: PlanOptions, tz: str | None) -> Profile:
         parse_equipment,
         parse_level,
         parse_niggles,
+        parse_start_weights,
         parse_weights,
     )
     from planner.readers.time_zones import parse_timezone
@@ -227,7 +229,8 @@ def build_profile(options: PlanOptions, tz: str | None) -> Profile:
         athlete=athlete, level=parse_level(options.level),
         new_to_strength=bool(options.new_to_strength),
         equipment=parse_equipment(options.equipment) | {item for item, _ in owned_weights},
-        weights=owned_weights, sessions=sessions,
+        weights=owned_weights, start_weights=parse_start_weights(tuple(options.start_weights)),
+        sessions=sessions,
         minutes=check_int(options.minutes, MINUTES_RANGE, "--minutes"),
         start_time=parse_clock(options.start_time, field="--time"), tz=parse_timezone(tz),
         gap_minutes=check_int(options.gap, GAP_RANGE, "--gap"),
@@ -253,6 +256,22 @@ def parse_race_week(value: str, field: str = "--race-week") -> str:
         raise InputError(f"'{value}' is not one of: {', '.join(RACE_WEEK_CHOICES)}",
                          field=field)
     return word
+
+
+def check_start_weights(profile: Profile, catalog: Catalog,
+                        field: str = "--start-weight") -> None:
+    """Each --start-weight names a loaded lift of the catalog and a weight the runner owns."""
+    from planner.planning.progression import start_weight_problem
+
+    by_id = catalog.by_id()
+    for exercise_id, kg in profile.start_weights:
+        exercise = by_id.get(exercise_id)
+        if exercise is None:
+            raise InputError(f"unknown exercise {shown_value(exercise_id)}: use an id that "
+                             "`runstrong catalog` lists, e.g. romanian-deadlift", field=field)
+        problem = start_weight_problem(exercise, kg, profile)
+        if problem:
+            raise InputError(problem, field=field)
 
 
 # ---- temporary files --------------------------------------------------------------------
@@ -340,6 +359,7 @@ def prepare(request: PlanRequest) -> Prepared:
 
                 profile = replace(profile, exclude=parse_exclude(
                     tuple(options.exclude), set(catalog.by_id())))
+            check_start_weights(profile, catalog)
             if from_calendar:
                 runs_input = load_runs_ics(path, range_=parse_range(options.date_range),
                                            keyword_map=parse_keyword_map(options.keyword_maps),
@@ -490,6 +510,7 @@ def options_from_profile(profile: Profile) -> dict[str, Any]:
         "equipment": ",".join(sorted(profile.equipment)) or "none",
         "weights": ";".join(f"{item}:{','.join(f'{kg:g}' for kg in kgs)}"
                             for item, kgs in profile.weights),
+        "start_weights": ";".join(f"{name}:{kg:g}" for name, kg in profile.start_weights),
         "sessions": profile.sessions, "minutes": profile.minutes,
         "start_time": profile.start_time.strftime("%H:%M"), "tz": profile.tz,
         "gap": profile.gap_minutes,

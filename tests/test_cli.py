@@ -82,7 +82,7 @@ def test_missing_runs_file_is_exit_2(tmp_path: Path) -> None:
 
 def test_impossible_week_exits_3_with_conflicting_rules_and_a_verified_fix(tmp_path: Path) -> None:
     ics = tmp_path / "p.ics"
-    code, _, err = run("plan", str(WEEK), "--minutes", "15", "--ics", str(ics))
+    code, _, err = run("plan", str(WEEK), "--minutes", "10", "--ics", str(ics))
     assert code == 3
     assert "H12" in err
     assert "--minutes" in err

@@ -48,6 +48,11 @@ from planner.errors import InputError
               help="The weights you own, so the plan names them, e.g. "
                    "--weights dumbbell:4,6,8,10,12.5 (repeatable; implies owning the item). "
                    "Without it loads read 'light', 'light +1 step' (the next dumbbell up).")
+@click.option("--start-weight", "start_weights", multiple=True, metavar="ID:KG",
+              help="A lift's first-week weight, one of your --weights, e.g. --start-weight "
+                   "romanian-deadlift:10 (repeatable; ids from `runstrong catalog`). Without "
+                   "it hinges start heaviest, then squats and bridges, then single-leg, "
+                   "split-stance and calf work (docs/coaching.md).")
 @click.option("--sessions", type=click.IntRange(*SESSIONS_RANGE), default=None,
               help="Most strength sessions per week you want (default: by level).")
 @click.option("--minutes", type=click.IntRange(*MINUTES_RANGE), default=DEFAULT_MINUTES,
@@ -127,7 +132,7 @@ from planner.errors import InputError
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @friendly_errors
 def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
-         weights: tuple[str, ...], sessions: int | None,
+         weights: tuple[str, ...], start_weights: tuple[str, ...], sessions: int | None,
          minutes: int, start_time: str, gap: int, tz: str | None, start: str | None,
          date_range: str | None, keyword_maps: tuple[str, ...], prefer: str | None,
          avoid: str | None, deload_every: int | None, races: tuple[str, ...],
@@ -186,8 +191,8 @@ def plan(runs: Path, level: str, new_to_strength: bool, equipment: str,
     # options, prints what the pipeline reports and writes what it renders.
     options = PlanOptions(
         athlete=athlete, level=level, new_to_strength=new_to_strength, equipment=equipment,
-        weights=weights, sessions=sessions, minutes=minutes, start_time=start_time, gap=gap,
-        tz=tz,
+        weights=weights, start_weights=start_weights, sessions=sessions, minutes=minutes,
+        start_time=start_time, gap=gap, tz=tz,
         start=start, date_range=date_range, keyword_maps=keyword_maps, prefer=prefer,
         avoid=avoid, deload_every=deload_every, races=races, race_week=race_week, alarm=alarm,
         with_runs=with_runs, niggles=niggles, exclude=exclude)

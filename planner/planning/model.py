@@ -144,6 +144,13 @@ class WeekModel:
                     day_lits.append(lit)
                 # A prescription exists only if some session of that intensity uses it.
                 m.add(use <= total(day_lits))
+                # An easier prescription offered for a key run's eve is only for such a day.
+                eves = [lit for lit, cand in zip(picks, cands, strict=True)
+                        if cand.reason == "eve"]
+                for d in inst.days:
+                    if eves and not inst.is_eve_of_key_run(d):
+                        for lit in eves:
+                            m.add_bool_or([~lit, ~self.inc[(d, f, i)]])
         inc = self.inc
         for d in inst.days:
             for f in inst.families:

@@ -37,6 +37,9 @@ class Candidate:
     changes: tuple[str, ...]  # DOSE_FIELDS that differ from last week's dose; () if new or kept
     progressed: bool  # exactly one change, towards harder
     continuing: bool  # the family was done at this intensity last week
+    # Why an easier prescription is offered in a week that otherwise only holds or climbs:
+    # a key of EASIER_REASONS ("too hard", "eve", "niggle"…); "" for every other candidate.
+    reason: str = ""
 
     @property
     def minutes(self) -> int:
@@ -69,10 +72,13 @@ def session_minutes(intensity: str, exercise_seconds_total: int) -> int:
     return WARMUP_MINUTES[intensity] + math.ceil(exercise_seconds_total / 60)
 
 
-def rest_seconds(exercise: Exercise, intensity: str) -> int:
-    """Light control work takes the short end of the article's rest range; heavy the middle."""
+def rest_seconds(exercise: Exercise, intensity: str, level: str = "intermediate") -> int:
+    """Light control work takes the short end of the article's rest range; heavy the middle;
+    an advanced runner's main lift the top of it ("2–3 min rest" for heavier sets)."""
     if intensity == "light":
         return exercise.rest_min_s
+    if is_advanced_main_lift(exercise, level, intensity):
+        return exercise.rest_max_s
     middle = (exercise.rest_min_s + exercise.rest_max_s) // 2
     return max(exercise.rest_min_s, middle - middle % 15)
 
@@ -92,9 +98,62 @@ def planned_sets(exercise: Exercise, level: str, intensity: str, new_to_strength
     return max(exercise.sets_min, min(wanted, exercise.sets_max))
 
 
-def start_reps(exercise: Exercise) -> int:
-    """Mid-range, so reps have room to climb before the load steps up."""
-    return exercise.reps_min + (exercise.reps_max - exercise.reps_min) // 2
+# The numbers a coach writes: a starting dose is one of these counts ("2×10", "3×8"), timed
+# work a multiple of five seconds; progression then climbs one or two reps a week.
+REP_GRID: tuple[int, ...] = (5, 6, 8, 10, 12, 15, 20)
+SECOND_STEP = 5
+# First-week reps per family (the article's numbering): (beginner, intermediate/advanced).
+# The beginner column is the article's beginner session ("bodyweight squat for 2 sets of 10
+# reps, assisted reverse lunge for 2 sets of 8 reps per side, glute bridge for 2 sets of 12
+# reps, low step-up for 2 sets of 8 reps per side, and wall calf raise for 2 sets of 15
+# reps"); the other column its sample workout (goblet squat 8–10, reverse lunge 8 each
+# side, RDL 8–10, step-up 10 each side, calf raise 12–20, band walk 10 steps each way), and
+# for the families it gives no number, the low end of the range on the grid, so reps have
+# room to climb before the load steps up.
+START_REPS: dict[int, tuple[int, int]] = {
+    1: (10, 8), 2: (8, 8), 3: (8, 10), 4: (6, 8), 5: (8, 10), 6: (6, 8), 7: (8, 8),
+    8: (12, 10), 9: (15, 12), 10: (15, 12), 11: (10, 10), 12: (6, 8), 13: (10, 15),
+}
+# An advanced runner's main lifts go heavier at lower reps: "3–4 × 5–8, 2–3 min rest".
+ADVANCED_MAIN_FAMILIES = frozenset({1, 7})  # the squat and the Romanian deadlift
+ADVANCED_MAIN_REPS = (6, 8)
+
+
+def is_advanced_main_lift(exercise: Exercise, level: str, intensity: str) -> bool:
+    return (level == "advanced" and intensity == "heavy" and exercise.loaded
+            and exercise.family_no in ADVANCED_MAIN_FAMILIES)
+
+
+def on_grid(exercise: Exercise, reps: int) -> int:
+    """The grid count nearest `reps` inside the exercise's range (the lower on a tie)."""
+    if exercise.reps_unit == "seconds":
+        options = [n for n in range(exercise.reps_min, exercise.reps_max + 1)
+                   if n % SECOND_STEP == 0]
+    else:
+        options = [n for n in REP_GRID if exercise.reps_min <= n <= exercise.reps_max]
+    if not options:  # a range between two grid counts: its low end
+        return exercise.reps_min
+    return min(options, key=lambda n: (abs(n - reps), n))
+
+
+def start_reps(exercise: Exercise, level: str = "intermediate", intensity: str = "heavy") -> int:
+    """Where reps start (and return to after a load step): the article's numbers by level,
+    on the grid a coach writes, inside the exercise's range."""
+    if is_advanced_main_lift(exercise, level, intensity):
+        return on_grid(exercise, ADVANCED_MAIN_REPS[0])
+    beginner, other = START_REPS.get(exercise.family_no, (exercise.reps_min, exercise.reps_min))
+    wanted = beginner if level == "beginner" else other
+    # A family's number in another unit (pogo seconds against a jump's reps): the range's low end.
+    if not exercise.reps_min <= wanted <= exercise.reps_max:
+        wanted = exercise.reps_min
+    return on_grid(exercise, wanted)
+
+
+def top_reps(exercise: Exercise, level: str = "intermediate", intensity: str = "heavy") -> int:
+    """Where reps stop climbing and the load steps up instead."""
+    if is_advanced_main_lift(exercise, level, intensity):
+        return min(exercise.reps_max, max(ADVANCED_MAIN_REPS[1], exercise.reps_min))
+    return exercise.reps_max
 
 
 def start_dose(exercise: Exercise, level: str, intensity: str, new_to_strength: bool) -> Dose:
@@ -104,7 +163,7 @@ def start_dose(exercise: Exercise, level: str, intensity: str, new_to_strength: 
     sets = planned_sets(exercise, level, intensity, new_to_strength)
     load = 1 if exercise.loaded else 0
     full_range = 0 if cautious else 1
-    return Dose(exercise.id, sets, start_reps(exercise), load, 0, full_range)
+    return Dose(exercise.id, sets, start_reps(exercise, level, intensity), load, 0, full_range)
 
 
 def dose_changes(before: Dose, after: Dose) -> tuple[str, ...]:
@@ -122,6 +181,11 @@ def dose_changes(before: Dose, after: Dose) -> tuple[str, ...]:
 
 LIGHT_MAX_LOAD = 1  # a light session is control work: bodyweight or a light load
 WEIGHT_START_INDEX = {"beginner": 0, "intermediate": 1, "advanced": 2}
+# Per lift, how many of the runner's weights above the level's start the first week begins:
+# a hinge tolerates the most load, then the squat and the bridge; split-stance, step-up,
+# single-leg, lateral and calf work start at the level's weight (docs/coaching.md, "Doses
+# and kilograms").
+START_STEPS_ABOVE: dict[int, int] = {7: 2, 1: 1, 8: 1}
 
 
 def loaded_item(exercise: Exercise, owned: frozenset[str]) -> str | None:
@@ -133,30 +197,67 @@ def loaded_item(exercise: Exercise, owned: frozenset[str]) -> str | None:
     return None
 
 
+def owned_weights(exercise: Exercise, profile: Profile) -> tuple[float, ...]:
+    """The kilograms the runner listed for the item this lift is loaded with, else ()."""
+    if not exercise.loaded:
+        return ()
+    item = loaded_item(exercise, profile.equipment)
+    return profile.weights_for(item) if item else ()
+
+
+def start_index(exercise: Exercise, profile: Profile, weights: Sequence[float]) -> int:
+    """Which of the owned weights the first week uses: the runner's own --start-weight for
+    this lift, else the level's start plus the lift's START_STEPS_ABOVE, capped at the top."""
+    chosen = dict(profile.start_weights).get(exercise.id)
+    if chosen is not None and chosen in weights:
+        return list(weights).index(chosen)
+    wanted = WEIGHT_START_INDEX[profile.level] + START_STEPS_ABOVE.get(exercise.family_no, 0)
+    return min(wanted, len(weights) - 1)
+
+
+def start_weight_problem(exercise: Exercise, kg: float, profile: Profile) -> str | None:
+    """Why `kg` cannot be this lift's start weight (--start-weight), or None when it can."""
+    if not exercise.loaded:
+        return f"{exercise.id} is a bodyweight exercise; it takes no start weight"
+    items = [item for options in exercise.equipment for item in options
+             if item in LOADED_EQUIPMENT]
+    item = loaded_item(exercise, profile.equipment)
+    weights = profile.weights_for(item) if item else ()
+    if not weights:
+        return (f"{exercise.id} is loaded with a {' or '.join(items)}: list the weights you "
+                f"own with --weights {items[0]}:KG,KG,… to give it a start weight")
+    if kg not in weights:
+        owned = ", ".join(f"{w:g}" for w in weights)
+        return f"{kg:g} kg is not one of your {item} weights ({owned} kg)"
+    return None
+
+
 def load_ceiling(exercise: Exercise, profile: Profile) -> int:
     """The highest load step: the heaviest weight the runner listed, else the ladder's top."""
     if not exercise.loaded:
         return 0
-    item = loaded_item(exercise, profile.equipment)
-    weights = profile.weights_for(item) if item else ()
+    weights = owned_weights(exercise, profile)
     if not weights:
         return MAX_LOAD
-    start = min(WEIGHT_START_INDEX[profile.level], len(weights) - 1)
-    return max(1, min(MAX_LOAD, len(weights) - start))
+    return max(1, min(MAX_LOAD, len(weights) - start_index(exercise, profile, weights)))
 
 
 def named_weight(exercise: Exercise, load: int, profile: Profile) -> float | None:
-    """The kg of a load step when the runner listed the weights they own (--weights):
-    the start weight by level (lightest for a beginner, the next ones up for intermediate
-    and advanced), then one weight up per step."""
+    """The kg of a load step when the runner listed the weights they own (--weights): the
+    lift's start weight (start_index), then one weight up per step."""
     if load < 1:
         return None
-    item = loaded_item(exercise, profile.equipment)
-    weights = profile.weights_for(item) if item else ()
+    weights = owned_weights(exercise, profile)
     if not weights:
         return None
-    start = min(WEIGHT_START_INDEX[profile.level], len(weights) - 1)
+    start = start_index(exercise, profile, weights)
     return weights[min(start + load - 1, len(weights) - 1)]
+
+
+def at_heaviest(exercise: Exercise, load: int, profile: Profile) -> bool:
+    """The prescribed weight is the heaviest the runner owns for this lift."""
+    weights = owned_weights(exercise, profile)
+    return bool(weights) and load >= 1 and named_weight(exercise, load, profile) == weights[-1]
 
 
 def _within(exercise: Exercise, dose: Dose, intensity: str = "heavy",
@@ -171,19 +272,22 @@ def _within(exercise: Exercise, dose: Dose, intensity: str = "heavy",
             and dose.tempo in (0, 1) and dose.range in (0, 1))
 
 
-def at_top_of_range(exercise: Exercise, dose: Dose) -> bool:
-    return dose.reps >= exercise.reps_max
+def at_top_of_range(exercise: Exercise, dose: Dose, level: str = "intermediate",
+                    intensity: str = "heavy") -> bool:
+    return dose.reps >= top_reps(exercise, level, intensity)
 
 
-def _harder_steps(exercise: Exercise, dose: Dose, ceiling: int) -> list[Dose]:
+def _harder_steps(exercise: Exercise, dose: Dose, ceiling: int, level: str = "intermediate",
+                  intensity: str = "heavy") -> list[Dose]:
     """The next step, one variable: reps climb to the top of the range; then a loaded
     exercise takes the next weight up with the reps back at the start (double progression),
     and a bodyweight one (or one at its heaviest weight) slows the lowering or goes through
     the full range."""
-    if not at_top_of_range(exercise, dose):
-        return [replace(dose, reps=min(exercise.reps_max, dose.reps + rep_step(exercise)))]
+    top = top_reps(exercise, level, intensity)
+    if dose.reps < top:
+        return [replace(dose, reps=min(top, dose.reps + rep_step(exercise)))]
     if exercise.loaded and dose.load < ceiling:
-        return [replace(dose, load=dose.load + 1, reps=start_reps(exercise))]
+        return [replace(dose, load=dose.load + 1, reps=start_reps(exercise, level, intensity))]
     steps = []
     if has_lowering_phase(exercise):
         if dose.tempo == 0:
@@ -232,14 +336,36 @@ def _easier_steps(exercise: Exercise, dose: Dose, by_id: dict[str, Exercise]) ->
     return offers
 
 
+# Why a week may offer an easier prescription than last week's (the why-line says which).
+EASIER_REASONS: dict[str, str] = {
+    "too hard": "you marked it too hard",
+    "eve": "tomorrow holds a key run: nothing loaded or slow on its eve (H13)",
+    "niggle": "a niggle asks for less",
+}
+
+
+def is_below(other: Exercise, current: Exercise, by_id: dict[str, Exercise]) -> bool:
+    """`other` sits under `current` on the family's ladder of easier variations."""
+    seen, step = {current.id}, by_id.get(current.easier)
+    while step is not None and step.id not in seen:
+        if step.id == other.id:
+            return True
+        seen.add(step.id)
+        step = by_id.get(step.easier)
+    return False
+
+
 def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
                    previous: Dose | None, deload: bool, adherence: str = "",
-                   resume: Dose | None = None) -> list[Candidate]:
+                   resume: Dose | None = None, easier_reason: str = "") -> list[Candidate]:
     """Every prescription worth offering the model for one family at one intensity.
 
     `adherence` is "hold" (last week's work was skipped: repeat it) or "regress" (marked
     too hard: one step easier), else progression as usual. `resume` is the dose before a
-    step-back week: the week after a deload returns to it.
+    step-back week: the week after a deload returns to it. An easier variation is never
+    offered without a reason: "too hard" (regress), "eve" (a light session whose day is the
+    eve of a key run; the model holds such a pick to those days) or `easier_reason` (a key
+    of EASIER_REASONS another rule asks for, such as "niggle").
     """
     level, new_to_strength = profile.level, profile.new_to_strength
     by_id = {ex.id: ex for ex in family}
@@ -250,35 +376,45 @@ def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
 
     if previous is None or previous.variation not in by_id:
         fresh = [(ex, start_dose(ex, level, intensity, new_to_strength)) for ex in allowed]
-        return _unique(_candidate(ex, start, intensity, None) for ex, start in fresh
+        return _unique(_candidate(ex, start, intensity, None, level) for ex, start in fresh
                        if within(ex, start))
     current = by_id[previous.variation]
-    offers: list[tuple[Exercise, Dose]] = []
+    offers: list[tuple[Exercise, Dose, str]] = []
     if adherence in ("hold", "regress"):
-        offers = [(current, previous)] if adherence == "hold" else _easier_steps(
-            current, previous, by_id)
-        return _unique(_candidate(ex, dose, intensity, previous) for ex, dose in offers
+        offers = ([(current, previous, "")] if adherence == "hold" else
+                  [(ex, dose, "too hard") for ex, dose in _easier_steps(current, previous, by_id)])
+        return _unique(_candidate(ex, dose, intensity, previous, level, reason)
+                       for ex, dose, reason in offers
                        if intensity in ex.sessions and within(ex, dose))
     if deload:
-        offers.append((current, deload_dose(current, previous)))
+        offers.append((current, deload_dose(current, previous), ""))
     elif resume is not None and resume.variation == current.id:
-        offers.append((current, resume))
+        offers.append((current, resume, ""))
     else:
-        offers.append((current, previous))
-        offers.extend((current, d) for d in _harder_steps(current, previous,
-                                                           load_ceiling(current, profile)))
+        offers.append((current, previous, ""))
+        offers.extend((current, d, "") for d in _harder_steps(
+            current, previous, load_ceiling(current, profile), level, intensity))
         singles = _raw_steps(current, previous)
-        offers.extend((current, _combine(previous, a, b)) for i, a in enumerate(singles)
+        offers.extend((current, _combine(previous, a, b), "") for i, a in enumerate(singles)
                       for b in singles[i + 1:])
+    # A reason that allows an easier prescription: the other rule's, else the key-run eve a
+    # light session may fall on (H13 forbids load and slow lowering there).
+    reason = easier_reason or ("eve" if intensity == "light" else "")
+    if not deload and reason and previous.tempo > 0:
+        offers.append((current, replace(previous, tempo=0), reason))
     for other in allowed:
         if other.id == current.id or deload:
             continue
-        if other.id == current.harder and not at_top_of_range(current, previous):
+        if other.id == current.harder and not at_top_of_range(current, previous, level,
+                                                               intensity):
             continue  # the harder variation is earned at the top of the reps
+        below = is_below(other, current, by_id) and intensity in current.sessions
+        if below and not reason:
+            continue  # no easier variation in a build week without a reason
         offers.append((other, _switch_variation(other, previous, level, intensity,
-                                                new_to_strength)))
-    return _unique(_candidate(ex, dose, intensity, previous) for ex, dose in offers
-                   if intensity in ex.sessions and within(ex, dose))
+                                                new_to_strength), reason if below else ""))
+    return _unique(_candidate(ex, dose, intensity, previous, level, why)
+                   for ex, dose, why in offers if intensity in ex.sessions and within(ex, dose))
 
 
 def deload_dose(exercise: Exercise, dose: Dose) -> Dose:
@@ -306,8 +442,9 @@ def _is_harder(before: Dose, after: Dose, changes: tuple[str, ...]) -> bool:
     return getattr(after, changes[0]) > getattr(before, changes[0])
 
 
-def _candidate(ex: Exercise, dose: Dose, intensity: str, previous: Dose | None) -> Candidate:
-    rest = rest_seconds(ex, intensity)
+def _candidate(ex: Exercise, dose: Dose, intensity: str, previous: Dose | None,
+               level: str = "intermediate", reason: str = "") -> Candidate:
+    rest = rest_seconds(ex, intensity, level)
     if previous is None:
         changes: tuple[str, ...] = ()
         progressed = False
@@ -316,7 +453,7 @@ def _candidate(ex: Exercise, dose: Dose, intensity: str, previous: Dose | None) 
         progressed = (changes == ("variation",) and ex.easier == previous.variation) or \
             _is_harder(previous, dose, changes)
     return Candidate(ex, dose, rest, exercise_seconds(ex, dose, rest), changes, progressed,
-                     previous is not None)
+                     previous is not None, reason)
 
 
 def _unique(items: Iterable[Candidate]) -> list[Candidate]:

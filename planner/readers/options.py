@@ -192,3 +192,31 @@ def parse_exclude(items: tuple[str, ...] | list[str], known: set[str] | frozense
                                  file=file, row=row, field=field)
             found.add(name)
     return frozenset(found)
+def parse_start_weights(texts: tuple[str, ...] | list[str], *, field: str = "--start-weight"
+                        ) -> tuple[tuple[str, float], ...]:
+    """'romanian-deadlift:10' (repeatable, or ';'-separated) -> (('romanian-deadlift', 10.0),):
+    a lift's first-week weight by catalog id. Whether the lift exists and the weight is
+    owned is checked against the catalog and --weights (pipeline.check_start_weights)."""
+    found: dict[str, float] = {}
+    for text in texts:
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            name, sep, number = part.rpartition(":")
+            name = name.strip().lower()
+            try:
+                kg = float(number.strip().lower().removesuffix("kg")) if sep and name else None
+            except ValueError:
+                kg = None
+            if kg is None:
+                raise InputError(f"bad start weight {shown_value(part)}: write ID:KG with the "
+                                 "exercise id of `runstrong catalog`, e.g. romanian-deadlift:10",
+                                 field=field)
+            if not 0 < kg <= MAX_WEIGHT_KG or kg != kg:
+                raise InputError(f"start weight {shown_value(number)} is not between 0 and "
+                                 f"{MAX_WEIGHT_KG:g} kg", field=field)
+            if name in found and found[name] != kg:
+                raise InputError(f"two start weights for {shown_value(name)}: "
+                                 f"{found[name]:g} and {kg:g} kg", field=field)
+            found[name] = kg
+    return tuple(sorted(found.items()))

@@ -292,6 +292,12 @@ def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profi
     except (TypeError, ValueError):
         raise reader.error("profile.weights is not a list of kilograms per item",
                            "weights") from None
+    starts = raw.get("start_weights") if isinstance(raw.get("start_weights"), dict) else {}
+    try:
+        start_weights = tuple((str(name), float(kg)) for name, kg in sorted(starts.items()))
+    except (TypeError, ValueError):
+        raise reader.error("profile.start_weights is not kilograms per exercise id",
+                           "start_weights") from None
     return Profile(
         athlete=reader.text(data, "athlete", "the plan"),
         level=level,
@@ -309,7 +315,7 @@ def profile_from_json(data: dict[str, Any], *, file: str | None = None) -> Profi
                       and raw["deload_every"] is None
                       else reader.integer(raw, "deload_every", "profile",
                                           default=LEGACY_DELOAD_EVERY)),
-        weights=owned,
+        weights=owned, start_weights=start_weights,
         niggles=frozenset(str(n) for n in raw.get("niggles") or () if isinstance(n, str)),
         exclude=frozenset(str(n) for n in raw.get("exclude") or () if isinstance(n, str)),
         races=tuple(reader.date_at(day, "profile.races", "races")
@@ -464,7 +470,8 @@ class _Reader:
             minutes=self.integer(data, "minutes", where, default=0),
             why=self.text(data, "why", where, default=""),
             equipment_used=tuple(str(e) for e in data.get("equipment") or ()),
-            weight_kg=self.value(data, "weight_kg", where, (int, float), None))
+            weight_kg=self.value(data, "weight_kg", where, (int, float), None),
+            next_step=self.text(data, "next_step", where, default=""))
 
 
 _REQUIRED = object()

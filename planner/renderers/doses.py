@@ -10,6 +10,7 @@ block, kept current by a test.
 from __future__ import annotations
 
 from planner.domain import PHASE_WORDS, Plan, PlannedExercise, WeekPlan
+from planner.planning.loads import load_words
 
 KIND_TITLES = (("heavy", "Main session"), ("light", "Light session"))
 
@@ -19,10 +20,8 @@ def dose_cell(item: PlannedExercise) -> str:
     unit = {"seconds": " s", "reps/side": "/side", "steps/side": "/side",
             "steps/direction": "/way"}.get(item.exercise.reps_unit, "")
     text = f"{item.dose.sets}×{item.dose.reps}{unit}"
-    if item.weight_kg is not None:
-        text += f" @{item.weight_kg:g} kg"
-    elif item.dose.load:
-        text += f" @{item.load_label}"
+    if item.dose.load:
+        text += f" @{load_words(item, effort=False)}"
     if item.dose.tempo:
         text += ", slow"
     return text

@@ -54,6 +54,7 @@ from planner.domain import (
     PlannedExercise,
     Session,
 )
+from planner.planning.loads import load_words
 from planner.planning.wording import EASY_MOVEMENT_MINUTES, effort_cue, tempo_words
 from planner.readers.fit_profile import fit_exercise_numbers
 
@@ -219,6 +220,10 @@ def exercise_step(planned: PlannedExercise) -> dict[str, Any]:
     if exercise.fit_category and exercise.fit_name:
         category, name = fit_exercise_numbers(exercise.fit_category, exercise.fit_name)
         step.update(exercise_category=category, exercise_name=name)
+    if planned.weight_kg is not None and dose.load:
+        # The profile's exercise_weight is kg with scale 100 (the Encoder applies it): the
+        # weight of one implement, as the plan names it ("8 kg per hand" is 8).
+        step.update(exercise_weight=planned.weight_kg, weight_display_unit="kilogram")
     step["notes"] = _fit_text(step_notes(planned), NOTES_MAX_BYTES)
     return step
 
@@ -248,13 +253,16 @@ def short_exercise_name(name: str) -> str:
 
 
 def step_notes(planned: PlannedExercise) -> str:
-    """`3 x 8 reps/side, rest 90 s, load light, slow 3-s lowering, full range. Cue: ...`"""
+    """`3 x 8 reps/side, rest 90 s, 8 kg per hand, slow 3-s lowering, full range. Cue: ...`
+    (at the heaviest owned weight, what to do next comes before the cue)."""
     exercise, dose = planned.exercise, planned.dose
     parts = [f"{dose.sets} x {dose.reps} {exercise.reps_unit}", f"rest {planned.rest_s} s"]
     if dose.load:
-        parts.append(f"load {planned.load_label}")
+        parts.append(f"load {load_words(planned, effort='short')}")
     parts += [tempo_words(planned), planned.range_label]
     text = ", ".join(parts) + "."
+    if planned.next_step:
+        text += f" {planned.next_step}"
     return f"{text} {exercise.cue}" if exercise.cue else text
 
 

@@ -54,6 +54,7 @@ from planner.domain import (
     phase_label,
 )
 from planner.errors import InputError
+from planner.planning.loads import load_words, step_legend
 from planner.planning.wording import (
     effort_cue,
     session_word,
@@ -578,6 +579,7 @@ def session_description(session: Session, *, equipment: Iterable[str] | None = N
             for number, planned in enumerate(session.exercises, start=1)
         )
     )
+    blocks.append(step_legend(session.exercises))
     blocks.append(effort_cue(session.intensity))
     blocks.append(SAFETY_LINE)
     # Blank lines between blocks read better in Google's event view.
@@ -591,11 +593,13 @@ def _exercise_lines(number: int, planned: PlannedExercise) -> str:
     used = planned.equipment_used
     line = (
         f"{number}. {shown_name(exercise, used)} — {dose.sets} × {dose.reps} {exercise.reps_unit}"
-        f" · rest {planned.rest_s} s · load: {planned.load_label}"
+        f" · rest {planned.rest_s} s · load: {load_words(planned)}"
         f" · tempo: {tempo_words(planned)} · {planned.range_label}"
     )
     if exercise.best_for:
         line += f"\n   Best for: {exercise.best_for}"
     if exercise.cue:
         line += f"\n   Cue: {shown_cue(exercise, used)}"
+    if planned.next_step:
+        line += f"\n   Next: {planned.next_step}"
     return line

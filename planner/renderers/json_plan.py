@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
+from planner.planning.loads import load_words
 from planner.planning.wording import effort_cue, session_word, shown_cue, shown_name
 
 SCHEMA_VERSION = 1
@@ -42,6 +43,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "rest_s": item.rest_s,
         "load": item.load_label,
         "weight_kg": item.weight_kg,
+        "load_words": load_words(item),  # what the runner reads: "8 kg per hand", "light (…)"
         "tempo": item.tempo_label,
         "range": item.range_label,
         "variation": dose.variation,
@@ -51,6 +53,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "cue": shown_cue(ex, item.equipment_used),  # in the runner's own kit
         "best_for": ex.best_for,
         "why": item.why,
+        "next_step": item.next_step,  # at the heaviest owned weight: what to do next
         "done": None,  # for the athlete or coach: true, false (skipped) or "too hard"
     }
 
@@ -120,6 +123,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "races": [day.isoformat() for day in profile.races],
             "race_week": profile.race_week,
             "weights": {item: list(kgs) for item, kgs in profile.weights},
+            "start_weights": dict(profile.start_weights),  # --start-weight, by exercise id
             "beginner_promoted": plan.beginner_promoted,
             # only when given, so plans without them keep their bytes
             **({"niggles": sorted(profile.niggles)} if profile.niggles else {}),

@@ -7,6 +7,7 @@ from datetime import time, timedelta
 from itertools import zip_longest
 
 from planner.domain import WEEKDAYS, Plan, Run, WeekPlan, phase_label
+from planner.planning.loads import EFFORT_LEGEND, STEP_LEGEND, load_words, needs_step_legend
 from planner.planning.wording import (
     count_summary,
     runner_text,
@@ -49,10 +50,7 @@ def _exercise_line(item) -> str:
     """`Dumbbell step-up 3×10 reps/side @light, slow 3-s lowering (harder variation, was
     Low step-up)`: dose, load, tempo when slowed, and a variation change named."""
     unit = item.exercise.reps_unit
-    if item.weight_kg is not None:
-        load = f" @{item.weight_kg:g} kg"
-    else:
-        load = "" if item.dose.load == 0 else f" @{item.load_label}"
+    load = "" if item.dose.load == 0 else f" @{load_words(item, effort=False)}"
     tempo = f", {item.tempo_label}" if item.dose.tempo else ""
     name = shown_name(item.exercise, item.equipment_used)
     text = f"{name} {item.dose.sets}×{item.dose.reps} {unit}{load}{tempo}"
@@ -138,4 +136,17 @@ def plan_report(plan: Plan, *, show_labels: bool = False) -> str:
         lines.append("")
     lines.append(count_summary((s.intensity for w in plan.weeks for s in w.sessions),
                                len(plan.weeks)))
+    lines.extend(load_legend(plan))
     return "\n".join(lines)
+
+
+def load_legend(plan: Plan) -> list[str]:
+    """What `@light` and `+1 step` mean, once, when the table uses them (no --weights)."""
+    loads = [(item.dose.load, item.weight_kg) for w in plan.weeks for s in w.sessions
+             for item in s.exercises]
+    lines = []
+    if any(load >= 1 and kg is None for load, kg in loads):
+        lines.append(f"Loads: {EFFORT_LEGEND}")
+    if needs_step_legend(loads):
+        lines.append(f"       {STEP_LEGEND}")
+    return lines

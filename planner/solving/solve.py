@@ -37,7 +37,7 @@ from planner.planning.instance import Carry, FamilyKey, WeekInstance
 from planner.planning.model import WeekModel
 from planner.planning.progression import WARMUP_MINUTES, Candidate, named_weight
 from planner.planning.wording import run_name, with_article
-from planner.solving.why_lines import exercise_why, session_why
+from planner.solving.why_lines import exercise_why, next_step, session_why
 
 SEED = 20240611
 DETERMINISTIC_TIME_LIMIT = 20.0  # deterministic units, not seconds: same stop on every machine
@@ -196,7 +196,7 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
                 why=exercise_why(inst, c, intensity),
                 equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment),
                 weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
-                seconds=c.seconds)
+                seconds=c.seconds, next_step=next_step(inst, c))
             for c in sorted(picked, key=session_order))
         work_minutes = math.ceil(sum(item.seconds for item in items) / 60)
         day = inst.date_of(d)

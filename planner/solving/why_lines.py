@@ -11,8 +11,17 @@ from datetime import time
 from typing import TYPE_CHECKING
 
 from constraints.session_shape import HEAVY_SESSION_NEEDS
-from planner.domain import KEY_RUNS, LOAD_LABELS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
-from planner.planning.wording import days_phrase, plural, run_relation, session_word, with_article
+from planner.domain import KEY_RUNS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
+from planner.planning.loads import next_step_words, words
+from planner.planning.progression import EASIER_REASONS, named_weight
+from planner.planning.wording import (
+    days_phrase,
+    equipment_choice,
+    plural,
+    run_relation,
+    session_word,
+    with_article,
+)
 
 if TYPE_CHECKING:
     from planner.planning.instance import WeekInstance
@@ -150,7 +159,7 @@ def _change_words(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         return (f"tempo now {TEMPO_LABELS[after.tempo]}" if after.tempo > before.tempo
                 else f"tempo back to {TEMPO_LABELS[after.tempo]}")
     if change == "load":
-        return f"load {'up' if after.load > before.load else 'down'} to {LOAD_LABELS[after.load]}"
+        return f"load {'up' if after.load > before.load else 'down'} to {_load(inst, cand)}"
     if change == "range":
         return f"range now {RANGE_LABELS[after.range]}"
     old, new = getattr(before, change), getattr(after, change)
@@ -158,6 +167,19 @@ def _change_words(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
     diff = abs(new - old)
     more = "more" if new > old else "fewer"
     return f"one {more} {noun}" if diff == 1 else f"{diff} {more} {noun}s"
+
+
+def _load(inst: WeekInstance, cand: Candidate) -> str:
+    """The new load as every output says it: `10 kg per hand`, else `light +1 step`."""
+    kg = named_weight(cand.exercise, cand.dose.load, inst.profile)
+    owned = inst.profile.equipment
+    used = tuple(equipment_choice(options, owned) for options in cand.exercise.equipment)
+    return words(cand.dose.load, kg, cand.exercise.id, used, effort=False)
+
+
+def next_step(inst: WeekInstance, cand: Candidate) -> str:
+    """At the heaviest owned weight: what to do next (loads.next_step_words), else ""."""
+    return next_step_words(cand.exercise, cand.dose, inst.profile, inst.exercises)
 
 
 def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
@@ -178,7 +200,11 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
     elif not cand.changes:
         parts.append("same dose as last week" + (" (deload, B1)" if inst.deload else ""))
     else:
-        parts.append(f"{_change_words(inst, cand, intensity)}, nothing else changed (H9)"
+        because = f" because {EASIER_REASONS.get(cand.reason, cand.reason)}" if cand.reason else ""
+        parts.append(f"{_change_words(inst, cand, intensity)}{because}, nothing else changed (H9)"
                      + ("; deload (B1)" if inst.deload else ""))
+    heaviest = next_step(inst, cand)
+    if heaviest:
+        parts.append(heaviest.rstrip("."))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]

@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Any
 
-from planner.domain import REPS_IN_RESERVE, WEEKDAYS, Exercise, Run
+from planner.domain import PLYOMETRIC_TEMPO, WEEKDAYS, Exercise, Run
+from planner.planning.loads import step_legend_of
 from planner.planning.wording import (
     clock,
+    effort_cue,
     run_name,
     run_relation,
     session_word,
@@ -31,16 +33,11 @@ def kg(value: float) -> str:
 
 
 def load_words(item: dict[str, Any]) -> str:
-    """What to lift, in words: the kilograms when the runner listed their weights, else the
-    plan's load word ("bodyweight", "light +1 step").
+    """What to lift, in words, as every output says it (planner.planning.loads): "8 kg per
+    hand", "light (a weight you could lift 2-3 more times at the end of each set)"."""
+    from planner.planning.loads import load_words_of
 
-    The one place the web turns a dose's load into words, so it can follow the shared
-    load-words function once the renderers have one.
-    """
-    weight = item.get("weight_kg")
-    if isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight > 0:
-        return kg(float(weight))
-    return str(item.get("load") or BODYWEIGHT)
+    return load_words_of(item) or BODYWEIGHT
 
 
 def _unit(unit: str, count: Any) -> str:
@@ -71,7 +68,9 @@ def exercise_card(item: dict[str, Any], by_id: dict[str, Exercise]) -> dict[str,
         "load": load, "loaded": load != BODYWEIGHT,
         "weight_kg": item.get("weight_kg"),
         "rest": f"rest {rest} s" if rest else "",
-        "tempo": item.get("tempo", ""), "range": item.get("range", ""),
+        # jumps are quick, elastic contacts whatever the JSON's tempo word (wording.tempo_words)
+        "tempo": (PLYOMETRIC_TEMPO if exercise is not None and exercise.plyometric
+                  else item.get("tempo", "")), "range": item.get("range", ""),
         "cue": cue, "why": item.get("why", ""),
     }
 
@@ -128,10 +127,12 @@ def session_card(session: dict[str, Any], profile: dict[str, Any],
         "start": clock(start) if start else session.get("start", ""),
         "minutes": session.get("minutes"),
         "warmup_minutes": session.get("warmup_minutes"),
-        "warmup": warmup_text(kit, loaded=loaded),
+        "warmup": warmup_text(kit, loaded=loaded, minutes=session.get("warmup_minutes"),
+                              after_run=session.get("after_run") is True),
         "place": place_words(day, start, runs),
-        "effort": REPS_IN_RESERVE,
+        "effort": effort_cue(session["intensity"]),
         "exercises": exercises,
+        "load_legend": step_legend_of(session.get("exercises", [])),
         "why": session.get("why", ""),
         "deload": bool(week.get("deload")),
         "phase": week.get("phase", ""),
