@@ -125,7 +125,9 @@ def plan_commands(path: Path, tmp_path: Path) -> list[list[str]]:
 def test_an_oversized_number_is_a_clean_error_everywhere_plan_json_is_read(
         tmp_path: Path, number: str) -> None:
     path = tmp_path / "plan.json"
-    path.write_text(json.dumps(golden()).replace('"minutes": 42', f'"minutes": {number}', 1))
+    data = golden()
+    data["weeks"][0]["sessions"][0]["minutes"] = "NUMBER"  # a session's booked minutes
+    path.write_text(json.dumps(data).replace('"NUMBER"', number, 1))
     for args in plan_commands(path, tmp_path):
         result = invoke(*args)
         clean_exit(result)
