@@ -183,7 +183,7 @@ def test_summary_parquet_has_the_csv_columns_and_the_same_bytes_every_run(
     assert table.column_names == list(from_csv[0])
     assert table.schema.field("weeks").type == pa.int32()
     for got, want in zip(table.to_pylist(), from_csv, strict=True):
-        assert {k: "" if v is None else (f"{v:.2f}" if k == "coverage" else str(v))
+        assert {k: "" if v is None else (f"{v:.2f}" if k == "muscles_covered" else str(v))
                 for k, v in got.items()} == want
     tiny = next(r for r in table.to_pylist() if r["athlete"] == "Tiny Time")
     assert tiny["weeks"] is None and tiny["status"] == "failed: no plan"

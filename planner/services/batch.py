@@ -31,8 +31,11 @@ from planner.errors import InputError, require_extra, shown_value
 from planner.readers.catalog import Catalog
 from planner.readers.roster import RosterEntry, RunsByAthlete, split_runs_by_athlete
 
-SUMMARY_COLUMNS = ("athlete", "file", "weeks", "sessions", "heavy", "light", "status",
-                   "coverage", "warnings")
+# `main` and `light` count the sessions by the words every page uses; `muscles_covered` is
+# the share of the 8 muscle groups (S1) the plan trains, week by week: 1.00 = every group
+# in every week, 0.75 = a quarter of the group-weeks missed.
+SUMMARY_COLUMNS = ("athlete", "file", "weeks", "sessions", "main", "light", "status",
+                   "muscles_covered", "warnings")
 STEM_BYTES = 100  # an athlete's file name stem, in UTF-8 bytes
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -210,15 +213,16 @@ def athlete_failure(name: str, status: str, message: str) -> AthleteOutcome:
 
 def _summary(name: str, plan: Plan, input_warnings: tuple[str, ...] = ()) -> dict[str, str]:
     sessions = [s for w in plan.weeks for s in w.sessions]
-    heavy = sum(1 for s in sessions if s.intensity == "heavy")
+    main = sum(1 for s in sessions if s.intensity == "heavy")
     untrained = sum(1 for w in plan.weeks for p in w.penalties if p.rule == "S1")
-    coverage = 1 - untrained / (len(MUSCLES) * max(1, len(plan.weeks)))
+    covered = 1 - untrained / (len(MUSCLES) * max(1, len(plan.weeks)))
     warnings = [*input_warnings,
                 *(f"{w.start.isoformat()}: {w.notes[0]}" for w in plan.weeks if w.notes)]
     return {
         "athlete": name, "file": "", "weeks": str(len(plan.weeks)),
-        "sessions": str(len(sessions)), "heavy": str(heavy), "light": str(len(sessions) - heavy),
-        "status": plan.status, "coverage": f"{coverage:.2f}", "warnings": " | ".join(warnings),
+        "sessions": str(len(sessions)), "main": str(main), "light": str(len(sessions) - main),
+        "status": plan.status, "muscles_covered": f"{covered:.2f}",
+        "warnings": " | ".join(warnings),
     }
 
 
@@ -359,8 +363,8 @@ def summary_csv(rows: list[dict[str, str]]) -> bytes:
 SUMMARY_FILES = {"csv": ("summary.csv",), "parquet": ("summary.parquet",),
                  "both": ("summary.csv", "summary.parquet")}
 # summary.parquet: the summary.csv columns, counts as numbers (empty for a failed athlete).
-_INT_COLUMNS = frozenset({"weeks", "sessions", "heavy", "light"})
-_FLOAT_COLUMNS = frozenset({"coverage"})
+_INT_COLUMNS = frozenset({"weeks", "sessions", "main", "light"})
+_FLOAT_COLUMNS = frozenset({"muscles_covered"})
 
 
 def summary_parquet(rows: list[dict[str, str]], columns: tuple[str, ...]) -> bytes:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from constraints import RULES_BY_ID
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
 from planner.planning.instance import TAPER_WEEKS, Carry, WeekInstance
 from planner.planning.season import WeekSeason, goal_races, is_fixed_deload, season_weeks
@@ -152,7 +153,10 @@ def _resume_after(inst: WeekInstance, carry: Carry) -> dict:
 
 
 def _shortfall_notes(target: int, placed: int, diagnosis: Diagnosis) -> tuple[str, ...]:
-    rules = ", ".join(diagnosis.conflict) or "the week's days"
+    # In words, the rule id after each: a coach reads "a full day between two strength
+    # sessions (H4)", and can still look the id up in docs/rules.md.
+    rules = "; ".join(f"{RULES_BY_ID[rule].title} ({rule})" if rule in RULES_BY_ID else rule
+                      for rule in diagnosis.conflict) or "the week's days"
     head = (f"{placed} of {target} sessions placed: session {placed + 1} is blocked by "
             f"{rules}")
     return (head, *diagnosis.suggestions)
