@@ -399,3 +399,54 @@ def test_logging_changes_only_the_session_logged_and_check_accepts_it(catalog, d
                     assert {k: v for k, v in e_after.items() if k not in keys} == {
                         k: v for k, v in e_before.items() if k not in keys}
     assert check_plan(plan, catalog) == []
+
+
+_WEIGHED: dict[str, Any] = {}
+OWNED = (6.0, 8.0, 10.0, 12.0, 14.0, 16.0)
+
+
+def _a_weighed_plan() -> dict[str, Any]:
+    """The example week planned with a list of dumbbells (start weights per lift)."""
+    if not _WEIGHED:
+        from planner.pipeline import PlanOptions, PlanRequest, run_plan
+
+        _WEIGHED.update(json.loads(run_plan(PlanRequest(
+            WEEK.read_bytes(), "week.csv", options=PlanOptions(
+                level="intermediate", equipment="dumbbell,band", tz="Europe/London",
+                weights=("dumbbell:" + ",".join(f"{w:g}" for w in OWNED),)))).json))
+    return json.loads(json.dumps(_WEIGHED))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_the_next_plan_starts_from_the_kilograms_logged(catalog, data) -> None:
+    """Whatever dumbbell a loaded lift was logged with, lighter or heavier than the lift's
+    start weight, the next plan's starting point names that dumbbell (the heaviest owned
+    one not above it); a light session never starts above its light weight."""
+    from planner.planning.progression import named_weight, with_starts
+    from planner.readers.plan_json import profile_from_json
+    from planner.readers.session_log import SetDone, log_session
+    from planner.solving.previous import read_previous
+
+    plan = _a_weighed_plan()
+    by_id = catalog.by_id()
+    session = data.draw(st.sampled_from([s for w in plan["weeks"] for s in w["sessions"]]))
+    loaded = [e for e in session["exercises"] if e.get("weight_kg") is not None]
+    if not loaded:
+        return
+    entry = data.draw(st.sampled_from(loaded))
+    kg = data.draw(st.sampled_from(OWNED) | st.floats(4.0, 20.0).map(lambda x: round(x, 1)))
+    exercise = by_id[entry["variation"]]
+    reps = data.draw(st.integers(exercise.reps_min, exercise.reps_max - 1))
+    log_session(session, "done", did={entry["variation"]: (SetDone(reps, kg),) * entry["sets"]})
+    profile = profile_from_json(plan)
+    carry, _ = read_previous(plan, by_id, profile=profile)
+    lifting = with_starts(profile, carry.start_weights)
+    dose = carry.doses[(exercise.family_no, session["intensity"])]
+    below = [w for w in OWNED if w <= kg + 1e-9]
+    held = below[-1] if below else OWNED[0]
+    if session["intensity"] == "heavy":  # light sessions stay at their light start
+        assert named_weight(exercise, dose.load, lifting) == held
+    else:
+        assert named_weight(exercise, dose.load, lifting) <= max(held, entry["weight_kg"])
+    assert dict(carry.start_weights).get(exercise.id, held) <= held
