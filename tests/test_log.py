@@ -134,7 +134,7 @@ def test_bad_log_is_one_line_exit_2_and_the_plan_is_unchanged(
 def test_heavier_kg_logged_by_cli_is_where_the_next_plan_starts(tmp_path: Path) -> None:
     path, plan = first_plan(tmp_path)
     planned = item(plan, "goblet-squat")
-    assert planned["weight_kg"] == 8.0
+    assert planned["weight_kg"] < 12.0  # the lift's start weight (a squat's: 10 kg)
     top = 12  # the top of the goblet squat's range: every set reached it at 12 kg
     assert run("log", path, main_session(plan)["date"], "done",
                "--did", f"goblet-squat:3x{top}@12")[0] == 0
@@ -145,7 +145,35 @@ def test_heavier_kg_logged_by_cli_is_where_the_next_plan_starts(tmp_path: Path) 
     assert squat["weight_kg"] == 14.0 and squat["reps"] < top
     assert squat["why"].startswith(f"you did 3×12 at 12 kg: now 3×{squat['reps']} at 14 kg")
     unlogged = replan(tmp_path, first_plan(tmp_path / "fresh")[0], "unlogged")
-    assert item(unlogged, "goblet-squat")["weight_kg"] == 8.0
+    assert item(unlogged, "goblet-squat")["weight_kg"] == planned["weight_kg"]
+
+
+def test_lighter_kg_logged_is_where_the_next_plan_starts_not_the_lifts_start_weight(
+        tmp_path: Path) -> None:
+    """The squat's start weight (one dumbbell above the level's) names the first week
+    only: a runner who lifted a lighter dumbbell goes on from the one they lifted, and
+    the plan after that goes on from there, logged or not."""
+    path, plan = first_plan(tmp_path)
+    planned = item(plan, "goblet-squat")
+    assert planned["weight_kg"] == 10.0
+    assert run("log", path, main_session(plan)["date"], "done",
+               "--did", f"goblet-squat:3x{planned['reps']}@8")[0] == 0
+    nxt = replan(tmp_path, path)
+    squat = item(nxt, "goblet-squat")
+    # Below the top of the range at 8 kg: reps up, the same 8 kg (one variable, H9).
+    assert (squat["sets"], squat["weight_kg"]) == (3, 8.0) and squat["reps"] > planned["reps"]
+    assert squat["why"].startswith(f"you did 3×{planned['reps']} at 8 kg: now "
+                                   f"3×{squat['reps']} at 8 kg")
+    assert nxt["profile"]["start_weights"] == {}  # the runner's own choices only
+    # The week after, not logged: it goes on from 8 kg, not from the squat's 10 kg start.
+    out = tmp_path / "after.json"
+    code, _, err = run("plan", next_week(tmp_path, weeks=2), *OPTIONS,
+                       "--previous", tmp_path / "next.json", "--json", out, "-q")
+    assert code == 0, err
+    after = item(json.loads(out.read_text()), "goblet-squat")
+    assert after["weight_kg"] in (8.0, 10.0)
+    changed = [after[k] != squat[k] for k in ("sets", "reps", "weight_kg")]
+    assert sum(changed) <= 1 and (after["weight_kg"] == 8.0 or after["reps"] == squat["reps"])
 
 
 def test_too_hard_and_rir_0_step_back_and_skipped_repeats(tmp_path: Path) -> None:
@@ -161,13 +189,16 @@ def test_too_hard_and_rir_0_step_back_and_skipped_repeats(tmp_path: Path) -> Non
     now = (rdl["sets"], rdl["reps"], rdl["weight_kg"])
     assert sum(a < b for a, b in zip(now, done, strict=True)) == 1 and all(
         a <= b for a, b in zip(now, done, strict=True))
-    lunge = item(nxt, "dumbbell-reverse-lunge")  # --rir was for the sets typed with it
-    assert "failure" not in lunge["why"] and lunge["reps"] > item(plan, "dumbbell-reverse-lunge")[
-        "reps"]
-    assert run("log", path, day, "done", "--did", "goblet-squat:2x9@8")[0] == 0
+    squat = item(nxt, "goblet-squat")  # --rir was for the sets typed with it
+    assert "failure" not in squat["why"] and squat["reps"] > item(plan, "goblet-squat")["reps"]
+    planned_squat = item(plan, "goblet-squat")
+    reps, kg = planned_squat["reps"], planned_squat["weight_kg"]
+    assert planned_squat["sets"] == 3
+    assert run("log", path, day, "done", "--did", f"goblet-squat:2x{reps}@{kg:g}")[0] == 0
     squat = item(replan(tmp_path, path, "fewer"), "goblet-squat")  # 2 of 3: the same again
-    assert (squat["sets"], squat["reps"], squat["weight_kg"]) == (3, 9, 8.0)
-    assert squat["why"].startswith("you did 2 of 3 sets (2×9 at 8 kg): the same dose again")
+    assert (squat["sets"], squat["reps"], squat["weight_kg"]) == (3, reps, kg)
+    assert squat["why"].startswith(
+        f"you did 2 of 3 sets (2×{reps} at {kg:g} kg): the same dose again")
     assert run("log", path, day, "skipped")[0] == 0
     again = replan(tmp_path, path, "again")
     assert item(again, "romanian-deadlift")["reps"] == planned["reps"]
@@ -191,10 +222,18 @@ def activity(folder: Path, day: str, sets: list[tuple[str, str, int, float | Non
 
 
 def test_fit_activity_is_logged_and_the_next_plan_uses_it(tmp_path: Path) -> None:
+    from planner.readers.catalog import load_catalog
+
     path, plan = first_plan(tmp_path)
     day = main_session(plan)["date"]
+    by_id = load_catalog().by_id()
+    # The session's one-sided lift (H14 leaves one split-stance lift; which one is the
+    # solver's): the watch counts both legs' reps, the log per side.
+    one_sided = by_id[next(e["variation"] for e in main_session(plan)["exercises"]
+                           if by_id[e["variation"]].reps_unit == "reps/side")]
+    side_kg = 8.0 if one_sided.loaded else None
     sets = [("squat", "goblet_squat", 12, 12.0)] * 3
-    sets += [("lunge", "dumbbell_reverse_lunge", 20, 8.0)] * 3  # both legs: 10 per side
+    sets += [(one_sided.fit_category, one_sided.fit_name, 20, side_kg)] * 3  # 10 per side
     sets += [("squat", "dumbbell_front_squat", 12, 12.0)]  # a sibling of the goblet squat
     sets += [("crunch", "crunch", 20, None)]  # not planned: reported, not recorded
     fit = activity(tmp_path, day, sets)
@@ -206,7 +245,7 @@ def test_fit_activity_is_logged_and_the_next_plan_uses_it(tmp_path: Path) -> Non
     logged = json.loads(path.read_text())
     assert main_session(logged)["logged_from"] == "fit"
     assert item(logged, "goblet-squat")["did"] == [{"reps": 12, "kg": 12.0}] * 4
-    assert item(logged, "dumbbell-reverse-lunge")["did"] == [{"reps": 10, "kg": 8.0}] * 3
+    assert item(logged, one_sided.id)["did"] == [{"reps": 10, "kg": side_kg}] * 3
     assert item(logged, "romanian-deadlift")["done"] is False
     assert run("check", path)[0] == 0
     nxt = replan(tmp_path, path)
@@ -360,3 +399,54 @@ def test_logging_changes_only_the_session_logged_and_check_accepts_it(catalog, d
                     assert {k: v for k, v in e_after.items() if k not in keys} == {
                         k: v for k, v in e_before.items() if k not in keys}
     assert check_plan(plan, catalog) == []
+
+
+_WEIGHED: dict[str, Any] = {}
+OWNED = (6.0, 8.0, 10.0, 12.0, 14.0, 16.0)
+
+
+def _a_weighed_plan() -> dict[str, Any]:
+    """The example week planned with a list of dumbbells (start weights per lift)."""
+    if not _WEIGHED:
+        from planner.pipeline import PlanOptions, PlanRequest, run_plan
+
+        _WEIGHED.update(json.loads(run_plan(PlanRequest(
+            WEEK.read_bytes(), "week.csv", options=PlanOptions(
+                level="intermediate", equipment="dumbbell,band", tz="Europe/London",
+                weights=("dumbbell:" + ",".join(f"{w:g}" for w in OWNED),)))).json))
+    return json.loads(json.dumps(_WEIGHED))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_the_next_plan_starts_from_the_kilograms_logged(catalog, data) -> None:
+    """Whatever dumbbell a loaded lift was logged with, lighter or heavier than the lift's
+    start weight, the next plan's starting point names that dumbbell (the heaviest owned
+    one not above it); a light session never starts above its light weight."""
+    from planner.planning.progression import named_weight, with_starts
+    from planner.readers.plan_json import profile_from_json
+    from planner.readers.session_log import SetDone, log_session
+    from planner.solving.previous import read_previous
+
+    plan = _a_weighed_plan()
+    by_id = catalog.by_id()
+    session = data.draw(st.sampled_from([s for w in plan["weeks"] for s in w["sessions"]]))
+    loaded = [e for e in session["exercises"] if e.get("weight_kg") is not None]
+    if not loaded:
+        return
+    entry = data.draw(st.sampled_from(loaded))
+    kg = data.draw(st.sampled_from(OWNED) | st.floats(4.0, 20.0).map(lambda x: round(x, 1)))
+    exercise = by_id[entry["variation"]]
+    reps = data.draw(st.integers(exercise.reps_min, exercise.reps_max - 1))
+    log_session(session, "done", did={entry["variation"]: (SetDone(reps, kg),) * entry["sets"]})
+    profile = profile_from_json(plan)
+    carry, _ = read_previous(plan, by_id, profile=profile)
+    lifting = with_starts(profile, carry.start_weights)
+    dose = carry.doses[(exercise.family_no, session["intensity"])]
+    below = [w for w in OWNED if w <= kg + 1e-9]
+    held = below[-1] if below else OWNED[0]
+    if session["intensity"] == "heavy":  # light sessions stay at their light start
+        assert named_weight(exercise, dose.load, lifting) == held
+    else:
+        assert named_weight(exercise, dose.load, lifting) <= max(held, entry["weight_kg"])
+    assert dict(carry.start_weights).get(exercise.id, held) <= held

@@ -54,6 +54,15 @@ def changed_week(folder: Path, edits: dict[str, str]) -> Path:
     return path
 
 
+def re_placed_day(text: str) -> date:
+    """The day the note says the skipped Tuesday session went to (the week of 30 Nov)."""
+    found = re.search(r"re-placed on (Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2}) Dec", text)
+    assert found, text
+    day = date(2026, 12, int(found.group(2)))
+    assert day.strftime("%a") == found.group(1)
+    return day
+
+
 def test_skipped_main_session_is_re_placed_and_the_days_before_stay_byte_for_byte(
         tmp_path: Path) -> None:
     ics, first = tmp_path / "plan.ics", tmp_path / "plan.json"
@@ -69,7 +78,12 @@ def test_skipped_main_session_is_re_placed_and_the_days_before_stay_byte_for_byt
     code, _out, err = run("plan", changed, *OPTIONS, "--previous", first, "--from", "2026-12-02",
                          "--ics", ics, "--json", second, "-q")
     assert code == 0, err
-    assert "the main session skipped on Tue 1 Dec is re-placed on Thu 3 Dec" in err
+    # Re-placed on a later day the hard rules allow (`check` below): which one is the
+    # soft rules' choice (Thu with the light session on the long run's eve, or Fri with it
+    # on Wed), not the test's.
+    assert "the main session skipped on Tue 1 Dec is re-placed on " in err
+    placed = re_placed_day(err)
+    assert date(2026, 12, 2) <= placed <= date(2026, 12, 6)
     replanned = json.loads(second.read_text())
     week = replanned["weeks"][0]
     # The day before --from: the very same JSON object, log included.
@@ -81,18 +95,25 @@ def test_skipped_main_session_is_re_placed_and_the_days_before_stay_byte_for_byt
         return text[start:text.index('"logged_from": "cli"', start)]
 
     assert tuesday_text(second) == tuesday_text(first)
-    assert next((s["date"], s["intensity"]) for s in week["sessions"][1:]) == (
-        "2026-12-03", "heavy")
+    assert [(s["date"], s["intensity"]) for s in week["sessions"][1:]
+            if s["intensity"] == "heavy"] == [(placed.isoformat(), "heavy")]
     assert [r["run"] for r in week["runs"] if r["date"] == "2026-12-03"] == ["easy"]
     # The calendar: the Tuesday event is byte-identical, same UID and SEQUENCE.
     old_events, new_events = events(before_ics), events(ics.read_bytes())
     tuesday_uid = next(uid for uid, block in old_events.items() if "20261201T" in block)
     assert new_events[tuesday_uid] == old_events[tuesday_uid]
-    # What moved: the old Friday event is cancelled under its own UID, SEQUENCE raised.
+    # What moved: the old Friday event keeps its UID with SEQUENCE raised: cancelled, or
+    # now the session planned that day.
     friday_uid = next(uid for uid, block in old_events.items() if "DTSTART;TZID=Europe/London:"
                       "20261204" in block)
-    assert "STATUS:CANCELLED" in new_events[friday_uid]
     assert "SEQUENCE:1" in new_events[friday_uid]
+    friday = [s for s in week["sessions"] if s["date"] == "2026-12-04"]
+    if friday:
+        kind = "main" if friday[0]["intensity"] == "heavy" else "light"
+        assert "STATUS:CONFIRMED" in new_events[friday_uid]
+        assert f"SUMMARY:Leg strength · {kind} ·" in new_events[friday_uid]
+    else:
+        assert "STATUS:CANCELLED" in new_events[friday_uid]
     assert run("check", second)[0] == 0
 
 

@@ -39,6 +39,10 @@ class Carry:
     # Every variation done so far in the block (and in a --previous plan's last week): race
     # week holds nothing new (B4).
     seen: frozenset[str] = frozenset()
+    # From a --previous plan: lifts whose kilograms lifted were below their start weight,
+    # by catalog id, with the owned weight the plan starts them from instead (issue 21:
+    # the logged kilograms are where the next plan starts, not a heavier default).
+    start_weights: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,15 @@ def start_index(exercise: Exercise, profile: Profile, weights: Sequence[float]) 
     return min(wanted, len(weights) - 1)
 
 
+def with_starts(profile: Profile, starts: tuple[tuple[str, float], ...]) -> Profile:
+    """The runner with the start weights the kilograms lifted set (`Carry.start_weights`)
+    in place of the defaults, or their own --start-weight, for those lifts."""
+    if not starts:
+        return profile
+    merged = dict(profile.start_weights) | dict(starts)
+    return replace(profile, start_weights=tuple(sorted(merged.items())))
+
+
 def start_weight_problem(exercise: Exercise, kg: float, profile: Profile) -> str | None:
     """Why `kg` cannot be this lift's start weight (--start-weight), or None when it can."""
     if not exercise.loaded:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from constraints import RULES_BY_ID
 from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
 from planner.planning.instance import TAPER_WEEKS, Carry, WeekInstance
+from planner.planning.progression import with_starts
 from planner.planning.season import WeekSeason, goal_races, is_fixed_deload, season_weeks
 from planner.readers.spans import week_starts
 from planner.solving.diagnosis import Diagnosis, diagnose_week
@@ -51,6 +52,9 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     carry = carry or Carry()
     # A --previous plan's last week counts as done in this block: race week may repeat it.
     carry = replace(carry, seen=carry.seen | {d.variation for d in carry.doses.values()})
+    # The weeks name kilograms from where the runner's lifting left off (Carry.start_weights);
+    # the plan keeps the runner's own profile.
+    lifting = with_starts(profile, carry.start_weights)
     races = goal_races(runs, profile.races)
     weeks: list[WeekPlan] = []
     impossible: list[tuple[date, Diagnosis]] = []
@@ -65,7 +69,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     for monday, week in zip(mondays, season, strict=True):
         sunday = monday + timedelta(days=6)
         inst = WeekInstance(
-            start=monday, profile=profile, exercises=exercises,
+            start=monday, profile=lifting, exercises=exercises,
             runs=tuple(r for r in runs if monday <= r.date <= sunday),
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
             carry=_held(carry) if _holds(week, carry) else carry,

@@ -12,6 +12,12 @@ What was logged moves the starting point (docs/coaching.md, "Log what you did"):
 
 The why-line of each exercise so continued says so ("you did 3×10 at 12 kg: now 3×8 at
 14 kg"); `with_logged_why` writes it once the week is solved.
+
+Load steps count up from a lift's start weight (progression.start_index), which the next
+plan's runner may place above what was lifted (a squat starts a weight above the level's,
+or a --start-weight). The kilograms lifted still decide: a lift logged (or last planned)
+below its start weight starts the next plan at that weight (`Carry.start_weights`), never
+at the heavier default.
 """
 
 from __future__ import annotations
@@ -24,7 +30,14 @@ from typing import Any
 from planner.domain import Dose, Exercise, Plan, PlannedExercise, Profile
 from planner.errors import InputError
 from planner.planning.instance import PROMOTION_WEEKS, Carry, FamilyKey
-from planner.planning.progression import LIGHT_MAX_LOAD, load_ceiling, named_weight
+from planner.planning.progression import (
+    LIGHT_MAX_LOAD,
+    load_ceiling,
+    named_weight,
+    owned_weights,
+    start_index,
+    with_starts,
+)
 from planner.readers.plan_json import (
     done_from_json,
     dose_from_json,
@@ -71,6 +84,9 @@ def read_previous(data: dict[str, Any], by_id: dict[str, Exercise], *,
     if profile is None:
         profile = profile_from_json(data, file=name)
     last = max(weeks, key=lambda w: w["start"])
+    starts = _logged_starts(last, by_id, profile)
+    if starts:
+        profile = with_starts(profile, starts)
     doses: dict[FamilyKey, Dose] = {}
     hold: set[FamilyKey] = set()
     regress: set[FamilyKey] = set()
@@ -104,13 +120,61 @@ def read_previous(data: dict[str, Any], by_id: dict[str, Exercise], *,
                 logged[key] = Logged(exercise, planned, log, verdict, fewer)
     carry = Carry(doses=doses, session_dates=tuple(sorted(dates)), hold=frozenset(hold),
                   regress=frozenset(regress) - hold,
-                  beginner_promoted=_promoted(data, weeks))
+                  beginner_promoted=_promoted(data, weeks), start_weights=starts)
     return carry, logged
+
+
+def _logged_starts(week: dict[str, Any], by_id: dict[str, Exercise], profile: Profile
+                   ) -> tuple[tuple[str, float], ...]:
+    """The loaded lifts whose kilograms last week (logged, else planned) were below their
+    start weight for `profile`, each with the owned weight the next plan starts from: the
+    heaviest not above the lightest kilograms held, else the lightest owned."""
+    lightest: dict[str, float] = {}
+    for session in week.get("sessions") or ():
+        if session.get("done") is False or not isinstance(session.get("exercises"), list):
+            continue  # skipped: the planned dose comes again (its kilograms say nothing)
+        for item in session["exercises"]:
+            exercise = by_id.get(item.get("variation")) if isinstance(item, dict) else None
+            if exercise is None or item.get("done") is False:
+                continue
+            kg = _kg_held(item)
+            if kg is not None:
+                lightest[exercise.id] = min(kg, lightest.get(exercise.id, kg))
+    starts = []
+    for exercise_id, kg in sorted(lightest.items()):
+        exercise = by_id[exercise_id]
+        weights = owned_weights(exercise, profile)
+        if not weights or kg >= weights[start_index(exercise, profile, weights)] - 1e-9:
+            continue
+        below = [w for w in weights if w <= kg + 1e-9]
+        starts.append((exercise_id, below[-1] if below else weights[0]))
+    return tuple(starts)
+
+
+def _kg_held(item: dict[str, Any]) -> float | None:
+    """The heaviest kilograms of an exercise's logged sets, else its planned weight_kg."""
+    did = item.get("did")
+    if isinstance(did, list) and did:
+        weights = [s["kg"] for s in did if isinstance(s, dict) and _is_kg(s.get("kg"))]
+        return float(max(weights)) if weights else None
+    return float(item["weight_kg"]) if _is_kg(item.get("weight_kg")) else None
+
+
+def _is_kg(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _from_log(exercise: Exercise, planned: Dose, log: ExerciseLog, intensity: str,
               profile: Profile, planned_kg: Any) -> tuple[Dose, str, bool]:
     """The dose to continue from, and whether it progresses, holds or steps back."""
+    if _is_kg(planned_kg) and planned.load >= 1:
+        # The kilograms the plan named, not its step: steps count from a start weight the
+        # next plan may place elsewhere (Carry.start_weights, --start-weight).
+        named = named_weight(exercise, planned.load, profile)
+        if named is not None and abs(named - planned_kg) > 1e-9:
+            load = _load_for(exercise, float(planned_kg), planned.load, planned_kg, profile)
+            planned = replace(planned, load=min(load, LIGHT_MAX_LOAD) if intensity == "light"
+                              else load)
     if log.status == "skipped":
         return planned, "hold", False
     actual = planned
