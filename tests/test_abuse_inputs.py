@@ -258,8 +258,8 @@ def test_summary_csv_cells_cannot_run_as_formulas_whatever_the_separator(
     from planner.services.batch import summary_csv
 
     text = summary_csv([{"athlete": name, "file": "", "weeks": "", "sessions": "",
-                         "heavy": "", "light": "", "status": f"failed: {name}",
-                         "coverage": "", "warnings": f"note: {name}"}]).decode()
+                         "main": "", "light": "", "status": f"failed: {name}",
+                         "muscles_covered": "", "warnings": f"note: {name}"}]).decode()
     for separator in (",", ";", "\t"):
         for cell in spreadsheet_cells(text, separator):
             assert not cell.lstrip(' "').startswith(("=", "+", "-", "@")), (separator, cell)

@@ -273,7 +273,7 @@ def test_no_segment_of_a_written_cell_runs_as_a_formula(text: str) -> None:
     from planner.services.batch import summary_csv
 
     written = summary_csv([{"athlete": text, "file": "", "weeks": "", "sessions": "",
-                            "heavy": "", "light": "", "status": "", "coverage": "",
+                            "main": "", "light": "", "status": "", "muscles_covered": "",
                             "warnings": text}]).decode()
     [_, row] = list(csv.reader(io.StringIO(written)))
     guarded = row[0]
