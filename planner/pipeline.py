@@ -116,6 +116,9 @@ class PlanRequest:
     # size limit; `runs` is then unused.
     path: Path | None = None
     previous_name: str = "previous plan"  # what messages call the previous plan
+    # What the interface itself noticed about the runs (the web grid's week moved to its
+    # Monday), reported with the readers' warnings.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -375,7 +378,7 @@ def prepare(request: PlanRequest) -> Prepared:
 
         check_named_races(runs_input.runs, profile.races, field="--race", file=shown)
     return Prepared(request, profile, runs_input.runs, runs_input.mapped,
-                    tuple(w.replace(path, shown) for w in runs_input.warnings),
+                    (*request.notes, *(w.replace(path, shown) for w in runs_input.warnings)),
                     from_calendar, catalog, runs_input.window,
                     machine_zone_note(profile.tz) if tz is None else None)
 

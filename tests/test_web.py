@@ -189,6 +189,20 @@ def test_typed_week_grid_plans_without_a_file(client: TestClient) -> None:
     assert data["weeks"][0]["sessions"]
 
 
+def test_a_typed_week_not_starting_on_monday_says_which_monday(client: TestClient) -> None:
+    grid = {"week_start": "2026-12-02", "run_0": "easy", "minutes_0": "40", "run_1": "speed",
+            "minutes_1": "60", "run_3": "tempo", "minutes_3": "50", "run_6": "long",
+            "minutes_6": "110"}
+    response = client.post("/plan", data=form(csrf(client), **grid),
+                           files={"runs": ("", b"", "application/octet-stream")},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text[:2000]
+    page = client.get(response.headers["location"]).text
+    assert ("the week you typed starts on Wednesday 2 December: weeks start on Monday, so it "
+            "is the week of Monday 30 November 2026") in page
+    assert "--start" not in page
+
+
 def test_typed_week_grid_errors_name_the_cell(client: TestClient) -> None:
     grid = {"week_start": "2026-11-30", "run_0": "easy", "minutes_0": "forty"}
     response = client.post("/plan", data=form(csrf(client), **grid))

@@ -195,6 +195,9 @@ async def runs_from_form(form: FormData, values: dict[str, Any]) -> tuple[bytes,
             raise InputError(f"'{text}' is not a date (YYYY-MM-DD): give the week's start",
                              field="week start") from None
         if monday.weekday() != 0:
+            values["grid_note"] = (f"the week you typed starts on {monday:%A %-d %B}: weeks "
+                                   f"start on Monday, so it is the week of Monday "
+                                   f"{monday_of(monday):%-d %B %Y}")
             monday = monday_of(monday)
         return week_csv(monday, values["grid"]), GRID_NAME
     if values.get("kept_runs"):

@@ -63,7 +63,8 @@ async def plan_request(request: Request, form: FormData,
     settings: Settings = request.app.state.settings
     runs, name = await runs_from_form(form, values)
     return PlanRequest(runs, name, options=plan_options(values, settings.default_tz),
-                       catalog=request.app.state.catalog)
+                       catalog=request.app.state.catalog,
+                       notes=(values["grid_note"],) if values.get("grid_note") else ())
 
 
 def _save(db: Any, athlete: Any, request: PlanRequest, outcome: PlanOutcome,
