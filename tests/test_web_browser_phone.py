@@ -66,7 +66,8 @@ def _post_squad(base: str, tmp: Path, athletes: int = 3) -> str:
 @pytest.fixture(scope="module")
 def pages(server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:  # noqa: F811
     week = _post_plan(server, WEEK, equipment="band")
-    block = _post_plan(server, BLOCK, equipment="dumbbell", weights="dumbbell:4,6,8,10,12")
+    block = _post_plan(server, BLOCK, equipment="dumbbell", weights="dumbbell:4,6,8,10,12.5",
+                       minutes="45")  # the CLI default: room for a main session
     squad = _post_squad(server, tmp_path_factory.mktemp("squad"))
     return {"home": server + "/", "plan": week, "block": block, "log": week + "#log",
             "sessions": block + "/plans/1/sessions", "squad": squad,

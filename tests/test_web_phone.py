@@ -183,6 +183,16 @@ def test_phases_merge_into_bands_and_races_sit_on_their_day() -> None:
     assert flag.label == "race 24 Jan"
 
 
+def test_a_step_back_week_stays_in_its_phase_band_and_words_that_do_not_fit_are_left_out() -> None:
+    weeks = [_week(n, 100, 10, deload=n % 4 == 0) for n in range(1, 13)]
+    weeks[2] = _week(3, 100, 10, phase="maintain")
+    bands = charts.season_chart(weeks, charts.NARROW_WIDTH).phases
+    assert [band.phase for band in bands] == ["build", "maintain", "build"]
+    assert bands[-1].label == "build"  # weeks 4-12, step-back weeks 4, 8, 12 inside
+    assert bands[1].label == ""  # one week of "maintain" on a phone: no room for the word
+    assert abs(bands[-1].x + bands[-1].width - (charts.NARROW_WIDTH - charts.RIGHT)) < 0.2
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 900), st.integers(0, 60), st.booleans()),
                 min_size=1, max_size=30),
