@@ -66,8 +66,7 @@ def _post_squad(base: str, tmp: Path, athletes: int = 3) -> str:
 @pytest.fixture(scope="module")
 def pages(server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:  # noqa: F811
     week = _post_plan(server, WEEK, equipment="band")
-    block = _post_plan(server, BLOCK, equipment="dumbbell", weights="dumbbell:4,6,8,10,12.5",
-                       minutes="45")  # the CLI default: room for a main session
+    block = _post_plan(server, BLOCK, equipment="dumbbell", weights="dumbbell:4,6,8,10,12.5")
     squad = _post_squad(server, tmp_path_factory.mktemp("squad"))
     return {"home": server + "/", "plan": week, "block": block, "log": week + "#log",
             "sessions": block + "/plans/1/sessions", "squad": squad,
@@ -192,6 +191,10 @@ def _axe_clean(driver, where: str) -> None:
     from axe_selenium_python import Axe
 
     driver.set_script_timeout(110)  # a poll waits while axe holds the page's one thread
+    # ... and on a loaded machine that wait outlasts the client's 120 s read timeout (the
+    # 16-week page is thousands of nodes): give each WebDriver call room for it
+    config = driver.command_executor.client_config
+    config.timeout = max(config.timeout or 0, 600)
     axe = Axe(driver)
     axe.inject()
     driver.execute_script("""
