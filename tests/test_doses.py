@@ -281,18 +281,26 @@ def test_per_hand_for_a_pair_and_a_single_kettlebell_said_as_such() -> None:
 
 
 def test_the_web_page_shows_the_same_load_words_as_the_json(tmp_path: Path) -> None:
-    from planner.web.views import exercise_view, session_view
+    from planner.readers.catalog import load_catalog
+    from planner.web.cards import exercise_card, plan_cards
 
     data = _plan_json(EXAMPLES / "intermediate-week.csv", "--equipment", "dumbbell,band",
                       "--weights", "dumbbell:4,6,8,10,12.5", tmp=tmp_path)
+    by_id = load_catalog().by_id()
     items = [item for w in data["weeks"] for s in w["sessions"] for item in s["exercises"]]
     loaded = [item for item in items if item["weight_kg"] is not None]
     assert loaded
+    kit = data["profile"]["equipment"]
     for item in loaded:
-        assert exercise_view(item)["load"] == item["load_words"] == load_words_of(item)
-        assert f"{item['weight_kg']:g} kg" in exercise_view(item)["load"]
-    session = data["weeks"][0]["sessions"][0]
-    assert session_view(session)["load_legend"] == ""  # kilograms need no legend
+        card = exercise_card(item, by_id, kit)
+        assert card["load"] == item["load_words"] == load_words_of(item)
+        assert f"{item['weight_kg']:g} kg" in card["load"]
+        # a plan stored before "load_words" was: worded afresh, the same
+        bare = {k: v for k, v in item.items() if k != "load_words"}
+        assert exercise_card(bare, by_id, kit)["load"] == item["load_words"]
+    cards = plan_cards(data, by_id)
+    first = data["weeks"][0]["sessions"][0]["date"]
+    assert cards[first]["load_legend"] == ""  # kilograms need no legend
 
 
 # ------------------------------------------------------------ effort words without weights

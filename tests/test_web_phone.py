@@ -4,15 +4,19 @@ season strips. tests/test_web_browser.py drives the same pages in Chromium."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.domain import PLYOMETRIC_TEMPO, phase_label
 from planner.errors import InputError
-from planner.planning.wording import shown_name, warmup_text
+from planner.planning.loads import LIGHT_EFFORT, load_words_of
+from planner.planning.wording import effort_cue, shown_name, warmup_text
 from planner.readers.catalog import load_catalog
 from planner.web import charts
 from planner.web.cards import exercise_card, load_words, plan_cards
@@ -50,22 +54,31 @@ def test_names_come_from_wording_shown_name_with_the_runners_kit() -> None:
 
 def test_the_exercise_line_says_how_and_keeps_the_reasons_apart() -> None:
     variation = next(iter(BY_ID))
-    card = exercise_card(_item(variation, weight_kg=8.0), BY_ID)
+    item = _item(variation, weight_kg=8.0, equipment=["dumbbell"])
+    card = exercise_card(item, BY_ID)
     assert card["dose"].startswith("3 × 8 ")
-    assert card["load"] == "8 kg" and card["rest"] == "rest 90 s"
+    assert card["load"] == load_words_of(item) and card["load"].startswith("8 kg ")
+    assert card["rest"] == "rest 90 s"
     assert card["cue"] and "(S1)" not in card["dose"] + card["load"] + card["cue"]
     assert card["why"] == "trains glutes (S1)"  # kept for the Why? disclosure
 
 
-@pytest.mark.parametrize(("item", "words"), [
-    ({"weight_kg": 12.5, "load": "light +1 step"}, "12.5 kg"),
-    ({"weight_kg": None, "load": "light +1 step"}, "light +1 step"),
-    ({"weight_kg": None, "load": "bodyweight"}, "bodyweight"),
-    ({}, "bodyweight"),
-    ({"weight_kg": True, "load": "light"}, "light"),  # not a number of kilograms
+@pytest.mark.parametrize(("item", "kit", "words"), [
+    # the JSON's own words first: the .ics of the same plan was written with them
+    ({"weight_kg": 8.0, "load": "light", "load_words": "8 kg per hand"}, (), "8 kg per hand"),
+    # a plan stored before load_words: worded afresh, held as the runner's kit holds it
+    ({"id": "goblet-squat", "weight_kg": 12.5, "load": "light +1 step"}, ("dumbbell",),
+     "12.5 kg (one dumbbell)"),
+    ({"id": "romanian-deadlift", "weight_kg": 10, "load": "light", "equipment": []},
+     ("band", "dumbbell"), "10 kg per hand"),
+    ({"weight_kg": None, "load": "light +1 step"}, (), "light +1 step"),
+    ({"weight_kg": None, "load": "bodyweight"}, (), "bodyweight"),
+    ({}, (), "bodyweight"),
+    # JSON true is not a number of kilograms (bool is an int in Python)
+    ({"weight_kg": True, "load": "light"}, (), f"light ({LIGHT_EFFORT})"),
 ])
-def test_load_words(item: dict, words: str) -> None:
-    assert load_words(item) == words
+def test_load_words(item: dict, kit: tuple[str, ...], words: str) -> None:
+    assert load_words(item, kit) == words
 
 
 def test_the_card_has_the_ics_warm_up_place_and_effort() -> None:
@@ -77,9 +90,61 @@ def test_the_card_has_the_ics_warm_up_place_and_effort() -> None:
                       "warmup_minutes": 5, "intensity": "heavy", "why": "Wed: after (S2)",
                       "exercises": [_item(next(iter(BY_ID)))]}]}]}
     card = plan_cards(plan, BY_ID)["2027-01-06"]
-    assert card["warmup"] == warmup_text({"band"}, loaded=True)
+    assert card["warmup"] == warmup_text({"band"}, loaded=True, minutes=5)
     assert card["place"] == ["after the 07:00 easy run", "tomorrow: long run"]
-    assert card["word"] == "main" and "reps in reserve" in card["effort"]
+    assert card["word"] == "main" and card["effort"] == effort_cue("heavy")
+    assert card["season"] == ""  # a plain build week says nothing of its phase
+    plan["weeks"][0]["sessions"][0]["after_run"] = True
+    plan["weeks"][0].update(phase="taper", phase_why="race on Sun 17 Jan")
+    card = plan_cards(plan, BY_ID)["2027-01-06"]
+    assert card["warmup"] == warmup_text({"band"}, loaded=True, minutes=5, after_run=True)
+    assert card["season"] == f"Season: {phase_label('taper')} — race on Sun 17 Jan"
+
+
+def _ics_descriptions(path: Path) -> dict[str, str]:
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(path.read_bytes())
+    return {event.decoded("dtstart").date().isoformat(): str(event.get("description"))
+            for event in calendar.walk("VEVENT")}
+
+
+def test_the_card_says_what_the_ics_says_for_the_same_plan(tmp_path: Path) -> None:
+    """Every session of a 16-week season with dumbbells: the card's season line, warm-up,
+    each lift's name, load, tempo (quick contacts for jumps), range and next step, the
+    step legend and the effort line are the .ics event's own words."""
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    result = CliRunner().invoke(main, [
+        "plan", str(BLOCK), "--weights", "dumbbell:4,6,8,10,12.5", "--race", "2027-04-25",
+        "--ics", str(tmp_path / "plan.ics"), "--json", str(tmp_path / "plan.json"), "-q"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    descriptions = _ics_descriptions(tmp_path / "plan.ics")
+    cards = plan_cards(plan, BY_ID)
+    assert cards.keys() == descriptions.keys()
+    seen = {"season": 0, "kg": 0, "jump": 0, "next": 0}
+    for day, card in cards.items():
+        text = descriptions[day]
+        if card["season"]:
+            assert text.startswith(card["season"] + "\n"), day
+            seen["season"] += 1
+        else:
+            assert "Season:" not in text, day
+        assert f"Warm-up ({card['warmup_minutes']} min): {card['warmup']}\n" in text, day
+        for number, ex in enumerate(card["exercises"], start=1):
+            assert f"{number}. {ex['name']} — " in text, (day, ex["name"])
+            assert f" · load: {ex['load']} · tempo: {ex['tempo']} · {ex['range']}\n" in text
+            seen["kg"] += " kg" in ex["load"]
+            seen["jump"] += ex["tempo"] == PLYOMETRIC_TEMPO
+            if ex["next_step"]:
+                assert f"Next: {ex['next_step']}" in text
+                seen["next"] += 1
+        assert (card["load_legend"] in text) if card["load_legend"] else True
+        assert f"\n{card['effort']}\n" in text, day
+    assert all(seen.values()), seen  # the plan had each kind of line to compare
 
 
 # ---- the charts ---------------------------------------------------------------------------
@@ -116,6 +181,16 @@ def test_phases_merge_into_bands_and_races_sit_on_their_day() -> None:
         (chart.width - charts.LEFT - charts.RIGHT) / 3
     assert x3 + slot * 6 / 7 < flag.x < x3 + slot  # Sunday: the week's last seventh
     assert flag.label == "race 24 Jan"
+
+
+def test_a_step_back_week_stays_in_its_phase_band_and_words_that_do_not_fit_are_left_out() -> None:
+    weeks = [_week(n, 100, 10, deload=n % 4 == 0) for n in range(1, 13)]
+    weeks[2] = _week(3, 100, 10, phase="maintain")
+    bands = charts.season_chart(weeks, charts.NARROW_WIDTH).phases
+    assert [band.phase for band in bands] == ["build", "maintain", "build"]
+    assert bands[-1].label == "build"  # weeks 4-12, step-back weeks 4, 8, 12 inside
+    assert bands[1].label == ""  # one week of "maintain" on a phone: no room for the word
+    assert abs(bands[-1].x + bands[-1].width - (charts.NARROW_WIDTH - charts.RIGHT)) < 0.2
 
 
 @settings(max_examples=60, deadline=None)

@@ -85,15 +85,25 @@ def load_words(item: PlannedExercise, *, effort: bool | str = True) -> str:
                  effort=effort)
 
 
-def load_words_of(item: Mapping[str, Any], *, effort: bool = True) -> str:
-    """The same words from an exercise of the plan JSON (the web page draws from it)."""
+def load_words_of(item: Mapping[str, Any], *, effort: bool = True,
+                  kit: Iterable[str] = ()) -> str:
+    """The same words from an exercise of the plan JSON (the web page draws from it).
+
+    `kit` (the profile's equipment) stands in for an item that does not list what it is
+    held with (a plan from before "equipment" was stored), so the words still say "per
+    hand" or "one dumbbell" rather than guess. A JSON `true` is not a number of kilograms
+    (bool is an int in Python)."""
     from planner.domain import load_step
 
     step = load_step(item.get("load"))
     kg = item.get("weight_kg")
-    return words(step or 0, kg if isinstance(kg, (int, float)) else None,
-                 str(item.get("id") or item.get("variation") or ""),
-                 tuple(str(e) for e in item.get("equipment") or ()), effort=effort)
+    named = kg if isinstance(kg, (int, float)) and not isinstance(kg, bool) else None
+    used = tuple(str(e) for e in item.get("equipment") or ())
+    if not any(e in LOADED_EQUIPMENT for e in used):
+        owned = set(kit)
+        used += tuple(e for e in LOADED_EQUIPMENT if e in owned)
+    return words(step or 0, named, str(item.get("id") or item.get("variation") or ""),
+                 used, effort=effort)
 
 
 def needs_step_legend(loads: Iterable[tuple[int, float | None]]) -> bool:

@@ -25,6 +25,7 @@ from planner.domain import (
     Exercise,
     PlannedExercise,
     Run,
+    phase_label,
 )
 
 # -- session names ----------------------------------------------------------------------
@@ -195,6 +196,15 @@ def warmup_text(equipment: Iterable[str] = (), *, loaded: bool = True,
     then = f"then {plural(rest, 'minute')} of drills" if rest else "then drills"
     return (f"{plural(movement, 'minute')} of easy movement (brisk walk, light jog, bike or "
             f"dynamic mobility), {then}: {', '.join(drills)}; {practice}.")
+
+
+def season_words(phase: str, deload: bool = False, why: str = "") -> str:
+    """The week's place in the season, "Season: maintain — running load ... doses held";
+    "" for a plain build week (most weeks: the line would only repeat itself). The .ics
+    and the web's session card both say it this way."""
+    if (phase or "build") == "build" and not deload:
+        return ""
+    return f"Season: {phase_label(phase or 'build', deload)}" + (f" — {why}" if why else "")
 
 
 def effort_cue(intensity: str) -> str:

@@ -16,11 +16,11 @@ from planner.domain import (
     Run,
     Session,
     WeekPlan,
-    phase_label,
 )
 from planner.planning.loads import load_words, step_legend
 from planner.planning.wording import (
     effort_cue,
+    season_words,
     session_word,
     shown_cue,
     shown_name,
@@ -67,10 +67,7 @@ def session_summary(session: Session, *, deload: bool = False) -> str:
 def season_line(week: WeekPlan) -> str:
     """The week's place in the season, "Season: maintain — running load ... doses held";
     "" for a plain build week (most weeks: the line would only repeat itself)."""
-    if week.phase == "build" and not week.deload:
-        return ""
-    label = phase_label(week.phase, week.deload)
-    return f"Season: {label}" + (f" — {week.phase_why}" if week.phase_why else "")
+    return season_words(week.phase, week.deload, week.phase_why)
 
 
 def session_description(session: Session, *, equipment: Iterable[str] | None = None,

@@ -8,16 +8,18 @@ from the how-to: the page puts them behind a "Why?" disclosure.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, time, timedelta
 from typing import Any
 
 from planner.domain import PLYOMETRIC_TEMPO, WEEKDAYS, Exercise, Run
-from planner.planning.loads import step_legend_of
+from planner.planning.loads import load_words_of, step_legend_of
 from planner.planning.wording import (
     clock,
     effort_cue,
     run_name,
     run_relation,
+    season_words,
     session_word,
     shown_cue,
     shown_name,
@@ -32,12 +34,15 @@ def kg(value: float) -> str:
     return f"{value:g} kg"
 
 
-def load_words(item: dict[str, Any]) -> str:
+def load_words(item: dict[str, Any], kit: Iterable[str] = ()) -> str:
     """What to lift, in words, as every output says it (planner.planning.loads): "8 kg per
-    hand", "light (a weight you could lift 2-3 more times at the end of each set)"."""
-    from planner.planning.loads import load_words_of
-
-    return load_words_of(item) or BODYWEIGHT
+    hand", "light (a weight you could lift 2-3 more times at the end of each set)". The
+    plan JSON's own `load_words` first: the .ics of the same plan was written with them;
+    a plan stored before they were is worded afresh, with the runner's `kit`."""
+    stored = item.get("load_words")
+    if isinstance(stored, str) and stored:
+        return stored
+    return load_words_of(item, kit=kit) or BODYWEIGHT
 
 
 def _unit(unit: str, count: Any) -> str:
@@ -47,8 +52,10 @@ def _unit(unit: str, count: Any) -> str:
     return unit
 
 
-def exercise_card(item: dict[str, Any], by_id: dict[str, Exercise]) -> dict[str, Any]:
-    """One line of the how-to: name fitted to the kit, sets × reps, load, rest, tempo, cue."""
+def exercise_card(item: dict[str, Any], by_id: dict[str, Exercise],
+                  kit: Iterable[str] = ()) -> dict[str, Any]:
+    """One line of the how-to: name fitted to the kit, sets × reps, load, rest, tempo, cue,
+    and, at the heaviest weight owned, what to do next (the .ics's "Next:")."""
     used = tuple(item.get("equipment") or ())
     exercise = by_id.get(str(item.get("id", "")))
     if exercise is not None:
@@ -57,7 +64,7 @@ def exercise_card(item: dict[str, Any], by_id: dict[str, Exercise]) -> dict[str,
         name = item.get("display_name") or item.get("name", "")
         cue = item.get("cue", "")
     unit = str(item.get("reps_unit") or "reps")
-    load = load_words(item)
+    load = load_words(item, kit)
     sets, reps = item.get("sets"), item.get("reps")
     rest = item.get("rest_s")
     return {
@@ -71,7 +78,7 @@ def exercise_card(item: dict[str, Any], by_id: dict[str, Exercise]) -> dict[str,
         # jumps are quick, elastic contacts whatever the JSON's tempo word (wording.tempo_words)
         "tempo": (PLYOMETRIC_TEMPO if exercise is not None and exercise.plyometric
                   else item.get("tempo", "")), "range": item.get("range", ""),
-        "cue": cue, "why": item.get("why", ""),
+        "cue": cue, "why": item.get("why", ""), "next_step": item.get("next_step") or "",
     }
 
 
@@ -117,8 +124,8 @@ def session_card(session: dict[str, Any], profile: dict[str, Any],
         start: time | None = time.fromisoformat(session.get("start", ""))
     except ValueError:
         start = None
-    exercises = [exercise_card(item, by_id) for item in session.get("exercises", [])]
     kit = set(profile.get("equipment") or ())
+    exercises = [exercise_card(item, by_id, kit) for item in session.get("exercises", [])]
     loaded = any(ex["loaded"] for ex in exercises)
     week = week or {}
     return {
@@ -136,6 +143,9 @@ def session_card(session: dict[str, Any], profile: dict[str, Any],
         "why": session.get("why", ""),
         "deload": bool(week.get("deload")),
         "phase": week.get("phase", ""),
+        # the .ics's first line: "Season: taper — ..." ("" for a plain build week)
+        "season": season_words(str(week.get("phase") or "build"), bool(week.get("deload")),
+                               str(week.get("phase_why") or "")),
     }
 
 

@@ -68,6 +68,7 @@ class Band:
     x: float
     width: float
     phase: str
+    label: str = ""  # the phase word when it fits the band, else "" (the <title> says it)
 
 
 @dataclass(frozen=True)
@@ -167,19 +168,27 @@ def season_chart(weeks: list[SeasonWeek], width: float = WIDTH) -> SeasonChart:
         run_top, strength_top)
 
 
+PHASE_CHAR_PX = 7.0  # a 12-unit bold letter, roughly: a word wider than its band is left out
+
+
 def _phase_bands(weeks: list[SeasonWeek], plot: float) -> list[Band]:
-    """Runs of equal phase, one band each."""
-    bands: list[Band] = []
-    count = len(weeks)
+    """Runs of equal phase (a step-back week stays in its phase), one band each, named
+    when the word fits (a one-week "maintain" on a phone would be cut to "main")."""
+    runs: list[tuple[int, int, str]] = []  # first index, last index, phase
     for index, week in enumerate(weeks):
         if not week.phase:
             continue
-        x, slot = _column(index, count, plot)
-        last = bands[-1] if bands else None
-        if last and last.phase == week.phase and abs(last.x + last.width - x) < 0.05:
-            bands[-1] = Band(last.x, round(last.width + slot, 1), last.phase)
+        if runs and runs[-1][2] == week.phase and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index, week.phase)
         else:
-            bands.append(Band(round(x, 1), round(slot, 1), week.phase))
+            runs.append((index, index, week.phase))
+    bands = []
+    for first, last, phase in runs:
+        x, _ = _column(first, len(weeks), plot)
+        end, slot = _column(last, len(weeks), plot)
+        width = end + slot - x
+        fits = len(phase) * PHASE_CHAR_PX + 6 <= width
+        bands.append(Band(round(x, 1), round(width, 1), phase, phase if fits else ""))
     return bands
 
 
