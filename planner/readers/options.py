@@ -8,6 +8,7 @@ values that would have been accepted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from datetime import time
 
 from planner.domain import ASSUMED_EQUIPMENT, EQUIPMENT, LEVELS, LOADED_EQUIPMENT, WEEKDAYS
@@ -162,24 +163,25 @@ def parse_niggles(items: tuple[str, ...] | list[str], *, field: str = "--niggle"
     """'knee', 'Achilles; back' (repeatable, or ; and , lists) -> {'knee', 'achilles', 'back'}."""
     from planner.niggles import NIGGLES
 
-    found: set[str] = set()
-    for text in items:
-        for word in text.replace(";", ",").split(","):
-            name = word.strip().lower()
-            if not name:
-                continue
-            if name not in NIGGLES:
-                raise InputError(f"unknown niggle {shown_value(word.strip())}: use one of "
-                                 f"{', '.join(NIGGLES)}{suggest(name, NIGGLES)}",
-                                 file=file, row=row, field=field)
-            found.add(name)
-    return frozenset(found)
+    return _known_words(items, NIGGLES, lambda word, name: (
+        f"unknown niggle {shown_value(word)}: use one of "
+        f"{', '.join(NIGGLES)}{suggest(name, NIGGLES)}"), field=field, file=file, row=row)
 
 
 def parse_exclude(items: tuple[str, ...] | list[str], known: set[str] | frozenset[str], *,
                   field: str = "--exclude", file: str | None = None,
                   row: int | None = None) -> frozenset[str]:
     """Catalog ids to leave out ('walking-lunge-knee-drive'); each must be in the catalog."""
+    return _known_words(items, known, lambda word, name: (
+        f"{shown_value(word)} is not an exercise id (runstrong catalog lists them)"
+        f"{suggest(name, tuple(sorted(known)))}"), field=field, file=file, row=row)
+
+
+def _known_words(items: tuple[str, ...] | list[str], known: Collection[str],
+                 unknown: Callable[[str, str], str], *, field: str, file: str | None,
+                 row: int | None) -> frozenset[str]:
+    """Words of repeatable options and roster cells (`;` or `,` between them), lower-cased,
+    each one of `known`; `unknown(word, name)` words the error for one that is not."""
     found: set[str] = set()
     for text in items:
         for word in text.replace(";", ",").split(","):
@@ -187,11 +189,11 @@ def parse_exclude(items: tuple[str, ...] | list[str], known: set[str] | frozense
             if not name:
                 continue
             if name not in known:
-                raise InputError(f"{shown_value(word.strip())} is not an exercise id (runstrong "
-                                 f"catalog lists them){suggest(name, tuple(sorted(known)))}",
-                                 file=file, row=row, field=field)
+                raise InputError(unknown(word.strip(), name), file=file, row=row, field=field)
             found.add(name)
     return frozenset(found)
+
+
 def parse_start_weights(texts: tuple[str, ...] | list[str], *, field: str = "--start-weight"
                         ) -> tuple[tuple[str, float], ...]:
     """'romanian-deadlift:10' (repeatable, or ';'-separated) -> (('romanian-deadlift', 10.0),):
