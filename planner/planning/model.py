@@ -82,7 +82,9 @@ class SoftTerm:
 
 class WeekModel:
     def __init__(self, inst: WeekInstance, guard_rules: Iterable[str] = (),
-                 required_sessions: int | None = None) -> None:
+                 required_sessions: int | None = None,
+                 closed: frozenset[tuple[int, str]] = frozenset(),
+                 refused: tuple[Callable[[FamilyKey, Candidate], bool], ...] = ()) -> None:
         self.inst = inst
         self.model: cp_model.CpModel = _PlainCpModel()
         # One literal per hard rule when diagnosing: assumed true, so the solver can name
@@ -92,10 +94,34 @@ class WeekModel:
         # Structure that several rules build on (e.g. the slot matching of S10 and S11).
         self.shared: dict[str, Any] = {}
         m = self.model
-        self.session = [m.new_bool_var(f"session_{d}") for d in inst.days]
-        self.heavy = [m.new_bool_var(f"heavy_{d}") for d in inst.days]
-        self.light = [m.new_bool_var(f"light_{d}") for d in inst.days]
+        # (day, intensity) sessions a hard rule forbids outright (constraints' `closes`):
+        # their literals are the constant `off` and nothing is built on them, so a week
+        # with three key-run eves builds and searches about half the heavy side.
+        self.closed = closed
+        # Tests of the prescriptions a hard rule forbids outright (constraints' `refuses`):
+        # never offered, so no pick literal, no cost term and no time budget for them.
+        self.refused = refused
+        self.off = m.new_constant(0)
+        self.session: list[cp_model.IntVar] = []
+        self.heavy: list[cp_model.IntVar] = []
+        self.light: list[cp_model.IntVar] = []
+        for d in inst.days:
+            heavy_open, light_open = self.open(d, "heavy"), self.open(d, "light")
+            heavy = m.new_bool_var(f"heavy_{d}") if heavy_open else self.off
+            light = m.new_bool_var(f"light_{d}") if light_open else self.off
+            if heavy_open and light_open:
+                session = m.new_bool_var(f"session_{d}")
+                m.add(heavy + light == session)
+            else:
+                session = heavy if heavy_open else light
+            self.session.append(session)
+            self.heavy.append(heavy)
+            self.light.append(light)
         self.candidates: dict[FamilyKey, list[Candidate]] = {}
+        # Every prescription the ladders offer, pruned or not: what a soft rule's words and
+        # costs ask about ("nothing harder is open", "no plyometric this week") is the
+        # same question with or without pruning, so the plan's costs read the same.
+        self.offered: dict[FamilyKey, tuple[Candidate, ...]] = {}
         self.pick: dict[FamilyKey, list[cp_model.IntVar]] = {}
         self.use: dict[FamilyKey, cp_model.IntVar] = {}
         self.inc: dict[tuple[int, int, str], cp_model.IntVar] = {}
@@ -109,8 +135,7 @@ class WeekModel:
     def _build_structure(self) -> None:
         m, inst = self.model, self.inst
         new_bool_var, add_implication = m.new_bool_var, m.add_implication
-        for d in inst.days:
-            m.add(self.heavy[d] + self.light[d] == self.session[d])
+        closed, off = self.closed, self.off
         hold, regress = inst.carry.hold, inst.carry.regress
         for f in inst.families:
             family = inst.family(f)
@@ -122,6 +147,10 @@ class WeekModel:
                 if inst.profile.niggles:
                     cands = _with_eased_doses(cands, inst.profile.niggles,
                                               inst.carry.doses.get(key))
+                self.offered[key] = cands
+                if self.refused:
+                    cands = tuple(c for c in cands
+                                  if not any(test(key, c) for test in self.refused))
                 self.candidates[key] = list(cands)
                 picks = [new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
                 self.pick[key] = picks
@@ -137,6 +166,9 @@ class WeekModel:
                 intensity_of = self.heavy if i == "heavy" else self.light
                 day_lits = []
                 for d in inst.days:
+                    if (d, i) in closed:
+                        self.inc[(d, f, i)] = off
+                        continue
                     lit = new_bool_var(f"inc_{d}_{f}_{i}")
                     self.inc[(d, f, i)] = lit
                     add_implication(lit, intensity_of[d])
@@ -148,11 +180,13 @@ class WeekModel:
                 eves = [lit for lit, cand in zip(picks, cands, strict=True)
                         if cand.reason == "eve"]
                 for d in inst.days:
-                    if eves and not inst.is_eve_of_key_run(d):
+                    if eves and (d, i) not in closed and not inst.is_eve_of_key_run(d):
                         for lit in eves:
                             m.add_bool_or([~lit, ~self.inc[(d, f, i)]])
         inc = self.inc
         for d in inst.days:
+            if (d, "heavy") in closed or (d, "light") in closed:
+                continue
             for f in inst.families:
                 # One family once per session: two variations of a squat is one squat too many.
                 m.add(inc[(d, f, "heavy")] + inc[(d, f, "light")] <= 1)
@@ -160,6 +194,10 @@ class WeekModel:
             m.add(total(self.session) >= self.required_sessions)
 
     # -- helpers for constraint modules ---------------------------------------------------
+    def open(self, day: int, intensity: str) -> bool:
+        """False when a hard rule forbids a session of that intensity that day outright."""
+        return (day, intensity) not in self.closed
+
     def intensity(self, day: int, intensity: str) -> cp_model.IntVar:
         return self.heavy[day] if intensity == "heavy" else self.light[day]
 
@@ -210,6 +248,8 @@ class WeekModel:
             every = len(passing) == len(self.pick[key])
             any_passing = total(passing)
             for d in self.inst.days:
+                if (d, intensity) in self.closed:
+                    continue
                 inc = self.inc[(d, f, intensity)]
                 if every:
                     hit = inc
@@ -219,6 +259,10 @@ class WeekModel:
                     self.model.add(hit <= any_passing)
                 by_day[d].append((f, hit) if per_family else hit)
         return by_day
+
+    def ever_offered(self, test: Callable[[FamilyKey, Candidate], bool]) -> bool:
+        """Whether the ladders offer a prescription passing `test`, pruned or not."""
+        return any(test(key, cand) for key, cands in self.offered.items() for cand in cands)
 
     def family_keys(self) -> Iterable[FamilyKey]:
         return self.candidates.keys()
