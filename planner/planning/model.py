@@ -64,12 +64,19 @@ def _with_eased_doses(cands: tuple[Candidate, ...], niggles: frozenset[str],
     return cands + tuple(extra)
 
 
+_BOOLEAN = cp_model.Domain(0, 1)
+
+
 class _PlainCpModel(cp_model.CpModel):
     """A CpModel without the deprecated CamelCase aliases (AddBoolOr…) that ortools binds
     onto every new model: about a millisecond a week, and nothing here calls them."""
 
     def _add_pre_pep8_methods(self) -> None:
         pass
+
+    def new_bool_var(self, name: str) -> cp_model.IntVar:
+        # ortools builds a new Domain(0, 1) for each of a week's ~400 Booleans
+        return cp_model.IntVar(self.model_proto).with_name(name).with_domain(_BOOLEAN)
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,7 @@ class WeekModel:
     # -- structure: definitions, not rules ---------------------------------------------
     def _build_structure(self) -> None:
         m, inst = self.model, self.inst
-        new_bool_var, add_implication = m.new_bool_var, m.add_implication
+        new_bool_var, add_bool_and = m.new_bool_var, m.add_bool_and
         closed, off = self.closed, self.off
         hold, regress = inst.carry.hold, inst.carry.regress
         for f in inst.families:
@@ -171,8 +178,7 @@ class WeekModel:
                         continue
                     lit = new_bool_var(f"inc_{d}_{f}_{i}")
                     self.inc[(d, f, i)] = lit
-                    add_implication(lit, intensity_of[d])
-                    add_implication(lit, use)
+                    add_bool_and([intensity_of[d], use]).only_enforce_if(lit)
                     day_lits.append(lit)
                 # A prescription exists only if some session of that intensity uses it.
                 m.add(use <= total(day_lits))
