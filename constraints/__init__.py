@@ -41,9 +41,25 @@ __all__ = ["HARD_RULES", "RULES", "RULES_BY_ID", "SOFT_RULES", "Rule", "build_we
 def build_week_model(inst: WeekInstance, *, disabled: frozenset[str] = frozenset(),
                      guard_rules: Iterable[str] = (),
                      required_sessions: int | None = None,
-                     with_objective: bool = True) -> WeekModel:
-    """Every hard rule, then every soft objective, each added by its own named function."""
-    wm = WeekModel(inst, guard_rules=guard_rules, required_sessions=required_sessions)
+                     with_objective: bool = True, prune: bool = True) -> WeekModel:
+    """Every hard rule, then every soft objective, each added by its own named function.
+
+    With `prune`, the sessions and prescriptions an active hard rule forbids outright (its
+    `closes` and `refuses`) are left out before the model is built; a rule that is
+    disabled or guarded (a diagnosis switches it off) prunes nothing, so switching it off
+    really frees them."""
+    guard_rules = tuple(guard_rules)
+    closed = frozenset(
+        pair for rule in HARD_RULES
+        if prune and rule.closes is not None and rule.id not in disabled
+        and rule.id not in guard_rules
+        for pair in rule.closes(inst)) if prune else frozenset()
+    refused = tuple(
+        test for rule in HARD_RULES
+        if rule.refuses is not None and rule.id not in disabled and rule.id not in guard_rules
+        and (test := rule.refuses(inst)) is not None) if prune else ()
+    wm = WeekModel(inst, guard_rules=guard_rules, required_sessions=required_sessions,
+                   closed=closed, refused=refused)
     for rule in HARD_RULES:
         if rule.id not in disabled:
             rule.add(wm)

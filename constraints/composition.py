@@ -151,6 +151,8 @@ def slot_matching(wm: WeekModel) -> SlotMatching:
         fillers = {slot: wm.session_hits(intensity, tests[slot], per_family=True)
                    for slot in slots}
         for d in inst.days:
+            if not wm.open(d, intensity):
+                continue  # no session to fill
             held = wm.intensity(d, intensity)
             by_family: dict[int, list[Any]] = {}
             filled[(d, intensity)] = []
@@ -236,7 +238,7 @@ def add_s12_a_little_power(wm: WeekModel) -> None:
         return
     jumps = [lit for key in wm.family_keys()
              for lit in wm.exercise_picks(key, lambda ex: ex.plyometric)]
-    if not jumps:
+    if not wm.ever_offered(lambda key, c: c.exercise.plyometric):
         return
     missing = wm.model.new_bool_var("s12_no_power")
     wm.model.add(cp_model.LinearExpr.sum(jumps) + missing >= 1)
@@ -271,7 +273,8 @@ def add_s13_kit_is_used(wm: WeekModel) -> None:
         loaded = [lit for key in wm.family_keys() if key[1] == "heavy"
                   for lit in wm.exercise_picks(
                       key, lambda ex: ex.loaded and "single-leg" in ex.patterns)]
-        if not loaded:
+        if not wm.ever_offered(lambda key, c: key[1] == "heavy" and c.exercise.loaded
+                               and "single-leg" in c.exercise.patterns):
             return
         any_main = m.new_bool_var("s13_any_main")
         m.add_max_equality(any_main, wm.heavy)

@@ -33,7 +33,7 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
         core = family.role == "core"
         shown = by_id[dose.variation].name if dose.variation in by_id else family.family
         # "Can still progress" only where a harder step is on offer this week.
-        growing = bool(wm.picks_where(key, lambda c: c.progressed))
+        growing = any(c.progressed for c in wm.offered[key])
         kind = ("a core lift" if core else "an exercise that can still progress" if growing
                 else "an exercise kept in the block")
         # Only a week that holds a session of this intensity can leave the exercise out.
@@ -79,7 +79,7 @@ def add_s8_progress(wm: WeekModel) -> None:
                      if before and ex.id == before.variation), wm.inst.family(key[0])[0].family)
         # The line says what the week did: held (the same dose), or eased for a stated
         # reason; and a dose with nothing harder open to it says so, not "held" as a choice.
-        stuck = not wm.picks_where(key, lambda c: c.progressed)
+        stuck = not any(c.progressed for c in wm.offered[key])
         held = wm.picks_where(key, lambda c: c.continuing and not c.changes)
         lines = [(held, f"{name} ({key[1]}) held at last week's dose"
                   + (": nothing harder is open to it this week" if stuck else ""))]

@@ -13,6 +13,7 @@ standard taper practice; reason: extends the article's "Avoid heavy leg work rig
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from constraints.key_runs import forbid_in_session, forbid_plyometrics, is_loaded_or_slow
@@ -20,6 +21,7 @@ from constraints.registry import hard_rule
 from planner.planning.progression import deload_dose
 
 if TYPE_CHECKING:
+    from planner.planning.instance import WeekInstance
     from planner.planning.model import WeekModel
 
 LIGHT_DAYS_AFTER = 2
@@ -44,7 +46,19 @@ def add_b1_deload_week(wm: WeekModel) -> None:
             wm.require("B1", wm.model.add(lit == 0))
 
 
-@hard_rule("B2", "race taper: less volume, light only and unloaded before a race")
+def b2_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
+    """Nothing the day before a race; no heavy session in its taper or just after it."""
+    for d in inst.days:
+        day = inst.date_of(d)
+        if inst.days_to_race(d) == 1:
+            yield from ((d, "heavy"), (d, "light"))
+        elif inst.in_taper(d) or any(1 <= (day - race).days <= LIGHT_DAYS_AFTER
+                                     for race in inst.race_dates):
+            yield (d, "heavy")
+
+
+@hard_rule("B2", "race taper: less volume, light only and unloaded before a race",
+           closes=b2_closes)
 def add_b2_race_taper(wm: WeekModel) -> None:
     """B2 — light only in the 9 days before a race and nothing loaded in the last 3, nothing
     the day before, light only in the two days after. (The falling volume of the last two

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from constraints.registry import hard_rule, soft_rule
@@ -9,7 +10,9 @@ from planner.domain import ASSUMED_EQUIPMENT, LEVELS, Exercise
 from planner.planning.wording import with_article
 
 if TYPE_CHECKING:
+    from planner.planning.instance import FamilyKey, WeekInstance
     from planner.planning.model import WeekModel
+    from planner.planning.progression import Candidate
 
 S7_WEIGHT = 5
 LIGHT_BENT_KNEE_RAISE = (10, "light")  # family 10, Bent-Knee Calf Raise
@@ -33,20 +36,30 @@ def level_allows(exercise: Exercise, level: str) -> bool:
     return LEVELS.index(exercise.level) <= rank
 
 
+def h5_refuses(inst: WeekInstance) -> Callable[[FamilyKey, Candidate], bool]:
+    owned = inst.profile.equipment
+    return lambda key, cand: not equipment_allows(cand.exercise, owned)
+
+
+def h6_refuses(inst: WeekInstance) -> Callable[[FamilyKey, Candidate], bool]:
+    level = inst.profile.level
+    return lambda key, cand: not level_allows(cand.exercise, level)
+
+
 def _forbid(wm: WeekModel, rule: str, test) -> None:
     for key in wm.family_keys():
         for lit in wm.exercise_picks(key, test):
             wm.require(rule, wm.model.add(lit == 0))
 
 
-@hard_rule("H5", "only exercises the runner's equipment allows")
+@hard_rule("H5", "only exercises the runner's equipment allows", refuses=h5_refuses)
 def add_h5_equipment(wm: WeekModel) -> None:
     """H5 — only exercises the runner's equipment allows; with none, bodyweight variants."""
     owned = wm.inst.profile.equipment
     _forbid(wm, "H5", lambda ex: not equipment_allows(ex, owned))
 
 
-@hard_rule("H6", "plyometrics and variations by level")
+@hard_rule("H6", "plyometrics and variations by level", refuses=h6_refuses)
 def add_h6_level_and_plyometrics(wm: WeekModel) -> None:
     """H6 — "Beginners: Skip jumping at first"; "Intermediate: Start with low pogo hops on two
     legs"; "Advanced: Use squat jumps, low-level bounds ..."; no two-leg calf raise for an

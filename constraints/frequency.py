@@ -3,6 +3,7 @@ S9 (one heavy and one light)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -10,6 +11,7 @@ from ortools.sat.python import cp_model
 from constraints.registry import hard_rule, soft_rule
 
 if TYPE_CHECKING:
+    from planner.planning.instance import WeekInstance
     from planner.planning.model import WeekModel
 
 S6_WEIGHT = 10_000  # above every other cost: fewer sessions only when the week cannot hold them
@@ -24,16 +26,22 @@ def add_h3_sessions_per_week(wm: WeekModel) -> None:
                                   <= wm.inst.target_sessions))
 
 
-@hard_rule("H4", "a full day between two strength sessions")
+def h4_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
+    """No session the day after (or before) last week's."""
+    for d in inst.days:
+        if any(abs((inst.date_of(d) - previous).days) < 2
+               for previous in inst.carry.session_dates):
+            yield from ((d, "heavy"), (d, "light"))
+
+
+@hard_rule("H4", "a full day between two strength sessions", closes=h4_closes)
 def add_h4_recovery_day(wm: WeekModel) -> None:
     """H4 — at least one full day between two strength sessions, across weeks too."""
-    inst = wm.inst
     for d in range(6):
         wm.require("H4", wm.model.add(wm.session[d] + wm.session[d + 1] <= 1))
-    for previous in inst.carry.session_dates:
-        for d in inst.days:
-            if abs((inst.date_of(d) - previous).days) < 2:
-                wm.require("H4", wm.model.add(wm.session[d] == 0))
+    for d, intensity in h4_closes(wm.inst):
+        if intensity == "heavy":
+            wm.require("H4", wm.model.add(wm.session[d] == 0))
 
 
 @soft_rule("S6", "aim for the target number of strength days", weight=S6_WEIGHT)
@@ -45,8 +53,9 @@ def add_s6_target_sessions(wm: WeekModel) -> None:
     sessions = cp_model.LinearExpr.sum(wm.session)
     for n in range(target):
         missing = wm.model.new_bool_var(f"s6_missing_{n}")
-        # missing_n is forced on when fewer than n+1 sessions are placed.
-        wm.model.add(sessions + missing >= n + 1)
+        # missing_n is forced on when fewer than n+1 sessions are placed (scaled: a week
+        # that holds no session at all must still be a plan, with every missing_n on).
+        wm.model.add(sessions + (n + 1) * missing >= n + 1)
         wm.penalize("S6", S6_WEIGHT, missing,
                     f"session {n + 1} of {target} could not be placed this week")
 

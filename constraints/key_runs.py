@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from constraints.registry import hard_rule
 
 if TYPE_CHECKING:
+    from planner.planning.instance import WeekInstance
     from planner.planning.model import WeekModel
     from planner.planning.progression import Candidate
 
@@ -42,12 +43,17 @@ def is_loaded_or_slow(cand: Candidate) -> bool:
     return cand.dose.load > 0 or cand.dose.tempo > 0
 
 
-@hard_rule("H1", "no heavy session or plyometrics the day before a key run")
+def h1_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
+    """No heavy session on a key run's eve."""
+    return ((d, "heavy") for d in inst.days if inst.is_eve_of_key_run(d))
+
+
+@hard_rule("H1", "no heavy session or plyometrics the day before a key run", closes=h1_closes)
 def add_h1_no_heavy_before_key_run(wm: WeekModel) -> None:
     """H1 — "Avoid heavy leg training the day before a long run, race, hill workout, or
     speed session." Also no plyometrics that day."""
     eves = [d for d in wm.inst.days if wm.inst.is_eve_of_key_run(d)]
-    for d in eves:
+    for d, _ in h1_closes(wm.inst):
         wm.require("H1", wm.model.add(wm.heavy[d] == 0))
     forbid_plyometrics(wm, "H1", eves)
 
@@ -60,7 +66,17 @@ def add_h7_no_plyometrics_when_fatigued(wm: WeekModel) -> None:
     forbid_plyometrics(wm, "H7", [d for d in wm.inst.days if wm.inst.is_fatigued(d)])
 
 
-@hard_rule("H11", "no session on race day, no heavy session on a long-run day")
+def h11_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
+    """Nothing on race day, no heavy session on a long-run day."""
+    for d in inst.days:
+        if inst.has_run(d, "race"):
+            yield from ((d, "heavy"), (d, "light"))
+        elif inst.has_run(d, "long"):
+            yield (d, "heavy")
+
+
+@hard_rule("H11", "no session on race day, no heavy session on a long-run day",
+           closes=h11_closes)
 def add_h11_race_and_long_run_days(wm: WeekModel) -> None:
     """H11 — "Avoid heavy leg work right before ... racing, or long runs": no session on
     race day, no heavy session on a long-run day."""

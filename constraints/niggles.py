@@ -8,16 +8,35 @@ a niggle or an exclusion they add nothing, so plans without them are the same mo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from constraints.registry import hard_rule
 from planner.niggles import dose_refused, variation_refused
 
 if TYPE_CHECKING:
+    from planner.planning.instance import FamilyKey, WeekInstance
     from planner.planning.model import WeekModel
+    from planner.planning.progression import Candidate
 
 
-@hard_rule("H30", "nothing a niggle rules out, every dose within its limits")
+def h30_refuses(inst: WeekInstance) -> Callable[[FamilyKey, Candidate], bool] | None:
+    niggles = inst.profile.niggles
+    if not niggles:
+        return None
+    return lambda key, cand: (variation_refused(cand.exercise, niggles)
+                              or dose_refused(cand.exercise, cand.dose, niggles))
+
+
+def h31_refuses(inst: WeekInstance) -> Callable[[FamilyKey, Candidate], bool] | None:
+    excluded = inst.profile.exclude
+    if not excluded:
+        return None
+    return lambda key, cand: cand.exercise.id in excluded
+
+
+@hard_rule("H30", "nothing a niggle rules out, every dose within its limits",
+           refuses=h30_refuses)
 def add_h30_niggles(wm: WeekModel) -> None:
     """H30 — with a niggle (knee, Achilles, calf, hamstring, hip, back): no variation the
     niggle rules out (the article: the reverse lunge for less forward knee stress; "shorten
@@ -33,7 +52,7 @@ def add_h30_niggles(wm: WeekModel) -> None:
                 wm.require("H30", wm.model.add(lit == 0))
 
 
-@hard_rule("H31", "no exercise the runner left out")
+@hard_rule("H31", "no exercise the runner left out", refuses=h31_refuses)
 def add_h31_exclusions(wm: WeekModel) -> None:
     """H31 — `--exclude ID`: that variation is never prescribed."""
     excluded = wm.inst.profile.exclude

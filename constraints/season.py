@@ -13,6 +13,7 @@ racing" and "Runner strength work should improve your training, not compete with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from constraints.registry import hard_rule
@@ -20,6 +21,7 @@ from planner.domain import Dose
 from planner.planning.instance import RACE_WEEK_EXERCISES, RACE_WEEK_LEAD_DAYS
 
 if TYPE_CHECKING:
+    from planner.planning.instance import WeekInstance
     from planner.planning.model import WeekModel
 
 
@@ -30,7 +32,21 @@ def holds(before: Dose, after: Dose) -> bool:
             and after.range == before.range and before.sets - 1 <= after.sets <= before.sets)
 
 
-@hard_rule("B4", "race week: at most one short light session, 4+ days out, nothing new")
+def b4_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
+    """Race week: no heavy session; nothing within RACE_WEEK_LEAD_DAYS of the race, nor at
+    all with --race-week none."""
+    race = inst.goal_race_this_week
+    if race is None:
+        return
+    for d in inst.days:
+        yield (d, "heavy")
+        if (inst.profile.race_week == "none"
+                or (race - inst.date_of(d)).days < RACE_WEEK_LEAD_DAYS):
+            yield (d, "light")
+
+
+@hard_rule("B4", "race week: at most one short light session, 4+ days out, nothing new",
+           closes=b4_closes)
 def add_b4_race_week(wm: WeekModel) -> None:
     """B4 — in the week of a goal race: at most one session (none with --race-week none),
     light, of at most four exercises, at least four days before the race (none after it
@@ -72,7 +88,13 @@ def add_b5_maintain_holds(wm: WeekModel) -> None:
             wm.require("B5", wm.model.add(lit == 0))
 
 
-@hard_rule("B6", "return week after a goal race: light sessions only")
+def b6_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
+    """The return week: no heavy session."""
+    if inst.is_return_week:
+        yield from ((d, "heavy") for d in inst.days)
+
+
+@hard_rule("B6", "return week after a goal race: light sessions only", closes=b6_closes)
 def add_b6_return_week(wm: WeekModel) -> None:
     """B6 — the week after a goal race's week holds no main session: the legs recover from
     the race before loading starts again."""

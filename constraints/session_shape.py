@@ -3,6 +3,7 @@ H14 (one split-stance lift) and H15 (a light session is light)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -12,7 +13,9 @@ from planner.domain import LEVELS, Exercise
 from planner.planning.progression import WARMUP_MINUTES
 
 if TYPE_CHECKING:
+    from planner.planning.instance import FamilyKey, WeekInstance
     from planner.planning.model import WeekModel
+    from planner.planning.progression import Candidate
 
 MIN_EXERCISES, MAX_EXERCISES = 4, 7
 
@@ -86,6 +89,8 @@ def add_h12_time_budget(wm: WeekModel) -> None:
     for d in inst.days:
         parts = []
         for (f, i), longest, seconds, picks in costs:
+            if not wm.open(d, i):
+                continue
             spent = m.new_int_var(0, longest, f"seconds_{d}_{f}_{i}")
             m.add(spent >= weighted_sum(picks, seconds)).only_enforce_if(wm.inc[(d, f, i)])
             parts.append(spent)
@@ -106,11 +111,17 @@ def add_h14_one_split_stance_lift(wm: WeekModel) -> None:
                 wm.require("H14", wm.model.add(cp_model.LinearExpr.sum(hits[d]) <= 1))
 
 
-def _is_slow(cand) -> bool:
+def _is_slow(cand: Candidate) -> bool:
     return cand.dose.tempo > 0
 
 
-@hard_rule("H15", "a light session is light: no slow lowering, easier variations on an eve")
+def h15_refuses(inst: WeekInstance) -> Callable[[FamilyKey, Candidate], bool]:
+    """No slow lowering in a light session's prescriptions."""
+    return lambda key, cand: key[1] == "light" and _is_slow(cand)
+
+
+@hard_rule("H15", "a light session is light: no slow lowering, easier variations on an eve",
+           refuses=h15_refuses)
 def add_h15_light_sessions_are_light(wm: WeekModel) -> None:
     """H15 — the article's second session "can be lighter ... without making every session
     heavy": no slow 3-second lowering in any light session (slow eccentrics are the

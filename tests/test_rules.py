@@ -25,7 +25,8 @@ EASY_WEEK = ["easy", "easy", "rest", "easy", "easy", "rest", "easy"]
 
 def solve_with(inst: WeekInstance, force: Callable[[WeekModel], None] | None = None,
                disabled: frozenset[str] = frozenset()) -> tuple[int, WeekModel, cp_model.CpSolver]:
-    wm = build_week_model(inst, disabled=disabled)
+    # Unpruned: the rule's own constraints must reject the plan (pruning is tested apart).
+    wm = build_week_model(inst, disabled=disabled, prune=False)
     if force:
         force(wm)
     solver = cp_model.CpSolver()

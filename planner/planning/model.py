@@ -64,12 +64,19 @@ def _with_eased_doses(cands: tuple[Candidate, ...], niggles: frozenset[str],
     return cands + tuple(extra)
 
 
+_BOOLEAN = cp_model.Domain(0, 1)
+
+
 class _PlainCpModel(cp_model.CpModel):
     """A CpModel without the deprecated CamelCase aliases (AddBoolOr…) that ortools binds
     onto every new model: about a millisecond a week, and nothing here calls them."""
 
     def _add_pre_pep8_methods(self) -> None:
         pass
+
+    def new_bool_var(self, name: str) -> cp_model.IntVar:
+        # ortools builds a new Domain(0, 1) for each of a week's ~400 Booleans
+        return cp_model.IntVar(self.model_proto).with_name(name).with_domain(_BOOLEAN)
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,9 @@ class SoftTerm:
 
 class WeekModel:
     def __init__(self, inst: WeekInstance, guard_rules: Iterable[str] = (),
-                 required_sessions: int | None = None) -> None:
+                 required_sessions: int | None = None,
+                 closed: frozenset[tuple[int, str]] = frozenset(),
+                 refused: tuple[Callable[[FamilyKey, Candidate], bool], ...] = ()) -> None:
         self.inst = inst
         self.model: cp_model.CpModel = _PlainCpModel()
         # One literal per hard rule when diagnosing: assumed true, so the solver can name
@@ -92,10 +101,34 @@ class WeekModel:
         # Structure that several rules build on (e.g. the slot matching of S10 and S11).
         self.shared: dict[str, Any] = {}
         m = self.model
-        self.session = [m.new_bool_var(f"session_{d}") for d in inst.days]
-        self.heavy = [m.new_bool_var(f"heavy_{d}") for d in inst.days]
-        self.light = [m.new_bool_var(f"light_{d}") for d in inst.days]
+        # (day, intensity) sessions a hard rule forbids outright (constraints' `closes`):
+        # their literals are the constant `off` and nothing is built on them, so a week
+        # with three key-run eves builds and searches about half the heavy side.
+        self.closed = closed
+        # Tests of the prescriptions a hard rule forbids outright (constraints' `refuses`):
+        # never offered, so no pick literal, no cost term and no time budget for them.
+        self.refused = refused
+        self.off = m.new_constant(0)
+        self.session: list[cp_model.IntVar] = []
+        self.heavy: list[cp_model.IntVar] = []
+        self.light: list[cp_model.IntVar] = []
+        for d in inst.days:
+            heavy_open, light_open = self.open(d, "heavy"), self.open(d, "light")
+            heavy = m.new_bool_var(f"heavy_{d}") if heavy_open else self.off
+            light = m.new_bool_var(f"light_{d}") if light_open else self.off
+            if heavy_open and light_open:
+                session = m.new_bool_var(f"session_{d}")
+                m.add(heavy + light == session)
+            else:
+                session = heavy if heavy_open else light
+            self.session.append(session)
+            self.heavy.append(heavy)
+            self.light.append(light)
         self.candidates: dict[FamilyKey, list[Candidate]] = {}
+        # Every prescription the ladders offer, pruned or not: what a soft rule's words and
+        # costs ask about ("nothing harder is open", "no plyometric this week") is the
+        # same question with or without pruning, so the plan's costs read the same.
+        self.offered: dict[FamilyKey, tuple[Candidate, ...]] = {}
         self.pick: dict[FamilyKey, list[cp_model.IntVar]] = {}
         self.use: dict[FamilyKey, cp_model.IntVar] = {}
         self.inc: dict[tuple[int, int, str], cp_model.IntVar] = {}
@@ -108,9 +141,8 @@ class WeekModel:
     # -- structure: definitions, not rules ---------------------------------------------
     def _build_structure(self) -> None:
         m, inst = self.model, self.inst
-        new_bool_var, add_implication = m.new_bool_var, m.add_implication
-        for d in inst.days:
-            m.add(self.heavy[d] + self.light[d] == self.session[d])
+        new_bool_var, add_bool_and = m.new_bool_var, m.add_bool_and
+        closed, off = self.closed, self.off
         hold, regress = inst.carry.hold, inst.carry.regress
         for f in inst.families:
             family = inst.family(f)
@@ -122,6 +154,10 @@ class WeekModel:
                 if inst.profile.niggles:
                     cands = _with_eased_doses(cands, inst.profile.niggles,
                                               inst.carry.doses.get(key))
+                self.offered[key] = cands
+                if self.refused:
+                    cands = tuple(c for c in cands
+                                  if not any(test(key, c) for test in self.refused))
                 self.candidates[key] = list(cands)
                 picks = [new_bool_var(f"pick_{f}_{i}_{n}") for n in range(len(cands))]
                 self.pick[key] = picks
@@ -137,10 +173,12 @@ class WeekModel:
                 intensity_of = self.heavy if i == "heavy" else self.light
                 day_lits = []
                 for d in inst.days:
+                    if (d, i) in closed:
+                        self.inc[(d, f, i)] = off
+                        continue
                     lit = new_bool_var(f"inc_{d}_{f}_{i}")
                     self.inc[(d, f, i)] = lit
-                    add_implication(lit, intensity_of[d])
-                    add_implication(lit, use)
+                    add_bool_and([intensity_of[d], use]).only_enforce_if(lit)
                     day_lits.append(lit)
                 # A prescription exists only if some session of that intensity uses it.
                 m.add(use <= total(day_lits))
@@ -148,11 +186,13 @@ class WeekModel:
                 eves = [lit for lit, cand in zip(picks, cands, strict=True)
                         if cand.reason == "eve"]
                 for d in inst.days:
-                    if eves and not inst.is_eve_of_key_run(d):
+                    if eves and (d, i) not in closed and not inst.is_eve_of_key_run(d):
                         for lit in eves:
                             m.add_bool_or([~lit, ~self.inc[(d, f, i)]])
         inc = self.inc
         for d in inst.days:
+            if (d, "heavy") in closed or (d, "light") in closed:
+                continue
             for f in inst.families:
                 # One family once per session: two variations of a squat is one squat too many.
                 m.add(inc[(d, f, "heavy")] + inc[(d, f, "light")] <= 1)
@@ -160,6 +200,10 @@ class WeekModel:
             m.add(total(self.session) >= self.required_sessions)
 
     # -- helpers for constraint modules ---------------------------------------------------
+    def open(self, day: int, intensity: str) -> bool:
+        """False when a hard rule forbids a session of that intensity that day outright."""
+        return (day, intensity) not in self.closed
+
     def intensity(self, day: int, intensity: str) -> cp_model.IntVar:
         return self.heavy[day] if intensity == "heavy" else self.light[day]
 
@@ -210,6 +254,8 @@ class WeekModel:
             every = len(passing) == len(self.pick[key])
             any_passing = total(passing)
             for d in self.inst.days:
+                if (d, intensity) in self.closed:
+                    continue
                 inc = self.inc[(d, f, intensity)]
                 if every:
                     hit = inc
@@ -219,6 +265,10 @@ class WeekModel:
                     self.model.add(hit <= any_passing)
                 by_day[d].append((f, hit) if per_family else hit)
         return by_day
+
+    def ever_offered(self, test: Callable[[FamilyKey, Candidate], bool]) -> bool:
+        """Whether the ladders offer a prescription passing `test`, pruned or not."""
+        return any(test(key, cand) for key, cands in self.offered.items() for cand in cands)
 
     def family_keys(self) -> Iterable[FamilyKey]:
         return self.candidates.keys()
