@@ -94,3 +94,26 @@ def add_s8_progress(wm: WeekModel) -> None:
             paid = wm.model.new_bool_var(f"s8_{len(wm.soft_terms)}_{key[0]}_{key[1]}")
             wm.model.add_max_equality(paid, lits)
             wm.penalize("S8", S8_WEIGHT, paid, text)
+    _s8_not_done(wm, excused)
+
+
+def _s8_not_done(wm: WeekModel, excused: frozenset) -> None:
+    """Part of S8: a week without a session of an intensity progresses none of its
+    continuing exercises either, so it costs what holding them all would; else dropping
+    the main session is cheaper than holding it (a 45-minute session at its ceiling).
+    The return week after a race is light by rule (B6): nothing to weigh there."""
+    if wm.inst.phase == "return":
+        return
+    for intensity in ("heavy", "light"):
+        waiting = [key for key in wm.inst.carry.doses
+                   if key[1] == intensity and key in wm.use and key not in excused]
+        if not waiting:
+            continue
+        m = wm.model
+        held = m.new_bool_var(f"s8_has_{intensity}")
+        m.add_max_equality(held, [wm.intensity(d, intensity) for d in wm.inst.days])
+        none = m.new_bool_var(f"s8_no_{intensity}")
+        m.add(none + held == 1)
+        word = "main" if intensity == "heavy" else "light"
+        wm.penalize("S8", S8_WEIGHT * len(waiting), none,
+                    f"no {word} session this week: its {len(waiting)} exercises wait a week")

@@ -11,6 +11,7 @@ from planner.domain import Exercise, Plan, Profile, Run, WeekPlan
 from planner.planning.instance import TAPER_WEEKS, Carry, WeekInstance
 from planner.planning.season import WeekSeason, goal_races, is_fixed_deload, season_weeks
 from planner.readers.spans import week_starts
+from planner.solving.budget import budget_notes
 from planner.solving.diagnosis import Diagnosis, diagnose_week
 from planner.solving.solve import WeekResult, solve_week
 
@@ -99,13 +100,18 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             notes = _shortfall_notes(inst.target_sessions, placed, diagnosis)
             if placed == 0:
                 impossible.append((monday, diagnosis))
+        if diagnose and not closed:
+            notes += budget_notes(inst, result)
         weeks.append(_week_plan(inst, result, notes, week))
         # Adherence applies to the week after a completed plan only; promotion lasts. After a
         # step-back week the doses return to where they were before it (B1).
         resume = _resume_after(inst, carry)
         done = {item.exercise.id for s in result.sessions for item in s.exercises}
-        carry = replace(result.carry, beginner_promoted=carry.beginner_promoted, resume=resume,
-                        seen=carry.seen | done)
+        # A family not done this week (no main session, a rotated accessory) keeps its last
+        # dose: next time it comes back where it stood, not at week-1 numbers.
+        doses = {**inst.carry.doses, **result.carry.doses}
+        carry = replace(result.carry, doses=doses, beginner_promoted=carry.beginner_promoted,
+                        resume=resume, seen=carry.seen | done)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,
