@@ -39,7 +39,7 @@ def add_b1_deload_week(wm: WeekModel) -> None:
         exercise = by_id.get(before.variation)
         if key not in wm.pick or exercise is None:
             continue
-        stepped_back = deload_dose(exercise, before)
+        stepped_back = deload_dose(exercise, before, inst.taper)
         for lit in wm.picks_where(key, lambda c, d=stepped_back: c.dose != d):
             wm.require("B1", wm.model.add(lit == 0))
 
