@@ -33,6 +33,7 @@ JUMP_RATIO = 1.2  # more than 20 % above that average: the running jumps, streng
 CUTBACK_RATIO = 0.8  # more than 20 % below it: the running steps back, so does strength
 MAINTAIN_WEEKS = 2  # before a goal race's taper week, strength holds this many weeks
 TAPER_WEEKS = 2  # the taper week and race week itself: the step-back dose (B2)
+MAX_BUILD_WEEKS = 3  # without a fixed cadence, the 4th build week in a row steps back
 RECURRING_DAYS = 7  # a race with another exactly a week before or after is a weekly series
 
 # Which label wins when a week lies in two races' windows: the stricter one.
@@ -182,8 +183,25 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
             why = f"{running} the previous weeks' average: one set fewer"
         elif deload and not taper:
             why = f"one week in {deload_every} (--deload-every): one set fewer"
+        elif phase == "build" and deload_every is None \
+                and _build_run(weeks) >= MAX_BUILD_WEEKS:
+            # The running may never step back (a cutback under 20 %): strength still does.
+            deload = True
+            why = (f"{MAX_BUILD_WEEKS} build weeks in a row: a step-back week, one set fewer, "
+                   "before building on")
         weeks.append(WeekSeason(monday, loads[index], phase, deload, taper, why))
     return tuple(weeks)
+
+
+def _build_run(weeks: Sequence[WeekSeason]) -> int:
+    """How many build weeks in a row end the season so far (a step-back, maintain, taper or
+    return week ends the run)."""
+    count = 0
+    for week in reversed(weeks):
+        if week.phase != "build" or week.deload:
+            break
+        count += 1
+    return count
 
 
 _CALENDAR_WHY = {
