@@ -6,15 +6,18 @@ coach reviewer's masters runner (tests/data/masters-10k.csv)."""
 
 from __future__ import annotations
 
+import copy
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from hypothesis import given
 
-from planner.domain import REP_GRID, SECOND_STEP, TEMPO_LABELS, Profile
+from planner.checker import check_plan
+from planner.domain import REP_GRID, SECOND_STEP, TEMPO_LABELS, Profile, Run
 from planner.planning.season import MAX_BUILD_WEEKS
 from planner.readers.runs_csv import load_runs
-from tests.test_season import SLOW, planned, season_blocks
+from tests.test_season import SLOW, START, planned, season_blocks
 
 MASTERS = Path(__file__).resolve().parent / "data" / "masters-10k.csv"
 
@@ -120,3 +123,63 @@ def test_a_budget_too_short_for_a_main_session_says_how_many_minutes(catalog) ->
                      minutes=needed)
     again = planned(catalog, list(runs)[:3], longer)["weeks"][0]
     assert any(s["intensity"] == "heavy" for s in again["sessions"])
+
+
+@SLOW
+@given(season_blocks())
+def test_race_week_says_race_week_and_the_return_week_is_lighter_still(catalog, drawn) -> None:
+    runs, profile, race = drawn
+    assert race is not None
+    plan = planned(catalog, runs, profile)
+    weeks = plan["weeks"]
+    r = next(n for n, w in enumerate(weeks) if w["phase"] == "race")
+    for s in weeks[r]["sessions"]:
+        assert "(B4)" in s["why"] and "B2 taper" not in s["why"]
+    if r + 1 >= len(weeks):
+        return  # the block ends with the race: no return week
+    back = weeks[r + 1]
+    assert back["phase"] == "return" and len(back["sessions"]) <= 1
+    raced = {key: dose for key, (dose, _) in doses(weeks[r]).items()}
+    for s in back["sessions"]:
+        assert s["intensity"] == "light"
+        days_after = (date.fromisoformat(s["date"]) - race).days
+        for item in s["exercises"]:
+            assert not (item["plyometric"] and days_after <= 3), (s["date"], item["name"])
+            before = raced.get((item["family_no"], "light"))
+            if before is not None and before[0] == item["variation"]:
+                assert item["sets"] * item["reps"] < before[1] * before[2] or \
+                    item["reps"] == before[2] == min_reps(catalog, item["variation"]), item
+
+
+def min_reps(catalog, variation: str) -> int:
+    return catalog.by_id()[variation].reps_min
+
+
+def test_the_checker_catches_two_return_sessions_and_early_jumps(catalog) -> None:
+    runs = [Run(START + timedelta(days=d), kind, 45, time(7, 0))
+            for d, kind in enumerate(["easy", "speed", "rest", "tempo", "easy", "rest", "long"]
+                                     * 3)]
+    runs[13] = Run(START + timedelta(days=13), "race", 100, time(9, 0))
+    race = runs[13].date
+    profile = Profile(level="intermediate", equipment=frozenset({"band"}), tz="UTC")
+    data = planned(catalog, runs, profile)
+    assert check_plan(data, catalog, runs=runs) == []
+    back = data["weeks"][2]
+    assert len(back["sessions"]) == 1
+    twice = copy.deepcopy(data)
+    extra = copy.deepcopy(back["sessions"][0])
+    extra["date"] = (race + timedelta(days=6)).isoformat()
+    extra["day"] = "Sun"
+    twice["weeks"][2]["sessions"].append(extra)
+    assert any(v.rule == "B6" and "one light session at most" in v.message
+               for v in check_plan(twice, catalog, runs=runs))
+    ordinary = planned(catalog, load_runs(MASTERS).runs[:3], profile)  # a week with jumps
+    hop = next(item for w in ordinary["weeks"] for s in w["sessions"]
+               for item in s["exercises"] if item["plyometric"])
+    early = copy.deepcopy(data)
+    session = early["weeks"][2]["sessions"][0]
+    session["date"] = (race + timedelta(days=2)).isoformat()
+    session["day"] = "Tue"
+    session["exercises"].append(copy.deepcopy(hop))
+    assert any(v.rule == "B6" and "no jumps" in v.message
+               for v in check_plan(early, catalog, runs=runs))

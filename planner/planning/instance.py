@@ -126,7 +126,8 @@ class WeekInstance:
             default = 2
         asked = self.profile.sessions
         wanted = default if asked is None else max(0, min(asked, default))
-        return min(wanted, self.race_week_sessions)
+        # B6: the return week after a goal race holds one light session at most.
+        return min(wanted, self.race_week_sessions, 1 if self.is_return_week else 7)
 
     @property
     def race_week_sessions(self) -> int:

@@ -164,7 +164,9 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
         phase = _calendar_phase(monday, goals)
         taper = phase in ("race", "taper")
         trend, average = _trend(loads, index)
-        deload = taper or is_fixed_deload(index, deload_every)
+        # The return week steps back from race week's doses again (B6): lighter, not the
+        # pre-taper peak the week after a step-back would otherwise resume.
+        deload = taper or phase == "return" or is_fixed_deload(index, deload_every)
         why = _CALENDAR_WHY.get(phase, "")
         if phase == "race":
             race = min(r for r in goals if monday_of(r) == monday)
@@ -181,7 +183,7 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
                 and not stepped_back:
             deload = True
             why = f"{running} the previous weeks' average: one set fewer"
-        elif deload and not taper:
+        elif deload and not taper and phase != "return":
             why = f"one week in {deload_every} (--deload-every): one set fewer"
         elif phase == "build" and deload_every is None \
                 and _build_run(weeks) >= MAX_BUILD_WEEKS:
@@ -207,6 +209,7 @@ def _build_run(weeks: Sequence[WeekSeason]) -> int:
 _CALENDAR_WHY = {
     "race": "one short light session at most, 4+ days before it",
     "taper": "the week before race week: one set fewer, nothing heavy in the last 9 days",
-    "return": "the week after the goal race: light sessions only",
+    "return": ("the week after the goal race: one light session at most, lighter than race "
+               "week's, no jumps in the 3 days after the race"),
     "maintain": "the last weeks before the taper: doses held",
 }
