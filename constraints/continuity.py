@@ -70,7 +70,7 @@ def add_s8_progress(wm: WeekModel) -> None:
     not move one step harder costs a little (deload weeks excepted)."""
     if wm.inst.deload:
         return
-    excused = wm.inst.carry.hold | wm.inst.carry.regress
+    excused = wm.inst.carry.hold | wm.inst.carry.regress | wm.inst.carry.drop
     for key in wm.family_keys():
         if key in excused:
             continue

@@ -16,13 +16,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from constraints.key_runs import forbid_in_session, forbid_plyometrics, is_loaded_or_slow
-from constraints.registry import hard_rule
+from constraints.registry import hard_rule, soft_rule
+from planner.domain import WEEKDAYS
 from planner.planning.progression import deload_dose
 
 if TYPE_CHECKING:
     from planner.planning.model import WeekModel
 
 LIGHT_DAYS_AFTER = 2
+S15_WEIGHT = 3  # per day the taper week's main session sits later than Monday
+
+
+@soft_rule("S15", "a taper week's main session early, far from the race", weight=S15_WEIGHT)
+def add_s15_early_taper_main(wm: WeekModel) -> None:
+    """S15 — in the taper week the main session goes as early in the week as the rules
+    allow: each day later costs S15_WEIGHT, so it moves only for a reason that weighs more
+    (the article's "Avoid heavy leg work right before ... racing", applied to the week)."""
+    inst = wm.inst
+    if inst.phase != "taper":
+        return
+    for d in inst.days:
+        if d > 0:
+            wm.penalize("S15", S15_WEIGHT * d, wm.heavy[d],
+                        f"taper week: main session on {WEEKDAYS[d]}, {d} day(s) later than "
+                        "Monday, nearer the race")
 
 
 @hard_rule("B1", "a deload week only steps back")

@@ -480,17 +480,17 @@ def test_the_checker_catches_a_load_step_in_a_maintain_week(catalog, season_plan
     import copy
 
     data = plan_to_dict(season_plan)
-    week14 = data["weeks"][13]
-    assert week14["phase"] == "maintain"
-    item = next(i for i in week14["sessions"][0]["exercises"] if i["load"] == "light +1 step")
+    week13 = data["weeks"][12]
+    assert week13["phase"] == "maintain"
+    item = next(i for i in week13["sessions"][0]["exercises"] if i["load"] == "light +1 step")
     stepped = copy.deepcopy(data)
-    target = next(i for i in stepped["weeks"][13]["sessions"][0]["exercises"]
+    target = next(i for i in stepped["weeks"][12]["sessions"][0]["exercises"]
                   if i["variation"] == item["variation"])
     target["load"] = "light +2 steps"
     found = [v for v in check_plan(stepped, catalog) if v.rule == "B5"]
     assert found and found[0].exercise == item["variation"] and "maintain" in found[0].message
     fewer = copy.deepcopy(data)
-    target = next(i for i in fewer["weeks"][13]["sessions"][0]["exercises"]
+    target = next(i for i in fewer["weeks"][12]["sessions"][0]["exercises"]
                   if i["variation"] == item["variation"])
     target["sets"] -= 1
     assert "B5" not in _rules(check_plan(fewer, catalog)), "a set fewer still holds"

@@ -54,9 +54,19 @@ def season_faults(plan: dict[str, Any], fixed_cadence: bool) -> list[str]:
             before = last.get(key)
             if before is not None and "new this week" in item["why"]:
                 faults.append(f"{label}: {item['name']} done before yet 'new this week'")
+            last_maintain = n + 1 < len(plan["weeks"]) and \
+                plan["weeks"][n + 1]["phase"] == "taper"
             if week["phase"] == "maintain" and not week["deload"] and not after_step_back \
-                    and before is not None and dose[0] == before[0] and dose != before:
-                faults.append(f"{label}: {item['name']} {dose} not held at {before}")
+                    and before is not None and dose[0] == before[0]:
+                # Held; the last maintain week before the taper drops a set in the main
+                # session wherever the sets allow it (B5), and says so.
+                dropped = (dose[0], before[1] - 1, *before[2:])
+                wanted = dropped if last_maintain and key[1] == "heavy" and before[1] > 2 \
+                    else before
+                if dose != wanted:
+                    faults.append(f"{label}: {item['name']} {dose}, wanted {wanted}")
+                if dose == dropped and "drops a set" not in item["why"]:
+                    faults.append(f"{label}: {item['name']} drops a set without saying why")
             if week["deload"] and before is not None and dose[0] == before[0] \
                     and dose[2] != before[2] and not on_grid(item):
                 faults.append(f"{label}: {item['name']} steps back to {item['sets']}x"

@@ -39,6 +39,8 @@ class Carry:
     # Every variation done so far in the block (and in a --previous plan's last week): race
     # week holds nothing new (B4).
     seen: frozenset[str] = frozenset()
+    # The last maintain week before a taper drops a set of these (the main lifts, B5).
+    drop: frozenset[FamilyKey] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,8 @@ class WeekModel:
             family = inst.family(f)
             for i in INTENSITIES:
                 key = (f, i)
-                adherence = "hold" if key in hold else "regress" if key in regress else ""
+                adherence = ("hold" if key in hold else "regress" if key in regress
+                             else "drop" if key in inst.carry.drop else "")
                 cands = _candidates(family, i, inst.profile, inst.carry.doses.get(key),
                                     inst.deload, adherence, inst.carry.resume.get(key),
                                     inst.taper)

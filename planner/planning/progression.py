@@ -349,6 +349,7 @@ EASIER_REASONS: dict[str, str] = {
     "too hard": "you marked it too hard",
     "eve": "tomorrow holds a key run: nothing loaded or slow on its eve (H13)",
     "niggle": "a niggle asks for less",
+    "peak": "the last week before the taper drops a set in the main session (B5)",
 }
 
 
@@ -369,8 +370,9 @@ def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
                    taper: bool = False) -> list[Candidate]:
     """Every prescription worth offering the model for one family at one intensity.
 
-    `adherence` is "hold" (last week's work was skipped: repeat it) or "regress" (marked
-    too hard: one step easier), else progression as usual. `resume` is the dose before a
+    `adherence` is "hold" (last week's work was skipped: repeat it), "regress" (marked
+    too hard: one step easier) or "drop" (the last maintain week before a taper: one set
+    fewer, else held), else progression as usual. `resume` is the dose before a
     step-back week: the week after a deload returns to it. An easier variation is never
     offered without a reason: "too hard" (regress), "eve" (a light session whose day is the
     eve of a key run; the model holds such a pick to those days) or `easier_reason` (a key
@@ -389,6 +391,11 @@ def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
                        if within(ex, start))
     current = by_id[previous.variation]
     offers: list[tuple[Exercise, Dose, str]] = []
+    if adherence == "drop":  # the last maintain week: one set fewer, all else held (B5)
+        fewer = replace(previous, sets=previous.sets - 1)
+        dose, why = (fewer, "peak") if within(current, fewer) else (previous, "")
+        return _unique([_candidate(current, dose, intensity, previous, level, why)]
+                       if intensity in current.sessions and within(current, dose) else [])
     if adherence in ("hold", "regress"):
         offers = ([(current, previous, "")] if adherence == "hold" else
                   [(ex, dose, "too hard") for ex, dose in _easier_steps(current, previous, by_id)])

@@ -9,7 +9,7 @@ goal race, never to a weekly parkrun.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain import PHASES, Run
@@ -192,7 +192,18 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
             why = (f"{MAX_BUILD_WEEKS} build weeks in a row: a step-back week, one set fewer, "
                    "before building on")
         weeks.append(WeekSeason(monday, loads[index], phase, deload, taper, why))
-    return tuple(weeks)
+    return tuple(_with_last_maintain_words(weeks))
+
+
+def _with_last_maintain_words(weeks: list[WeekSeason]) -> list[WeekSeason]:
+    """The last maintain week before a taper says it drops a set in the main session."""
+    for n, week in enumerate(weeks[:-1]):
+        after_step_back = n > 0 and weeks[n - 1].deload  # returns to its dose instead (B1)
+        if week.phase == "maintain" and not week.deload and weeks[n + 1].phase == "taper" \
+                and week.why == _CALENDAR_WHY["maintain"] and not after_step_back:
+            weeks[n] = replace(week, why="the last week before the taper: doses held, one set "
+                                         "fewer in the main session")
+    return weeks
 
 
 def _build_run(weeks: Sequence[WeekSeason]) -> int:
@@ -208,7 +219,8 @@ def _build_run(weeks: Sequence[WeekSeason]) -> int:
 
 _CALENDAR_WHY = {
     "race": "one short light session at most, 4+ days before it",
-    "taper": "the week before race week: one set fewer, nothing heavy in the last 9 days",
+    "taper": ("the week before race week: a third less volume (the slow lowering goes "
+              "first), the main session early, nothing heavy in the last 9 days"),
     "return": ("the week after the goal race: one light session at most, lighter than race "
                "week's, no jumps in the 3 days after the race"),
     "maintain": "the last weeks before the taper: doses held",

@@ -63,13 +63,17 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     mondays = (week_starts([Run(window[0], "rest"), Run(window[1], "rest")]) if window
                else week_starts(runs))
     season = season_weeks(runs, mondays, races, profile.deload_every, profile.race_week)
-    for monday, week in zip(mondays, season, strict=True):
+    for index, (monday, week) in enumerate(zip(mondays, season, strict=True)):
         sunday = monday + timedelta(days=6)
+        held = _held(carry) if _holds(week, carry) else carry
+        # (Not in the week after a step-back: that week returns to the dose before it, B1.)
+        if _last_before_taper(season, index) and not carry.resume:
+            held = _drop_main_sets(held)
         inst = WeekInstance(
             start=monday, profile=profile, exercises=exercises,
             runs=tuple(r for r in runs if monday <= r.date <= sunday),
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
-            carry=_held(carry) if _holds(week, carry) else carry,
+            carry=held,
             deload=week.deload, race_dates=races, taper=week.taper, phase=week.phase)
         instances.append(inst)
         closed = _closed_days(inst, window)
@@ -132,6 +136,21 @@ def _held(carry: Carry) -> Carry:
                                if key in carry.doses}}
     return replace(carry, doses=doses, resume={},
                    hold=carry.hold | (frozenset(doses) - carry.regress))
+
+
+def _last_before_taper(season: Sequence[WeekSeason], index: int) -> bool:
+    """The last maintain week before a goal race's taper week."""
+    week = season[index]
+    return (week.phase == "maintain" and not week.deload and index + 1 < len(season)
+            and season[index + 1].phase == "taper")
+
+
+def _drop_main_sets(carry: Carry) -> Carry:
+    """B5 lets a maintain week drop a set; a coach does it in the main session 19 days out,
+    so the legs arrive at the taper fresh (where a lift is at its lowest sets, it holds)."""
+    drop = frozenset(key for key in carry.doses
+                     if key[1] == "heavy" and key not in carry.regress)
+    return replace(carry, drop=drop, hold=carry.hold - drop)
 
 
 def _closed_days(inst: WeekInstance, window: tuple[date, date] | None) -> frozenset[int]:

@@ -187,7 +187,10 @@ def _load(inst: WeekInstance, cand: Candidate) -> str:
 
 
 def next_step(inst: WeekInstance, cand: Candidate) -> str:
-    """At the heaviest owned weight: what to do next (loads.next_step_words), else ""."""
+    """At the heaviest owned weight: what to do next (loads.next_step_words), else "".
+    A step-back, taper, race or return week advises no progression: it is not the week."""
+    if inst.deload:
+        return ""
     return next_step_words(cand.exercise, cand.dose, inst.profile, inst.exercises)
 
 
