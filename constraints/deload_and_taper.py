@@ -24,22 +24,25 @@ if TYPE_CHECKING:
     from planner.planning.model import WeekModel
 
 LIGHT_DAYS_AFTER = 2
-S15_WEIGHT = 3  # per day the taper week's main session sits later than Monday
+S15_WEIGHT = 3  # per open day the taper week's main session sits after the first
 
 
 @soft_rule("S15", "a taper week's main session early, far from the race", weight=S15_WEIGHT)
 def add_s15_early_taper_main(wm: WeekModel) -> None:
     """S15 — in the taper week the main session goes as early in the week as the rules
-    allow: each day later costs S15_WEIGHT, so it moves only for a reason that weighs more
-    (the article's "Avoid heavy leg work right before ... racing", applied to the week)."""
+    allow: each open day it sits after the first one a main session could use (not a key
+    run's eve, a long-run or race day) costs S15_WEIGHT, so it moves later only for a
+    reason that weighs more (the article's "Avoid heavy leg work right before ... racing",
+    applied to the week)."""
     inst = wm.inst
     if inst.phase != "taper":
         return
-    for d in inst.days:
-        if d > 0:
-            wm.penalize("S15", S15_WEIGHT * d, wm.heavy[d],
-                        f"taper week: main session on {WEEKDAYS[d]}, {d} day(s) later than "
-                        "Monday, nearer the race")
+    open_days = [d for d in inst.days if not inst.is_eve_of_key_run(d)
+                 and not inst.has_run(d, "long") and not inst.has_run(d, "race")]
+    for later, d in enumerate(open_days[1:], start=1):
+        wm.penalize("S15", S15_WEIGHT * later, wm.heavy[d],
+                    f"taper week: main session on {WEEKDAYS[d]}, later than "
+                    f"{WEEKDAYS[open_days[0]]}, nearer the race")
 
 
 @hard_rule("B1", "a deload week only steps back")
