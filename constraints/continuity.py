@@ -70,7 +70,7 @@ def add_s8_progress(wm: WeekModel) -> None:
     not move one step harder costs a little (deload weeks excepted)."""
     if wm.inst.deload:
         return
-    excused = wm.inst.carry.hold | wm.inst.carry.regress
+    excused = wm.inst.carry.hold | wm.inst.carry.regress | wm.inst.carry.drop
     for key in wm.family_keys():
         if key in excused:
             continue
@@ -81,7 +81,7 @@ def add_s8_progress(wm: WeekModel) -> None:
         # reason; and a dose with nothing harder open to it says so, not "held" as a choice.
         stuck = not any(c.progressed for c in wm.offered[key])
         held = wm.picks_where(key, lambda c: c.continuing and not c.changes)
-        lines = [(held, f"{name} ({key[1]}) held at last week's dose"
+        lines = [(held, f"{name} ({key[1]}) held at its last dose"
                   + (": nothing harder is open to it this week" if stuck else ""))]
         for reason in sorted({c.reason for c in wm.candidates[key]}):
             eased = wm.picks_where(key, lambda c, r=reason: c.continuing and bool(c.changes)
@@ -94,3 +94,26 @@ def add_s8_progress(wm: WeekModel) -> None:
             paid = wm.model.new_bool_var(f"s8_{len(wm.soft_terms)}_{key[0]}_{key[1]}")
             wm.model.add_max_equality(paid, lits)
             wm.penalize("S8", S8_WEIGHT, paid, text)
+    _s8_not_done(wm, excused)
+
+
+def _s8_not_done(wm: WeekModel, excused: frozenset) -> None:
+    """Part of S8: a week without a session of an intensity progresses none of its
+    continuing exercises either, so it costs what holding them all would; else dropping
+    the main session is cheaper than holding it (a 45-minute session at its ceiling).
+    The return week after a race is light by rule (B6): nothing to weigh there."""
+    if wm.inst.phase == "return":
+        return
+    for intensity in ("heavy", "light"):
+        waiting = [key for key in wm.inst.carry.doses
+                   if key[1] == intensity and key in wm.use and key not in excused]
+        if not waiting:
+            continue
+        m = wm.model
+        held = m.new_bool_var(f"s8_has_{intensity}")
+        m.add_max_equality(held, [wm.intensity(d, intensity) for d in wm.inst.days])
+        none = m.new_bool_var(f"s8_no_{intensity}")
+        m.add(none + held == 1)
+        word = "main" if intensity == "heavy" else "light"
+        wm.penalize("S8", S8_WEIGHT * len(waiting), none,
+                    f"no {word} session this week: its {len(waiting)} exercises wait a week")

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from constraints.key_runs import forbid_in_session, forbid_plyometrics, is_loaded_or_slow
-from constraints.registry import hard_rule
+from constraints.registry import hard_rule, soft_rule
+from planner.domain import WEEKDAYS
 from planner.planning.progression import deload_dose
 
 if TYPE_CHECKING:
@@ -25,6 +26,25 @@ if TYPE_CHECKING:
     from planner.planning.model import WeekModel
 
 LIGHT_DAYS_AFTER = 2
+S15_WEIGHT = 3  # per open day the taper week's main session sits after the first
+
+
+@soft_rule("S15", "a taper week's main session early, far from the race", weight=S15_WEIGHT)
+def add_s15_early_taper_main(wm: WeekModel) -> None:
+    """S15 — in the taper week the main session goes as early in the week as the rules
+    allow: each open day it sits after the first one a main session could use (not a key
+    run's eve, a long-run or race day) costs S15_WEIGHT, so it moves later only for a
+    reason that weighs more (the article's "Avoid heavy leg work right before ... racing",
+    applied to the week)."""
+    inst = wm.inst
+    if inst.phase != "taper":
+        return
+    open_days = [d for d in inst.days if not inst.is_eve_of_key_run(d)
+                 and not inst.has_run(d, "long") and not inst.has_run(d, "race")]
+    for later, d in enumerate(open_days[1:], start=1):
+        wm.penalize("S15", S15_WEIGHT * later, wm.heavy[d],
+                    f"taper week: main session on {WEEKDAYS[d]}, later than "
+                    f"{WEEKDAYS[open_days[0]]}, nearer the race")
 
 
 @hard_rule("B1", "a deload week only steps back")
@@ -41,7 +61,7 @@ def add_b1_deload_week(wm: WeekModel) -> None:
         exercise = by_id.get(before.variation)
         if key not in wm.pick or exercise is None:
             continue
-        stepped_back = deload_dose(exercise, before)
+        stepped_back = deload_dose(exercise, before, inst.taper)
         for lit in wm.picks_where(key, lambda c, d=stepped_back: c.dose != d):
             wm.require("B1", wm.model.add(lit == 0))
 

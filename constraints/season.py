@@ -6,7 +6,8 @@ B4 (race week): at most one session in the week of a goal race, light, short (fo
 exercises), at least four days before the race, and only variations already done in the
 block; none when the runner asks (--race-week none). B5 (maintain): each continuing exercise
 keeps its dose (sets may drop by one), so no load step, no rep climb, no harder variation.
-B6 (return): the week after a goal race's week holds light sessions only. Source: standard
+B6 (return): the week after a goal race's week holds one light session at most, lighter than
+race week's, and no jumps in the three days after the race. Source: standard
 taper and race practice; reason: the article's "Avoid heavy leg work right before ...
 racing" and "Runner strength work should improve your training, not compete with every run".
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from constraints.key_runs import forbid_plyometrics
 from constraints.registry import hard_rule
 from planner.domain import Dose
 from planner.planning.instance import RACE_WEEK_EXERCISES, RACE_WEEK_LEAD_DAYS
@@ -88,18 +90,29 @@ def add_b5_maintain_holds(wm: WeekModel) -> None:
             wm.require("B5", wm.model.add(lit == 0))
 
 
+RETURN_NO_JUMP_DAYS = 3  # no plyometrics this many days after the race
+
+
 def b6_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
     """The return week: no heavy session."""
     if inst.is_return_week:
         yield from ((d, "heavy") for d in inst.days)
 
 
-@hard_rule("B6", "return week after a goal race: light sessions only", closes=b6_closes)
+@hard_rule("B6", "return week after a goal race: one light session at most, no early jumps",
+           closes=b6_closes)
 def add_b6_return_week(wm: WeekModel) -> None:
-    """B6 — the week after a goal race's week holds no main session: the legs recover from
-    the race before loading starts again."""
+    """B6 — the week after a goal race's week holds no main session and at most one light
+    one (its doses a step below race week's: the block makes it a step-back week), and no
+    jumps in the three days after the race: the legs recover from the race before loading
+    starts again ("adding plyometrics when already fatigued" is the article's mistake)."""
     inst = wm.inst
     if not inst.is_return_week:
         return
+    wm.require("B6", wm.model.add(sum(wm.session) <= 1))
     for d in inst.days:
         wm.require("B6", wm.model.add(wm.heavy[d] == 0))
+    fresh = [d for d in inst.days
+             if any(1 <= (inst.date_of(d) - race).days <= RETURN_NO_JUMP_DAYS
+                    for race in inst.race_dates)]
+    forbid_plyometrics(wm, "B6", fresh)

@@ -54,6 +54,26 @@ def load_step(label: object) -> int | None:
     if label in LOAD_LABELS:
         return LOAD_LABELS.index(str(label))
     return LEGACY_LOAD_LABELS.get(str(label))
+# The numbers a coach writes (docs/coaching.md, "Doses and kilograms"): rep counts from this
+# grid, timed work in multiples of five seconds.
+REP_GRID: tuple[int, ...] = (5, 6, 8, 10, 12, 15, 20)
+SECOND_STEP = 5
+
+
+def step_back_reps(reps_unit: str, reps_min: int, reps_max: int, reps: int) -> int:
+    """A third fewer reps, on the grid a coach writes ("2×15 s", "2×6", never "2×14 s" or
+    "2×7"): the grid count below `reps` nearest two thirds of it (the lower on a tie),
+    never below the range; `reps` itself when nothing lower is on offer."""
+    target = reps - max(1, reps // 3)
+    if reps_unit == "seconds":
+        options = [n for n in range(reps_min, reps) if n % SECOND_STEP == 0]
+    else:
+        options = [n for n in REP_GRID if reps_min <= n < reps]
+    if not options:
+        return max(reps_min, min(reps, target))
+    return min(options, key=lambda n: (abs(n - target), n))
+
+
 TEMPO_LABELS: tuple[str, ...] = ("controlled", "slow 3-s lowering")
 RANGE_LABELS: tuple[str, ...] = ("controlled range", "full range")
 

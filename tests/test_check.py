@@ -133,12 +133,14 @@ def light(day: str, pogo: bool = True) -> dict[str, Any]:
 
 def stepped_back(session_: dict[str, Any]) -> dict[str, Any]:
     """The session at B1's step-back dose (a set fewer, or at 2 sets a third of the reps
-    off), as a taper week before a race must hold it (B2)."""
+    off, on the coach's grid: 10 -> 6, 15 -> 10), as a taper week before a race must hold
+    it (B2)."""
+    grid_cut = {6: 5, 8: 5, 10: 6, 12: 8, 15: 10, 20: 12}
     for item_ in session_["exercises"]:
         if item_["sets"] > 2:
             item_["sets"] -= 1
         else:
-            item_["reps"] = max(6, item_["reps"] - max(1, item_["reps"] // 3))
+            item_["reps"] = max(6, grid_cut.get(item_["reps"], item_["reps"] * 2 // 3))
     return restate(session_)
 
 

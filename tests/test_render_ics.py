@@ -398,7 +398,8 @@ def test_description_content() -> None:
         cue, other = ((LIGHT_EFFORT_CUE, REPS_IN_RESERVE) if session.intensity == "light"
                       else (REPS_IN_RESERVE, LIGHT_EFFORT_CUE))
         assert cue in description and other not in description
-    assert str(cal.walk("VEVENT")[1]["DESCRIPTION"]) == text
+    # the calendar event is the session's words under the week's place in the season
+    assert str(cal.walk("VEVENT")[1]["DESCRIPTION"]) == "Season: build\n\n" + text
 
 
 def test_description_without_why_starts_with_warmup() -> None:
@@ -466,7 +467,7 @@ def straddling(prefix: str, char: str) -> str:
 @pytest.mark.parametrize("char", ["é", "·", "–", "×", "😀"])
 def test_fold_never_splits_a_multibyte_character(char: str) -> None:
     athlete = straddling("X-WR-CALNAME:runstrong – ", char)
-    why = straddling("DESCRIPTION:", char)
+    why = straddling("DESCRIPTION:Season: build\\n\\n", char)  # the season line comes first
     plan = make_plan("Europe/Berlin", date(2025, 3, 24), athlete=athlete, why=why)
     raw = render_ics(plan)
     for name in ("X-WR-CALNAME:", "DESCRIPTION:"):
@@ -476,8 +477,9 @@ def test_fold_never_splits_a_multibyte_character(char: str) -> None:
     assert_rfc_lines(raw)
     cal = icalendar.Calendar.from_ical(raw)
     assert str(cal["X-WR-CALNAME"]) == f"runstrong – {athlete} leg strength"
-    assert str(cal.walk("VEVENT")[0]["DESCRIPTION"]).split("\n")[0] == why
-    assert vobject.readOne(raw.decode()).vevent_list[0].description.value.startswith(why)
+    assert str(cal.walk("VEVENT")[0]["DESCRIPTION"]).split("\n")[2] == why
+    assert vobject.readOne(raw.decode()).vevent_list[0].description.value.startswith(
+        "Season: build\n\n" + why)
 
 
 # Backslashes are left out: icalendar 7.3 unescapes a literal "\\N" as a newline on parse
@@ -499,7 +501,7 @@ def test_any_unicode_folds_and_round_trips(name: str, cue: str, athlete: str) ->
     raw = render_ics(plan)
     assert_rfc_lines(raw)
     event = icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]
-    assert str(event["DESCRIPTION"]) == session_description(session)
+    assert str(event["DESCRIPTION"]) == "Season: build\n\n" + session_description(session)
 
 
 # --- UIDs and determinism --------------------------------------------------------------

@@ -408,7 +408,9 @@ def test_the_calendar_fit_and_explain_name_the_phase(season_plan) -> None:
     assert "Season: race week — the goal race is on Sun 2027-04-25" in text
     assert "Season: maintain — running load 383 is 32% above" in text
     assert "Season: build, step-back week — running load 252 is 22% below" in text
-    assert "Season: build\\n" not in text, "a plain build week says nothing extra"
+    assert "Season: build\\n" in text, "a plain build week names its phase too"
+    assert "SUMMARY:Leg strength · light (race week) · " in text
+    assert "(deload)" not in text.split("Season: race week")[0].rsplit("BEGIN:VEVENT", 1)[1]
     from tests.test_fit import decode
 
     files = render_fit_files(season_plan)
@@ -418,7 +420,7 @@ def test_the_calendar_fit_and_explain_name_the_phase(season_plan) -> None:
     assert workout_names[f"{day.isoformat()}-light.fit"] == f"Race legs light {day.day} Apr"
     assert workout_names["2027-04-06-main.fit"] == "Hold legs main 6 Apr"
     assert workout_names["2027-01-26-main.fit"] == "Deload legs main 26 Jan"
-    assert workout_names["2027-02-02-main.fit"] == "Legs main Tue 2 Feb"
+    assert workout_names["2027-02-02-main.fit"] == "Build legs main 2 Feb"
     explained = explain_plan(plan_to_dict(season_plan), what_if=False)
     assert "Week of 2027-04-19 — race week: the goal race is on Sun 2027-04-25" in explained
     assert "Week of 2027-03-29 — maintain: the last weeks before the taper" in explained
@@ -478,17 +480,17 @@ def test_the_checker_catches_a_load_step_in_a_maintain_week(catalog, season_plan
     import copy
 
     data = plan_to_dict(season_plan)
-    week14 = data["weeks"][13]
-    assert week14["phase"] == "maintain"
-    item = next(i for i in week14["sessions"][0]["exercises"] if i["load"] == "light +1 step")
+    week13 = data["weeks"][12]
+    assert week13["phase"] == "maintain"
+    item = next(i for i in week13["sessions"][0]["exercises"] if i["load"] == "light +1 step")
     stepped = copy.deepcopy(data)
-    target = next(i for i in stepped["weeks"][13]["sessions"][0]["exercises"]
+    target = next(i for i in stepped["weeks"][12]["sessions"][0]["exercises"]
                   if i["variation"] == item["variation"])
     target["load"] = "light +2 steps"
     found = [v for v in check_plan(stepped, catalog) if v.rule == "B5"]
     assert found and found[0].exercise == item["variation"] and "maintain" in found[0].message
     fewer = copy.deepcopy(data)
-    target = next(i for i in fewer["weeks"][13]["sessions"][0]["exercises"]
+    target = next(i for i in fewer["weeks"][12]["sessions"][0]["exercises"]
                   if i["variation"] == item["variation"])
     target["sets"] -= 1
     assert "B5" not in _rules(check_plan(fewer, catalog)), "a set fewer still holds"

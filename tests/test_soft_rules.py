@@ -11,7 +11,8 @@ Removing a soft rule's body makes both tests of that rule fail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
@@ -21,7 +22,7 @@ from planner.domain import MUSCLES
 from planner.planning.instance import Carry, WeekInstance
 from planner.planning.model import WeekModel
 from planner.solving.solve import solve_week
-from tests.conftest import make_week
+from tests.conftest import MONDAY, make_week
 from tests.test_rules import _solve_disabled, feasible, pick_of, solve_with
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -211,6 +212,13 @@ def _no_jumps(wm: WeekModel, inst: WeekInstance) -> None:
             wm.model.add(lit == 0)
 
 
+def taper_week(catalog) -> WeekInstance:
+    """A taper week (B2) 13 days before a goal race: Tue track, Thu tempo, Sun long."""
+    week = make_week(catalog, ["easy", "speed", "easy", "tempo", "", "easy", "long"])
+    return replace(week, race_dates=(MONDAY + timedelta(days=13),), taper=True, deload=True,
+                   phase="taper")
+
+
 MISSES: dict[str, Miss] = {
     "S1": Miss(lambda c: intermediate(c), _no_calves),
     "S2": Miss(lambda c: intermediate(c, RUN_AND_REST), _sessions_on(MON, THU, heavy=(MON,))),
@@ -225,6 +233,7 @@ MISSES: dict[str, Miss] = {
     "S11": Miss(lambda c: intermediate(c, minutes=90), _second_calf),
     "S12": Miss(lambda c: intermediate(c), _no_jumps),
     "S13": Miss(lambda c: barbell_owner(c), _dumbbell_front_squat),
+    "S15": Miss(lambda c: taper_week(c), _sessions_on(THU, heavy=(THU,))),
 }
 
 
@@ -300,3 +309,11 @@ def test_s6_a_week_with_room_for_no_session_is_still_a_plan(catalog) -> None:
     assert result.status == "optimal"
     assert result.sessions == ()
     assert [p.rule for p in result.penalties].count("S6") == inst.target_sessions == 2
+
+def test_s15_the_taper_weeks_main_session_goes_early(catalog) -> None:
+    """The barbell reviewer's taper week: Tue track, Thu tempo, Sun long, the half marathon
+    13 days after Monday. The main session goes on Tue (after the track session, "hard days
+    hard"), not Thu, nearer the race."""
+    main = [d for d, kind in session_days(solve_week(taper_week(catalog))).items()
+            if kind == "heavy"]
+    assert main == [TUE]

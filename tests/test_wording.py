@@ -228,8 +228,8 @@ def test_a_an_grammar() -> None:
     week = WeekPlan(start=MONDAY, runs=(), sessions=(), penalties=(
         Penalty("S7", 5, "Goblet squat: a intermediate variation"),))
     assert gave_up_line(week) == "Gave up: Goblet squat: an intermediate variation (S7)"
-    assert runner_text("Goblet squat (heavy) held at last week's dose") == \
-        "Goblet squat (main) held at last week's dose"
+    assert runner_text("Goblet squat (heavy) held at its last dose") == \
+        "Goblet squat (main) held at its last dose"
     assert a_an("8-minute") == "an" and a_an("5-minute") == "a"
 
 

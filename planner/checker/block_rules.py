@@ -42,7 +42,7 @@ from planner.checker.records import (
     when,
 )
 from planner.checker.week_rules import week_doses
-from planner.domain import TEMPO_LABELS, Exercise
+from planner.domain import TEMPO_LABELS, Exercise, step_back_reps
 
 TAPER_WEEKS = 2  # the last two weeks before a race, race week included
 TAPER_DAYS_BEFORE = 9  # no main session and no jumps this many days before a race
@@ -60,12 +60,16 @@ def is_due_step_back(index: int, every: int | None) -> bool:
     return bool(every) and index > 0 and (index + 1) % every == 0
 
 
-def step_back_dose(ex: Exercise, sets: int, reps: int) -> tuple[int, int]:
-    """(sets, reps) a third lighter in one variable: a set fewer while the article's set
-    range allows it, else a third of the reps off (at least one, never below the range)."""
+def step_back_dose(ex: Exercise, sets: int, reps: int, tempo: int = 0,
+                   taper: bool = False) -> tuple[int, int, int]:
+    """(sets, reps, tempo) a third lighter in one variable: in a taper week (B2) a slow
+    lowering goes first; else a set fewer while the article's set range allows it, else a
+    third of the reps off on the coach's grid (never below the range)."""
+    if taper and tempo > 0:
+        return sets, reps, 0
     if sets > ex.sets_min:
-        return sets - 1, reps
-    return sets, max(ex.reps_min, reps - max(1, reps // 3))
+        return sets - 1, reps, tempo
+    return sets, step_back_reps(ex.reps_unit, ex.reps_min, ex.reps_max, reps), tempo
 
 
 def _week_label(index: int, week: WeekEntry) -> str:
@@ -118,10 +122,12 @@ def _stepped_back_doses(index: int, week: WeekEntry, before: WeekEntry,
                             f"{where}, replaces {old.variation} from the week before; a "
                             "step-back week keeps each exercise and only lowers its volume")
             continue
-        sets, reps = step_back_dose(old.ex, old.sets, old.reps)
-        wanted = (sets, reps, old.load, old.tempo, old.range)
+        slow = int(old.tempo == TEMPO_LABELS[1])
+        sets, reps, tempo = step_back_dose(old.ex, old.sets, old.reps, slow, rule == "B2")
+        tempo_word = old.tempo if tempo == slow else TEMPO_LABELS[tempo]
+        wanted = (sets, reps, old.load, tempo_word, old.range)
         if (new.sets, new.reps, new.load, new.tempo, new.range) != wanted:
-            target = f"{sets} x {reps} at {old.load}, {old.tempo}, {old.range}"
+            target = f"{sets} x {reps} at {old.load}, {tempo_word}, {old.range}"
             yield Violation(rule, s.iso, new.variation,
                             f"{where}, is {_dose_words(new)}; after {_dose_words(old)} the week "
                             f"before it should step back to {target} (a third less volume in "

@@ -172,16 +172,33 @@ def check_b5_maintain_holds(ctx: PlanContext) -> Iterator[Violation]:
                                 f"{before.tempo}, {before.range} (one set fewer at most)")
 
 
+RETURN_NO_JUMP_DAYS = 3  # no plyometrics this many days after the race
+
+
 def check_b6_return_week(ctx: PlanContext) -> Iterator[Violation]:
-    """B6: the week after a goal race's week holds light sessions only.
+    """B6: the week after a goal race's week holds one light session at most, and no jumps
+    in the three days after the race.
 
     docs/rules.md: "the week after a goal race's week (the return week) holds no main
-    session".
+    session and at most one light one; no plyometrics in the 3 days after the race".
     """
     for race in ctx.goal_races():
         monday = monday_of(race) + timedelta(days=7)
-        for s in ctx.sessions():
-            if _in_week(s, monday) and s.intensity == "heavy":
+        sessions = [s for s in ctx.sessions() if _in_week(s, monday)]
+        for s in sessions:
+            if s.intensity == "heavy":
                 yield Violation("B6", s.iso, None,
                                 f"main session on {when(s.day)}, in the return week after the "
                                 f"goal race ({when(race)}); light sessions only that week")
+            if 1 <= (s.day - race).days <= RETURN_NO_JUMP_DAYS:
+                for item in s.items:
+                    if item.ex is not None and item.ex.plyometric:
+                        yield Violation("B6", s.iso, item.variation,
+                                        f"{item.variation} on {when(s.day)}, "
+                                        f"{(s.day - race).days} days after the goal race "
+                                        f"({when(race)}): no jumps in the {RETURN_NO_JUMP_DAYS}"
+                                        " days after it")
+        if len(sessions) > 1:
+            yield Violation("B6", sessions[1].iso, None,
+                            f"{len(sessions)} sessions in the return week after the goal race "
+                            f"({when(race)}); one light session at most")

@@ -78,6 +78,10 @@ def check_h3_sessions_per_week(ctx: PlanContext) -> Iterator[Violation]:
         # A goal race's week owes at most B4's one session (B4 judges more than that).
         race_cap = ctx.race_week_cap(week.start) if week.start is not None else None
         cap = full if race_cap is None else min(full, race_cap)
+        # ...and the return week after it at most B6's one.
+        if week.start is not None and any(
+                (week.start - race).days + race.weekday() == 7 for race in ctx.goal_races()):
+            cap = min(cap, 1)
         if week.n_sessions > full:
             yield Violation("H3", None, None,
                             f"{label} has {week.n_sessions} sessions; at most {full} allowed")

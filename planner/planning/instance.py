@@ -43,6 +43,8 @@ class Carry:
     # by catalog id, with the owned weight the plan starts them from instead (issue 21:
     # the logged kilograms are where the next plan starts, not a heavier default).
     start_weights: tuple[tuple[str, float], ...] = ()
+    # The last maintain week before a taper drops a set of these (the main lifts, B5).
+    drop: frozenset[FamilyKey] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ class WeekInstance:
             default = 2
         asked = self.profile.sessions
         wanted = default if asked is None else max(0, min(asked, default))
-        return min(wanted, self.race_week_sessions)
+        # B6: the return week after a goal race holds one light session at most.
+        return min(wanted, self.race_week_sessions, 1 if self.is_return_week else 7)
 
     @property
     def race_week_sessions(self) -> int:

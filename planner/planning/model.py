@@ -34,11 +34,11 @@ total = cp_model.LinearExpr.sum
 @lru_cache(maxsize=2048)
 def _candidates(family: tuple[Exercise, ...], intensity: str, profile: Profile,
                 previous: Dose | None, deload: bool, adherence: str,
-                resume: Dose | None) -> tuple[Candidate, ...]:
+                resume: Dose | None, taper: bool = False) -> tuple[Candidate, ...]:
     """candidates_for, once per distinct question: a block asks the same one week after
     week whenever a family's dose stands still (held, at the top of its ladder, new)."""
     return tuple(candidates_for(family, intensity, profile, previous, deload, adherence,
-                                resume))
+                                resume, taper=taper))
 
 
 def _with_eased_doses(cands: tuple[Candidate, ...], niggles: frozenset[str],
@@ -148,9 +148,11 @@ class WeekModel:
             family = inst.family(f)
             for i in INTENSITIES:
                 key = (f, i)
-                adherence = "hold" if key in hold else "regress" if key in regress else ""
+                adherence = ("hold" if key in hold else "regress" if key in regress
+                             else "drop" if key in inst.carry.drop else "")
                 cands = _candidates(family, i, inst.profile, inst.carry.doses.get(key),
-                                    inst.deload, adherence, inst.carry.resume.get(key))
+                                    inst.deload, adherence, inst.carry.resume.get(key),
+                                    inst.taper)
                 if inst.profile.niggles:
                     cands = _with_eased_doses(cands, inst.profile.niggles,
                                               inst.carry.doses.get(key))

@@ -12,7 +12,17 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from planner.domain import DOSE_FIELDS, LOAD_LABELS, LOADED_EQUIPMENT, Dose, Exercise, Profile
+from planner.domain import (
+    DOSE_FIELDS,
+    LOAD_LABELS,
+    LOADED_EQUIPMENT,
+    REP_GRID,
+    SECOND_STEP,
+    Dose,
+    Exercise,
+    Profile,
+    step_back_reps,
+)
 
 # The article: "Start with 5–8 minutes of easy movement ... Then perform a few low-intensity
 # warm-up drills". A main session takes the long end (drills and practice sets before the
@@ -100,8 +110,6 @@ def planned_sets(exercise: Exercise, level: str, intensity: str, new_to_strength
 
 # The numbers a coach writes: a starting dose is one of these counts ("2×10", "3×8"), timed
 # work a multiple of five seconds; progression then climbs one or two reps a week.
-REP_GRID: tuple[int, ...] = (5, 6, 8, 10, 12, 15, 20)
-SECOND_STEP = 5
 # First-week reps per family (the article's numbering): (beginner, intermediate/advanced).
 # The beginner column is the article's beginner session ("bodyweight squat for 2 sets of 10
 # reps, assisted reverse lunge for 2 sets of 8 reps per side, glute bridge for 2 sets of 12
@@ -350,6 +358,7 @@ EASIER_REASONS: dict[str, str] = {
     "too hard": "you marked it too hard",
     "eve": "tomorrow holds a key run: nothing loaded or slow on its eve (H13)",
     "niggle": "a niggle asks for less",
+    "peak": "the last week before the taper drops a set in the main session (B5)",
 }
 
 
@@ -366,11 +375,13 @@ def is_below(other: Exercise, current: Exercise, by_id: dict[str, Exercise]) -> 
 
 def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
                    previous: Dose | None, deload: bool, adherence: str = "",
-                   resume: Dose | None = None, easier_reason: str = "") -> list[Candidate]:
+                   resume: Dose | None = None, easier_reason: str = "",
+                   taper: bool = False) -> list[Candidate]:
     """Every prescription worth offering the model for one family at one intensity.
 
-    `adherence` is "hold" (last week's work was skipped: repeat it) or "regress" (marked
-    too hard: one step easier), else progression as usual. `resume` is the dose before a
+    `adherence` is "hold" (last week's work was skipped: repeat it), "regress" (marked
+    too hard: one step easier) or "drop" (the last maintain week before a taper: one set
+    fewer, else held), else progression as usual. `resume` is the dose before a
     step-back week: the week after a deload returns to it. An easier variation is never
     offered without a reason: "too hard" (regress), "eve" (a light session whose day is the
     eve of a key run; the model holds such a pick to those days) or `easier_reason` (a key
@@ -389,6 +400,11 @@ def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
                        if within(ex, start))
     current = by_id[previous.variation]
     offers: list[tuple[Exercise, Dose, str]] = []
+    if adherence == "drop":  # the last maintain week: one set fewer, all else held (B5)
+        fewer = replace(previous, sets=previous.sets - 1)
+        dose, why = (fewer, "peak") if within(current, fewer) else (previous, "")
+        return _unique([_candidate(current, dose, intensity, previous, level, why)]
+                       if intensity in current.sessions and within(current, dose) else [])
     if adherence in ("hold", "regress"):
         offers = ([(current, previous, "")] if adherence == "hold" else
                   [(ex, dose, "too hard") for ex, dose in _easier_steps(current, previous, by_id)])
@@ -396,7 +412,7 @@ def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
                        for ex, dose, reason in offers
                        if intensity in ex.sessions and within(ex, dose))
     if deload:
-        offers.append((current, deload_dose(current, previous), ""))
+        offers.append((current, deload_dose(current, previous, taper), ""))
     elif resume is not None and resume.variation == current.id:
         offers.append((current, resume, ""))
     else:
@@ -426,13 +442,18 @@ def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
                    for ex, dose, why in offers if intensity in ex.sessions and within(ex, dose))
 
 
-def deload_dose(exercise: Exercise, dose: Dose) -> Dose:
+def deload_dose(exercise: Exercise, dose: Dose, taper: bool = False) -> Dose:
     """B1: about a third less volume, one variable: a set fewer at the same load while the
-    article's range allows it, else about a third fewer reps; at the bottom of both, unchanged."""
+    article's range allows it, else about a third fewer reps on the coach's grid; at the
+    bottom of both, unchanged. A taper week (B2) first drops the slow lowering, the part of
+    a lift that leaves the legs sore for days ("avoid heavy leg work right before ...
+    racing")."""
+    if taper and dose.tempo > 0:
+        return replace(dose, tempo=0)
     if dose.sets > exercise.sets_min:
         return replace(dose, sets=dose.sets - 1)
-    fewer = max(exercise.reps_min, dose.reps - max(1, dose.reps // 3))
-    return replace(dose, reps=fewer)
+    return replace(dose, reps=step_back_reps(exercise.reps_unit, exercise.reps_min,
+                                             exercise.reps_max, dose.reps))
 
 
 def _combine(base: Dose, a: Dose, b: Dose) -> Dose:

@@ -9,7 +9,7 @@ goal race, never to a weekly parkrun.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain import PHASES, Run
@@ -33,6 +33,7 @@ JUMP_RATIO = 1.2  # more than 20 % above that average: the running jumps, streng
 CUTBACK_RATIO = 0.8  # more than 20 % below it: the running steps back, so does strength
 MAINTAIN_WEEKS = 2  # before a goal race's taper week, strength holds this many weeks
 TAPER_WEEKS = 2  # the taper week and race week itself: the step-back dose (B2)
+MAX_BUILD_WEEKS = 3  # without a fixed cadence, the 4th build week in a row steps back
 RECURRING_DAYS = 7  # a race with another exactly a week before or after is a weekly series
 
 # Which label wins when a week lies in two races' windows: the stricter one.
@@ -163,7 +164,9 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
         phase = _calendar_phase(monday, goals)
         taper = phase in ("race", "taper")
         trend, average = _trend(loads, index)
-        deload = taper or is_fixed_deload(index, deload_every)
+        # The return week steps back from race week's doses again (B6): lighter, not the
+        # pre-taper peak the week after a step-back would otherwise resume.
+        deload = taper or phase == "return" or is_fixed_deload(index, deload_every)
         why = _CALENDAR_WHY.get(phase, "")
         if phase == "race":
             race = min(r for r in goals if monday_of(r) == monday)
@@ -180,15 +183,45 @@ def season_weeks(runs: Sequence[Run], mondays: Sequence[date], goals: Sequence[d
                 and not stepped_back:
             deload = True
             why = f"{running} the previous weeks' average: one set fewer"
-        elif deload and not taper:
+        elif deload and not taper and phase != "return":
             why = f"one week in {deload_every} (--deload-every): one set fewer"
+        elif phase == "build" and deload_every is None \
+                and _build_run(weeks) >= MAX_BUILD_WEEKS:
+            # The running may never step back (a cutback under 20 %): strength still does.
+            deload = True
+            why = (f"{MAX_BUILD_WEEKS} build weeks in a row: a step-back week, one set fewer, "
+                   "before building on")
         weeks.append(WeekSeason(monday, loads[index], phase, deload, taper, why))
-    return tuple(weeks)
+    return tuple(_with_last_maintain_words(weeks))
+
+
+def _with_last_maintain_words(weeks: list[WeekSeason]) -> list[WeekSeason]:
+    """The last maintain week before a taper says it drops a set in the main session."""
+    for n, week in enumerate(weeks[:-1]):
+        after_step_back = n > 0 and weeks[n - 1].deload  # returns to its dose instead (B1)
+        if week.phase == "maintain" and not week.deload and weeks[n + 1].phase == "taper" \
+                and week.why == _CALENDAR_WHY["maintain"] and not after_step_back:
+            weeks[n] = replace(week, why="the last week before the taper: doses held, one set "
+                                         "fewer in the main session")
+    return weeks
+
+
+def _build_run(weeks: Sequence[WeekSeason]) -> int:
+    """How many build weeks in a row end the season so far (a step-back, maintain, taper or
+    return week ends the run)."""
+    count = 0
+    for week in reversed(weeks):
+        if week.phase != "build" or week.deload:
+            break
+        count += 1
+    return count
 
 
 _CALENDAR_WHY = {
     "race": "one short light session at most, 4+ days before it",
-    "taper": "the week before race week: one set fewer, nothing heavy in the last 9 days",
-    "return": "the week after the goal race: light sessions only",
+    "taper": ("the week before race week: a third less volume (the slow lowering goes "
+              "first), the main session early, nothing heavy in the last 9 days"),
+    "return": ("the week after the goal race: one light session at most, lighter than race "
+               "week's, no jumps in the 3 days after the race"),
     "maintain": "the last weeks before the taper: doses held",
 }

@@ -199,11 +199,9 @@ def warmup_text(equipment: Iterable[str] = (), *, loaded: bool = True,
 
 
 def season_words(phase: str, deload: bool = False, why: str = "") -> str:
-    """The week's place in the season, "Season: maintain — running load ... doses held";
-    "" for a plain build week (most weeks: the line would only repeat itself). The .ics
-    and the web's session card both say it this way."""
-    if (phase or "build") == "build" and not deload:
-        return ""
+    """The week's place in the season, "Season: maintain — running load ... doses held",
+    and "Season: build" for a plain build week (the phase is shown in every output,
+    docs/coaching.md). The .ics and the web's session card both say it this way."""
     return f"Season: {phase_label(phase or 'build', deload)}" + (f" — {why}" if why else "")
 
 

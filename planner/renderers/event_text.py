@@ -54,11 +54,17 @@ def run_description(run: Run) -> str:
     return "\n".join(lines)
 
 
-def session_summary(session: Session, *, deload: bool = False) -> str:
+# The week's phase in the event title, where it changes what the session is.
+SUMMARY_TAGS = {"race": "race week", "taper": "taper week", "return": "return week"}
+
+
+def session_summary(session: Session, *, deload: bool = False, phase: str = "build") -> str:
     """`Leg strength · main · 5 exercises` (a heavy session is the runner's main one), with
-    `(deload)` after the session word."""
+    the phase after the session word where it matters (`light (race week)`), `(deload)` in a
+    step-back week."""
     word = session_word(session.intensity)
-    intensity = f"{word} (deload)" if deload else word
+    tag = SUMMARY_TAGS.get(phase) or ("deload" if deload else "")
+    intensity = f"{word} ({tag})" if tag else word
     count = len(session.exercises)
     noun = "exercise" if count == 1 else "exercises"
     return f"Leg strength · {intensity} · {count} {noun}"
@@ -66,7 +72,7 @@ def session_summary(session: Session, *, deload: bool = False) -> str:
 
 def season_line(week: WeekPlan) -> str:
     """The week's place in the season, "Season: maintain — running load ... doses held";
-    "" for a plain build week (most weeks: the line would only repeat itself)."""
+    "Season: build" for a plain build week (wording.season_words)."""
     return season_words(week.phase, week.deload, week.phase_why)
 
 

@@ -67,8 +67,9 @@ UNILATERAL_SUFFIX: dict[str, str] = {"reps/side": "side", "steps/side": "side",
 TIMED_UNIT = "seconds"
 STEP_NAME_MAX = 26  # characters: about one line of a watch's workout screen
 WORKOUT_NAME_MAX = 24
-# The season's phase in a workout name (planner.domain.PHASES; build says nothing).
-PHASE_TAGS = {"maintain": "Hold", "taper": "Taper", "race": "Race", "return": "Return"}
+# The season's phase in a workout name (planner.domain.PHASES), every week.
+PHASE_TAGS = {"build": "Build", "maintain": "Hold", "taper": "Taper", "race": "Race",
+              "return": "Return"}
 NOTES_MAX_BYTES = 200  # a FIT field holds at most 255 bytes, terminator included
 WARMUP_STEP_NAME = "Warm-up"
 WARMUP_DRILLS = "squats, hinges, bridges, calf raises, band walks; 1-2 light practice sets."
@@ -138,7 +139,7 @@ def render_fit_files(plan: Plan) -> list[tuple[str, bytes]]:
 
 
 def render_session_fit(session: Session, *, athlete: str = "runner", tz: str = "UTC",
-                       phase: str = "build", deload: bool = False) -> bytes:
+                       phase: str = "", deload: bool = False) -> bytes:
     """One session as a FIT workout file (bytes, CRC included)."""
     steps = workout_steps(session)
     encoder = Encoder()
@@ -266,14 +267,14 @@ def step_notes(planned: PlannedExercise) -> str:
     return f"{text} {exercise.cue}" if exercise.cue else text
 
 
-def workout_name(session: Session, *, phase: str = "build", deload: bool = False) -> str:
-    """`Legs main Tue 2 Mar`: kind first and the day, so a watch's list tells them apart.
-    A week outside plain build says its phase first, in place of the weekday (the name has
-    24 characters): `Race legs light 21 Apr`, `Hold legs main 30 Mar` (maintain),
+def workout_name(session: Session, *, phase: str = "", deload: bool = False) -> str:
+    """`Build legs main 2 Mar`: phase, kind and the day, so a watch's list tells them apart.
+    Every week says its phase first, in place of the weekday (the name has 24 characters):
+    `Build legs main 2 Mar`, `Race legs light 21 Apr`, `Hold legs main 30 Mar` (maintain),
     `Deload legs main 22 Mar` (a step-back week). English day and month names whatever the
     machine's locale (strftime's are not)."""
     day = session.date
-    tag = PHASE_TAGS.get(phase) or ("Deload" if deload else "")
+    tag = "Deload" if deload and phase == "build" else PHASE_TAGS.get(phase, "")
     when = f"{day.day} {_MONTHS[day.month - 1]}"
     if tag:
         return _shorten(f"{tag} legs {session_kind(session)} {when}", WORKOUT_NAME_MAX)

@@ -438,7 +438,7 @@ def _event(
     equipment: frozenset[str] = frozenset(),
 ) -> Event:
     start, end = _start_end(session, tz)
-    summary = session_summary(session, deload=week.deload)
+    summary = session_summary(session, deload=week.deload, phase=week.phase)
     event = Event()
     event.add("uid", session_uid(athlete, session))
     _add_revision(event, revision, revised)

@@ -12,6 +12,7 @@ from planner.planning.instance import TAPER_WEEKS, Carry, WeekInstance
 from planner.planning.progression import with_starts
 from planner.planning.season import WeekSeason, goal_races, is_fixed_deload, season_weeks
 from planner.readers.spans import week_starts
+from planner.solving.budget import budget_notes
 from planner.solving.diagnosis import Diagnosis, diagnose_week
 from planner.solving.solve import WeekResult, solve_week
 
@@ -66,13 +67,17 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
     mondays = (week_starts([Run(window[0], "rest"), Run(window[1], "rest")]) if window
                else week_starts(runs))
     season = season_weeks(runs, mondays, races, profile.deload_every, profile.race_week)
-    for monday, week in zip(mondays, season, strict=True):
+    for index, (monday, week) in enumerate(zip(mondays, season, strict=True)):
         sunday = monday + timedelta(days=6)
+        held = _held(carry) if _holds(week, carry) else carry
+        # (Not in the week after a step-back: that week returns to the dose before it, B1.)
+        if _last_before_taper(season, index) and not carry.resume:
+            held = _drop_main_sets(held)
         inst = WeekInstance(
             start=monday, profile=lifting, exercises=exercises,
             runs=tuple(r for r in runs if monday <= r.date <= sunday),
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
-            carry=_held(carry) if _holds(week, carry) else carry,
+            carry=held,
             deload=week.deload, race_dates=races, taper=week.taper, phase=week.phase)
         instances.append(inst)
         closed = _closed_days(inst, window)
@@ -103,13 +108,18 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             notes = _shortfall_notes(inst.target_sessions, placed, diagnosis)
             if placed == 0:
                 impossible.append((monday, diagnosis))
+        if diagnose and not closed:
+            notes += budget_notes(inst, result)
         weeks.append(_week_plan(inst, result, notes, week))
         # Adherence applies to the week after a completed plan only; promotion lasts. After a
         # step-back week the doses return to where they were before it (B1).
         resume = _resume_after(inst, carry)
         done = {item.exercise.id for s in result.sessions for item in s.exercises}
-        carry = replace(result.carry, beginner_promoted=carry.beginner_promoted, resume=resume,
-                        seen=carry.seen | done)
+        # A family not done this week (no main session, a rotated accessory) keeps its last
+        # dose: next time it comes back where it stood, not at week-1 numbers.
+        doses = {**inst.carry.doses, **result.carry.doses}
+        carry = replace(result.carry, doses=doses, beginner_promoted=carry.beginner_promoted,
+                        resume=resume, seen=carry.seen | done)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,
@@ -130,6 +140,21 @@ def _held(carry: Carry) -> Carry:
                                if key in carry.doses}}
     return replace(carry, doses=doses, resume={},
                    hold=carry.hold | (frozenset(doses) - carry.regress))
+
+
+def _last_before_taper(season: Sequence[WeekSeason], index: int) -> bool:
+    """The last maintain week before a goal race's taper week."""
+    week = season[index]
+    return (week.phase == "maintain" and not week.deload and index + 1 < len(season)
+            and season[index + 1].phase == "taper")
+
+
+def _drop_main_sets(carry: Carry) -> Carry:
+    """B5 lets a maintain week drop a set; a coach does it in the main session 19 days out,
+    so the legs arrive at the taper fresh (where a lift is at its lowest sets, it holds)."""
+    drop = frozenset(key for key in carry.doses
+                     if key[1] == "heavy" and key not in carry.regress)
+    return replace(carry, drop=drop, hold=carry.hold - drop)
 
 
 def _closed_days(inst: WeekInstance, window: tuple[date, date] | None) -> frozenset[int]:

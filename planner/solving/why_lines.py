@@ -111,19 +111,28 @@ def session_why(inst: WeekInstance, day: int, intensity: str, *, start: time | N
         if tomorrow:
             parts.append(f"light because tomorrow holds {with_article('/'.join(tomorrow))} run "
                          "(H1)")
+        elif inst.in_taper(day) and inst.phase == "race":
+            parts.append(f"race week: light, the race is in "
+                         f"{plural(inst.days_to_race(day), 'day')} (B4)")
         elif inst.in_taper(day):
             parts.append(f"light because the race is in {plural(inst.days_to_race(day), 'day')} "
                          "(B2 taper)")
         elif inst.has_run(day, "long"):
             parts.append("light because it is a long-run day (H11)")
         elif inst.deload:
-            parts.append("taper week (B2)" if inst.taper else "deload week (B1)")
+            parts.append(("race week (B4)" if inst.phase == "race" else "taper week (B2)")
+                         if inst.taper else "return week: a step below race week (B6)"
+                         if inst.phase == "return" else "deload week (B1)")
         else:
             parts.append(_light_order(day, week))
     elif inst.taper:
-        parts.append("taper: one set fewer in the last two weeks before the race (B2)")
+        parts.append("taper: a third less volume (the slow lowering goes first, else a set) "
+                     "in the last two weeks before the race (B2)")
     elif inst.deload:
         parts.append("deload week: one set fewer, the same load (B1)")
+    if inst.phase == "race" and not inst.carry.seen:
+        # The plan starts in race week: B4 cannot hold it to what the runner has done.
+        parts.append("only moves you already know; skip any you have not done before")
     parts.extend(_blocked_days(inst, day))
     if inst.carry.session_dates:
         parts.append("at least a day after the last session (H4)")
@@ -178,7 +187,10 @@ def _load(inst: WeekInstance, cand: Candidate) -> str:
 
 
 def next_step(inst: WeekInstance, cand: Candidate) -> str:
-    """At the heaviest owned weight: what to do next (loads.next_step_words), else ""."""
+    """At the heaviest owned weight: what to do next (loads.next_step_words), else "".
+    A step-back, taper, race or return week advises no progression: it is not the week."""
+    if inst.deload:
+        return ""
     return next_step_words(cand.exercise, cand.dose, inst.profile, inst.exercises)
 
 
