@@ -178,10 +178,11 @@ def test_start_weights_are_ordered_hinge_then_squat_then_single_leg_and_calf(
                       weights=(("dumbbell", tuple(sorted(weights))),))
     kg = {ex_id: named_weight(by_id[ex_id], 1, profile) for ex_id in (
         "romanian-deadlift", "goblet-squat", "dumbbell-glute-bridge", "dumbbell-reverse-lunge",
-        "dumbbell-step-up", "dumbbell-bulgarian-split-squat", "dumbbell-calf-raise")}
+        "dumbbell-step-up", "dumbbell-bulgarian-split-squat", "single-leg-dumbbell-calf-raise")}
     assert kg["romanian-deadlift"] >= kg["goblet-squat"] >= kg["dumbbell-reverse-lunge"]
-    assert kg["goblet-squat"] >= kg["dumbbell-calf-raise"]
-    for lighter in ("dumbbell-step-up", "dumbbell-bulgarian-split-squat", "dumbbell-calf-raise"):
+    assert kg["goblet-squat"] >= kg["single-leg-dumbbell-calf-raise"]
+    for lighter in ("dumbbell-step-up", "dumbbell-bulgarian-split-squat",
+                    "single-leg-dumbbell-calf-raise"):
         assert kg["dumbbell-glute-bridge"] >= kg[lighter]
     if len(weights) >= 4:
         assert kg["romanian-deadlift"] > kg["dumbbell-reverse-lunge"]

@@ -37,7 +37,7 @@ from planner.planning.progression import (
 PAIRED: frozenset[str] = frozenset({
     "dumbbell-front-squat", "dumbbell-reverse-lunge", "dumbbell-walking-lunge",
     "dumbbell-bulgarian-split-squat", "dumbbell-step-up", "dumbbell-step-up-knee-drive",
-    "mid-shin-dumbbell-rdl", "romanian-deadlift", "dumbbell-calf-raise",
+    "mid-shin-dumbbell-rdl", "romanian-deadlift", "dumbbell-deficit-reverse-lunge",
 })
 LIGHT_EFFORT = "a weight you could lift 2–3 more times at the end of each set"
 LIGHT_EFFORT_SHORT = "2–3 more reps possible"  # a watch's notes have room for ~200 bytes
