@@ -26,6 +26,7 @@ from planner.domain import (
     DEFAULT_GAP_MINUTES,
     FATIGUING_RUNS,
     KEY_RUNS,
+    NEXT_DAY_FATIGUING_RUNS,
     WEEKDAYS,
     Dose,
     Penalty,
@@ -241,9 +242,12 @@ def no_power_line(inst: WeekInstance, sessions: list[Session]) -> str:
         elif inst.is_eve_of_key_run(d):
             reasons.append(f"{day} is the eve of {_runs_words(inst.kinds(d + 1) & KEY_RUNS)} "
                            "(H1)")
-        else:
+        elif inst.is_fatigued(d):
             reasons.append(f"{day} already holds {_runs_words(inst.kinds(d) & FATIGUING_RUNS)} "
                            "(H7)")
+        else:
+            before = inst.kinds_the_day_before(d) & NEXT_DAY_FATIGUING_RUNS
+            reasons.append(f"{day} is the day after {_runs_words(before)} (H7)")
     return (f"no power work this week: {', '.join(reasons)}, and no other day is free of a "
             "key run's eve or a hard run; jumps wait for fresher legs")
 
