@@ -221,6 +221,9 @@ class PlannedExercise:
     # At the heaviest weight the runner owns for this lift: what to do next instead of a
     # heavier weight ("" otherwise). Said in the why-line, the calendar and the FIT notes.
     next_step: str = ""
+    # An advanced runner's main lift ("heavier at lower reps"): its start reads "heavy",
+    # a weight leaving 1-2 reps in reserve at 6 reps, not "light".
+    heavier_start: bool = False
 
     @property
     def load_label(self) -> str:

@@ -44,6 +44,7 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "load": item.load_label,
         "weight_kg": item.weight_kg,
         "load_words": load_words(item),  # what the runner reads: "8 kg per hand", "light (…)"
+        "heavier_start": item.heavier_start,  # an advanced main lift: its start is "heavy"
         "tempo": item.tempo_label,
         "range": item.range_label,
         "variation": dose.variation,

@@ -36,7 +36,12 @@ from planner.domain import (
 )
 from planner.planning.instance import Carry, FamilyKey, WeekInstance
 from planner.planning.model import WeekModel
-from planner.planning.progression import WARMUP_MINUTES, Candidate, named_weight
+from planner.planning.progression import (
+    WARMUP_MINUTES,
+    Candidate,
+    is_advanced_main_lift,
+    named_weight,
+)
 from planner.planning.wording import run_name, with_article
 from planner.solving.why_lines import exercise_why, next_step, session_why
 
@@ -197,7 +202,8 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
                 why=exercise_why(inst, c, intensity),
                 equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment),
                 weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
-                seconds=c.seconds, next_step=next_step(inst, c))
+                seconds=c.seconds, next_step=next_step(inst, c, intensity),
+                heavier_start=is_advanced_main_lift(c.exercise, inst.profile.level, intensity))
             for c in sorted(picked, key=session_order))
         work_minutes = math.ceil(sum(item.seconds for item in items) / 60)
         day = inst.date_of(d)
