@@ -86,7 +86,8 @@ def slot_tests(inst: WeekInstance) -> dict[str, SlotTest]:
       no second one).
     - "a step-up or single-leg move" is the step-up ("Step-ups closely match the single-leg
       drive runners use during hills"); beside a two-leg RDL, in a week without a hill
-      session, the single-leg RDL may take its turn instead.
+      session, the single-leg RDL may take its turn instead, unless the runner can load
+      the step-up ("Intermediate: Hold dumbbells and control the lowering phase").
     - The main session's calf work is the sample's straight-knee Standing Calf Raise; the
       bent-knee raise for the soleus comes from S1 (coverage), so both appear in the week.
     - A runner who owns a band does the article's lateral band walk for hip stability.
@@ -95,7 +96,12 @@ def slot_tests(inst: WeekInstance) -> dict[str, SlotTest]:
     profile = inst.profile
     loaded_hinge = owns_weights(profile) and profile.level != "beginner"
     has_band = "band" in profile.equipment
-    rdl_may_stand_in = loaded_hinge and not has_hills(inst)
+    # "Intermediate: Hold dumbbells and control the lowering phase": a runner who can load
+    # the step-up does it; the single-leg RDL stands in only for one who cannot.
+    loaded_step_up = any(ex.family_no == STEP_UP_FAMILY and ex.loaded
+                         and equipment_allows(ex, profile.equipment)
+                         and level_allows(ex, profile.level) for ex in inst.exercises)
+    rdl_may_stand_in = loaded_hinge and not has_hills(inst) and not loaded_step_up
     single_leg = {STEP_UP_FAMILY, SINGLE_LEG_RDL_FAMILY} if rdl_may_stand_in else {STEP_UP_FAMILY}
     tests: dict[str, SlotTest] = {
         "squat": lambda ex: "squat" in ex.patterns and not ex.plyometric,
