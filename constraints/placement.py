@@ -14,12 +14,13 @@ S2_REST_DAY_WEIGHT = 60
 # Hard days hard, easy days truly easy: a light session on a rest day costs more than the
 # week's jumps (S12), two sessions two days apart (S3) and the pogo hops left out of a
 # block that had them (S4's accessory) together, so with a run day free it goes after that
-# run and the jumps wait a week; the eve of a key run and the long-run
-# day cost more again, so a free rest day still beats them.
+# run and the jumps wait a week; the eve of a key run costs more again, and the long-run
+# day more than a rest day two days from the main session (S3), so a free rest day still
+# beats them.
 S2_LIGHT_REST_DAY_WEIGHT = 50
 S2_CROSS_DAY_WEIGHT = 10
 S2_LIGHT_EVE_WEIGHT = 55
-S2_LIGHT_LONG_RUN_DAY_WEIGHT = 60
+S2_LIGHT_LONG_RUN_DAY_WEIGHT = 75
 S3_WEIGHT = 20
 S5_AVOID_WEIGHT = 400
 S5_PREFER_WEIGHT = 15

@@ -185,8 +185,9 @@ def next_step(inst: WeekInstance, cand: Candidate, intensity: str = "heavy") -> 
     """Where the ladder stops (the heaviest owned weight; a main session's bodyweight lift
     at the top of its reps): what to do next (loads.next_step_words), else "". A light
     session's bodyweight work stays light: no slower lowering or load is suggested there."""
-    if intensity == "light" and not cand.exercise.loaded:
-        return ""
+    if not cand.exercise.loaded and (intensity == "light" or inst.deload or inst.taper
+                                      or inst.phase != "build"):
+        return ""  # and a week that holds or steps back advises no progression
     return next_step_words(cand.exercise, cand.dose, inst.profile, inst.exercises)
 
 
