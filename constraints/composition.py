@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
+from constraints.eligibility import equipment_allows, level_allows
 from constraints.registry import soft_rule
 from planner.domain import INTENSITIES, LOADED_EQUIPMENT, WEEKDAYS, Exercise, Profile
 
@@ -36,6 +37,7 @@ S10_LIGHT_WEIGHT = 40
 S11_WEIGHT = 8
 S12_WEIGHT = 20
 S13_WEIGHT = 50
+S13_INTERMEDIATE_WEIGHT = 12
 
 SlotTest = Callable[[Exercise], bool]
 
@@ -84,7 +86,8 @@ def slot_tests(inst: WeekInstance) -> dict[str, SlotTest]:
       no second one).
     - "a step-up or single-leg move" is the step-up ("Step-ups closely match the single-leg
       drive runners use during hills"); beside a two-leg RDL, in a week without a hill
-      session, the single-leg RDL may take its turn instead.
+      session, the single-leg RDL may take its turn instead, unless the runner can load
+      the step-up ("Intermediate: Hold dumbbells and control the lowering phase").
     - The main session's calf work is the sample's straight-knee Standing Calf Raise; the
       bent-knee raise for the soleus comes from S1 (coverage), so both appear in the week.
     - A runner who owns a band does the article's lateral band walk for hip stability.
@@ -93,7 +96,12 @@ def slot_tests(inst: WeekInstance) -> dict[str, SlotTest]:
     profile = inst.profile
     loaded_hinge = owns_weights(profile) and profile.level != "beginner"
     has_band = "band" in profile.equipment
-    rdl_may_stand_in = loaded_hinge and not has_hills(inst)
+    # "Intermediate: Hold dumbbells and control the lowering phase": a runner who can load
+    # the step-up does it; the single-leg RDL stands in only for one who cannot.
+    loaded_step_up = any(ex.family_no == STEP_UP_FAMILY and ex.loaded
+                         and equipment_allows(ex, profile.equipment)
+                         and level_allows(ex, profile.level) for ex in inst.exercises)
+    rdl_may_stand_in = loaded_hinge and not has_hills(inst) and not loaded_step_up
     single_leg = {STEP_UP_FAMILY, SINGLE_LEG_RDL_FAMILY} if rdl_may_stand_in else {STEP_UP_FAMILY}
     tests: dict[str, SlotTest] = {
         "squat": lambda ex: "squat" in ex.patterns and not ex.plyometric,
@@ -248,13 +256,21 @@ def add_s12_a_little_power(wm: WeekModel) -> None:
 @soft_rule("S13", "the runner's kit is used: more kit never makes the plan easier",
            weight=S13_WEIGHT)
 def add_s13_kit_is_used(wm: WeekModel) -> None:
-    """S13 — "Advanced: Use a heavier goblet squat, front squat" and "More experienced
-    runners can benefit from heavier strength work": an advanced runner who owns a barbell
-    does the main squat and Romanian deadlift with it (each other variation costs
-    S13_WEIGHT), and one who owns dumbbells or kettlebells does one loaded single-leg lift
-    in the week's main session ("Advanced: ... heavier dumbbells")."""
+    """S13 — more kit never makes the plan easier. Advanced ("Use a heavier goblet squat,
+    front squat"; "heavier dumbbells"; "More experienced runners can benefit from heavier
+    strength work"): a barbell owner does the main squat and Romanian deadlift with it; a
+    dumbbell or kettlebell owner does one loaded single-leg lift in the main session and
+    loads its split-stance lift (each unloaded one costs S13_WEIGHT). Intermediate
+    ("Intermediate: Use a dumbbell or kettlebell at chest height"; step-up: "Hold dumbbells
+    and control the lowering phase"): a weight owner's main squat and step-up are the
+    loaded ones; each other pick costs S13_INTERMEDIATE_WEIGHT, less than dropping a core
+    lift (S4), so a continuing bodyweight step-up climbs to its loaded rung instead of
+    leaving the session."""
     inst, m = wm.inst, wm.model
     profile = inst.profile
+    weights = bool(profile.equipment & {"dumbbell", "kettlebell"})
+    if profile.level == "intermediate" and weights:
+        _penalize_unloaded(wm, (SQUAT_FAMILY, STEP_UP_FAMILY), S13_INTERMEDIATE_WEIGHT)
     if profile.level != "advanced":
         return
     if "barbell" in profile.equipment:
@@ -269,7 +285,10 @@ def add_s13_kit_is_used(wm: WeekModel) -> None:
                     wm.penalize("S13", S13_WEIGHT, lit,
                                 f"{exercise.name} in the main session although you own a "
                                 "barbell")
-    if profile.equipment & {"dumbbell", "kettlebell"}:
+    if weights:
+        split_stance = [key for key in wm.family_keys() if key[1] == "heavy"
+                        and any("split-stance" in ex.patterns for ex in inst.family(key[0]))]
+        _penalize_unloaded(wm, tuple(key[0] for key in split_stance), S13_WEIGHT)
         loaded = [lit for key in wm.family_keys() if key[1] == "heavy"
                   for lit in wm.exercise_picks(
                       key, lambda ex: ex.loaded and "single-leg" in ex.patterns)]
@@ -282,3 +301,26 @@ def add_s13_kit_is_used(wm: WeekModel) -> None:
         m.add(cp_model.LinearExpr.sum(loaded) + missing >= any_main)
         wm.penalize("S13", S13_WEIGHT, missing,
                     "no loaded single-leg lift in the main session although you own weights")
+
+
+def _penalize_unloaded(wm: WeekModel, families: tuple[int, ...], weight: int) -> None:
+    """Each main-session pick of an unloaded variation in `families` costs `weight`, where
+    the family has a loaded variation the runner's kit and level allow."""
+    profile = wm.inst.profile
+    for family in families:
+        key = (family, "heavy")
+        if key not in wm.pick:
+            continue
+        open_loaded = [ex for ex in wm.inst.family(family) if ex.loaded
+                       and equipment_allows(ex, profile.equipment)
+                       and level_allows(ex, profile.level)]
+        if not open_loaded:
+            continue
+        for exercise, lits in wm.variations(key):
+            if exercise.loaded:
+                continue
+            for lit in lits:
+                wm.penalize("S13", weight, lit,
+                            f"{exercise.name} in the main session although your weights "
+                            f"allow the {open_loaded[0].name[:1].lower()}"
+                            f"{open_loaded[0].name[1:]}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from constraints.eligibility import equipment_allows, level_allows
 from constraints.registry import soft_rule
 from planner.planning.progression import EASIER_REASONS
 
@@ -39,6 +40,11 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
         # Only a week that holds a session of this intensity can leave the exercise out.
         wm.penalize("S4", S4_CORE_WEIGHT if core else S4_ACCESSORY_WEIGHT, _left_out(wm, key),
                     f"{shown} left out of the {key[1]} session although it is {kind}")
+
+
+def _open(wm: WeekModel, exercise) -> bool:
+    profile = wm.inst.profile
+    return equipment_allows(exercise, profile.equipment) and level_allows(exercise, profile.level)
 
 
 def _left_out(wm: WeekModel, key: tuple[int, str]):
@@ -79,7 +85,9 @@ def add_s8_progress(wm: WeekModel) -> None:
                      if before and ex.id == before.variation), wm.inst.family(key[0])[0].family)
         # The line says what the week did: held (the same dose), or eased for a stated
         # reason; and a dose with nothing harder open to it says so, not "held" as a choice.
-        stuck = not any(c.progressed for c in wm.offered[key])
+        # Open means the runner's kit and level allow it (H5, H6): a loaded rung the runner
+        # can lift is open, one needing a machine they lack is not.
+        stuck = not wm.picks_where(key, lambda c: c.progressed and _open(wm, c.exercise))
         held = wm.picks_where(key, lambda c: c.continuing and not c.changes)
         lines = [(held, f"{name} ({key[1]}) held at its last dose"
                   + (": nothing harder is open to it this week" if stuck else ""))]

@@ -62,8 +62,9 @@ def add_h1_no_heavy_before_key_run(wm: WeekModel) -> None:
 def add_h7_no_plyometrics_when_fatigued(wm: WeekModel) -> None:
     """H7 — common mistake: "adding plyometrics when already fatigued". A day with a long,
     race or hard run counts as fatigued whatever the order, since jumps before that run
-    would tire the legs it needs."""
-    forbid_plyometrics(wm, "H7", [d for d in wm.inst.days if wm.inst.is_fatigued(d)])
+    would tire the legs it needs; so does the day after a long run or a race (Monday
+    after last week's Sunday too), whose legs still carry it."""
+    forbid_plyometrics(wm, "H7", [d for d in wm.inst.days if wm.inst.legs_fatigued(d)])
 
 
 def h11_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:

@@ -10,11 +10,17 @@ from planner.domain import KEY_RUNS, WEEKDAYS
 if TYPE_CHECKING:
     from planner.planning.model import WeekModel
 
-S2_REST_DAY_WEIGHT = 30
-S2_LIGHT_REST_DAY_WEIGHT = 25
+S2_REST_DAY_WEIGHT = 60
+# Hard days hard, easy days truly easy: a light session on a rest day costs more than the
+# week's jumps (S12), two sessions two days apart (S3) and the pogo hops left out of a
+# block that had them (S4's accessory) together, so with a run day free it goes after that
+# run and the jumps wait a week; the eve of a key run costs more again, and the long-run
+# day more than a rest day two days from the main session (S3), so a free rest day still
+# beats them.
+S2_LIGHT_REST_DAY_WEIGHT = 50
 S2_CROSS_DAY_WEIGHT = 10
-S2_LIGHT_EVE_WEIGHT = 30
-S2_LIGHT_LONG_RUN_DAY_WEIGHT = 35
+S2_LIGHT_EVE_WEIGHT = 55
+S2_LIGHT_LONG_RUN_DAY_WEIGHT = 75
 S3_WEIGHT = 20
 S5_AVOID_WEIGHT = 400
 S5_PREFER_WEIGHT = 15
@@ -30,7 +36,9 @@ def add_s2_day_fit(wm: WeekModel) -> None:
     moderately hard, then keep easy days truly easy"; rest days stay free. Hard days hard:
     the light session, too, goes on a day with a run rather than on the eve of a key run,
     whose legs should come fresh ("Avoid heavy leg training the day before a long run,
-    race, hill workout, or speed session"): that costs more than a light rest day."""
+    race, hill workout, or speed session"): that costs more than a light rest day. A
+    light rest day in turn costs more than dropping the week's jumps (S12) plus two
+    sessions two days apart (S3): the runner's rest day is not spent on pogo hops."""
     inst = wm.inst
     for d in inst.days:
         kinds = inst.kinds(d)

@@ -15,6 +15,9 @@ RUN_TYPES: tuple[str, ...] = (
 KEY_RUNS: frozenset[str] = frozenset({"long", "tempo", "speed", "hill", "race"})
 # H7: a session after one of these runs is done on fatigued legs.
 FATIGUING_RUNS: frozenset[str] = frozenset({"long", "race", "tempo", "speed", "hill"})
+# Runs whose fatigue lasts into the next day: legs the day after a long run or a race are
+# "already fatigued" for jumps (H7).
+NEXT_DAY_FATIGUING_RUNS: frozenset[str] = frozenset({"long", "race"})
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 INTENSITIES: tuple[str, ...] = ("heavy", "light")
 PATTERNS: tuple[str, ...] = (
@@ -238,6 +241,9 @@ class PlannedExercise:
     # At the heaviest weight the runner owns for this lift: what to do next instead of a
     # heavier weight ("" otherwise). Said in the why-line, the calendar and the FIT notes.
     next_step: str = ""
+    # An advanced runner's main lift ("heavier at lower reps"): its start reads "heavy",
+    # a weight leaving 1-2 reps in reserve at 6 reps, not "light".
+    heavier_start: bool = False
 
     @property
     def load_label(self) -> str:

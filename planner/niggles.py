@@ -26,7 +26,7 @@ HIGH_STEPS = frozenset({"lateral-step-up", "dumbbell-step-up", "step-up-knee-dri
                         "dumbbell-step-up-knee-drive"})
 STRAIGHT_KNEE_RAISES_OFF_A_STEP = frozenset({
     "step-calf-raise", "single-leg-calf-raise", "single-leg-step-calf-raise",
-    "dumbbell-calf-raise", "machine-calf-raise"})
+    "single-leg-dumbbell-calf-raise", "machine-calf-raise"})
 KNEE_DRIVES = frozenset({"walking-lunge-knee-drive", "step-up-knee-drive",
                          "dumbbell-step-up-knee-drive"})
 
@@ -50,7 +50,7 @@ NIGGLE_RULES: dict[str, NiggleRule] = {
     "knee": NiggleRule(
         "knee",
         out=FORWARD_LUNGES | REAR_FOOT_ELEVATED | HIGH_STEPS
-        | {"deficit-reverse-lunge", "cossack-squat"},
+        | {"deficit-reverse-lunge", "dumbbell-deficit-reverse-lunge", "cossack-squat"},
         no_jumps=True, controlled_range=frozenset({1, 2, 3, 4, 5, 12}),
         controlled_tempo=frozenset(), slow_tempo=frozenset(),
         why={1: "knee niggle: squat to a controlled depth",

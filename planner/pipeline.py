@@ -463,7 +463,9 @@ def plan_prepared(prepared: Prepared, previous: dict[str, Any] | None = None) ->
         notes = (prepared.zone_note.removeprefix("note: "), *notes)
     from planner.solving.niggle_notes import niggle_notes
 
-    notes = (*notes, *niggle_notes(prepared.profile))
+    planned_families = frozenset(item.exercise.family_no for week in planned.plan.weeks
+                                 for session in week.sessions for item in session.exercises)
+    notes = (*notes, *niggle_notes(prepared.profile, planned_families))
     return PlanOutcome(with_logged_why(planned.plan, logged), planned.impossible,
                        planned.warnings, notes, prepared.from_calendar,
                        planned.solve_seconds, options.alarm, options.with_runs)

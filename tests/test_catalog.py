@@ -328,7 +328,7 @@ def _loop(rows: Rows) -> int:
 def _level_drops(rows: Rows) -> int:
     """Reported on the harder rung, the one now below the level of its easier neighbour."""
     rows[_where(rows, "bodyweight-squat")]["level"] = "advanced"
-    return _where(rows, "goblet-squat") + 2
+    return _where(rows, "pause-squat") + 2
 
 
 def _family_renamed(rows: Rows) -> int:
@@ -373,7 +373,7 @@ BROKEN: dict[str, tuple[Callable[[Rows], int], str, str]] = {
     "harder in another family": (_set("barbell-front-squat", harder="assisted-reverse-lunge"),
                                  "harder", "in family 2"),
     "non-mutual neighbours": (_set("box-squat", harder="goblet-squat"), "harder",
-                              "its easier is 'bodyweight-squat' instead of 'box-squat'"),
+                              "its easier is 'pause-squat' instead of 'box-squat'"),
     "own neighbour": (_set("box-squat", harder="box-squat"), "harder", "its own"),
     "two ladders in one family": (_two_ladders, "easier", "2 separate ladders"),
     "ladder loop": (_loop, "easier", "loops"),

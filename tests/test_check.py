@@ -282,6 +282,17 @@ def test_h1_plyometrics_before_key_run() -> None:
     assert (v.date, v.exercise) == (THU1, "pogo-hop")
 
 
+@pytest.mark.parametrize("kind", ["long", "race"])
+def test_h7_plyometrics_the_day_after_a_long_run_or_race(kind: str) -> None:
+    plan = clean_plan()
+    wednesday = next(r for w in plan["weeks"] for r in w["runs"] if r["date"] == "2026-12-02")
+    wednesday["run"] = kind
+    # A race here is the block's goal race, which brings its own rules (B2, H11): judge H7.
+    violations = [v for v in check(plan) if v.rule == "H7"]
+    assert [(v.date, v.exercise) for v in violations] == [(THU1, "pogo-hop")]
+    assert "the day after" in violations[0].message
+
+
 def test_h1_uses_the_runs_argument_over_the_plan_runs() -> None:
     plan = clean_plan()
     runs = [Run(date(2026, 12, 8), "race")]  # Tuesday of week 2
@@ -409,6 +420,7 @@ def test_h4_consecutive_days_across_a_week_boundary() -> None:
     plan = clean_plan()
     thu = sess(plan, THU1)
     thu["date"], thu["day"] = SUN1, "Sun"
+    run_on(plan, "2026-12-05")["run"] = "easy"  # not the day after the long run (H7)
     [v] = only(check(plan), "H4")
     assert (v.date, v.exercise) == (MON2, None)
     assert "Sun 2026-12-06" in v.message

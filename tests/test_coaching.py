@@ -93,7 +93,7 @@ def test_the_articles_sample_workout_fits_45_minutes_with_its_warm_up(catalog: C
         ("dumbbell-reverse-lunge", 3, 8, 90),
         ("romanian-deadlift", 3, 10, 90),
         ("dumbbell-step-up", 2, 10, 90),
-        ("dumbbell-calf-raise", 3, 20, 75),
+        ("step-calf-raise", 3, 20, 75),
         ("ankle-band-walk", 2, 10, 60),
     ]
     by_id = catalog.by_id()

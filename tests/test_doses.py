@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from planner.cli import main
 from planner.domain import LOAD_LABELS, Plan, PlannedExercise, Profile, Run
 from planner.planning.loads import (
+    HEAVY_EFFORT,
     LIGHT_EFFORT,
     STEP_LEGEND,
     kg_words,
@@ -178,10 +179,11 @@ def test_start_weights_are_ordered_hinge_then_squat_then_single_leg_and_calf(
                       weights=(("dumbbell", tuple(sorted(weights))),))
     kg = {ex_id: named_weight(by_id[ex_id], 1, profile) for ex_id in (
         "romanian-deadlift", "goblet-squat", "dumbbell-glute-bridge", "dumbbell-reverse-lunge",
-        "dumbbell-step-up", "dumbbell-bulgarian-split-squat", "dumbbell-calf-raise")}
+        "dumbbell-step-up", "dumbbell-bulgarian-split-squat", "single-leg-dumbbell-calf-raise")}
     assert kg["romanian-deadlift"] >= kg["goblet-squat"] >= kg["dumbbell-reverse-lunge"]
-    assert kg["goblet-squat"] >= kg["dumbbell-calf-raise"]
-    for lighter in ("dumbbell-step-up", "dumbbell-bulgarian-split-squat", "dumbbell-calf-raise"):
+    assert kg["goblet-squat"] >= kg["single-leg-dumbbell-calf-raise"]
+    for lighter in ("dumbbell-step-up", "dumbbell-bulgarian-split-squat",
+                    "single-leg-dumbbell-calf-raise"):
         assert kg["dumbbell-glute-bridge"] >= kg[lighter]
     if len(weights) >= 4:
         assert kg["romanian-deadlift"] > kg["dumbbell-reverse-lunge"]
@@ -316,15 +318,19 @@ def test_without_weights_light_is_an_effort_and_steps_are_explained_once(
         for session in week.sessions:
             text = session_description(session)
             for item in session.exercises:
-                if item.dose.load == 1:
+                if item.dose.load == 1 and not item.heavier_start:
                     assert f"load: light ({LIGHT_EFFORT})" in text
                     assert LIGHT_EFFORT in load_words(item)
+                elif item.dose.load == 1:
+                    assert f"load: heavy ({HEAVY_EFFORT})" in text
             stepped = any(item.dose.load >= 2 for item in session.exercises)
             assert text.count(STEP_LEGEND) == (1 if stepped else 0)
             steps = _fit_exercise_steps(render_session_fit(session))
             for item, (sdk, _) in zip(session.exercises, steps, strict=True):
-                if item.dose.load == 1:
-                    assert "load light (2-3 more reps possible)" in sdk["notes"]
+                if item.dose.load == 1 and not item.heavier_start:
+                    assert "load light (3 reps in reserve)" in sdk["notes"]
+                elif item.dose.load == 1:
+                    assert "load heavy (1-2 reps in reserve)" in sdk["notes"]
 
 
 def test_the_terminal_explains_light_and_steps_once(tmp_path: Path) -> None:
@@ -346,15 +352,29 @@ def test_the_heaviest_weight_says_what_to_do_next(catalog: Catalog, block: tuple
     runs, profile = block
     plan = plan_block(runs, profile, catalog.exercises, diagnose=False).plan
     for n, session, item in planned(plan):
-        # a step-back, taper, race or return week advises no progression
-        top = not plan.weeks[n].deload and item.weight_kg is not None and any(
+        if not item.exercise.loaded:
+            # A bodyweight lift says what comes next at the top of its reps, in a main
+            # session only (a light session stays light).
+            if item.next_step:
+                assert session.intensity == "heavy"
+                assert item.next_step.startswith(f"{item.dose.reps} {item.exercise.reps_unit} "
+                                                 "is the top of the range: next, ")
+            continue
+        # a step-back, taper, race, return or maintain week advises no progression
+        week = plan.weeks[n]
+        building = not week.deload and not week.taper and week.phase == "build"
+        top = building and item.weight_kg is not None and any(
             item.weight_kg == kgs[-1] for name, kgs in profile.weights
             if name in item.equipment_used)
         assert bool(item.next_step) == top, (item.exercise.id, item.weight_kg)
         if top:
             assert item.next_step.rstrip(".") in item.why
             assert f"Next: {item.next_step}" in session_description(session)
-            assert re.search(r"heavier (dumbbell|kettlebell|barbell)", item.next_step)
+            # A barbell grows by its plates; a dumbbell or kettlebell by a heavier one.
+            assert re.search(r"heavier (dumbbell|kettlebell)|add plates", item.next_step)
+            assert "heavier barbell" not in item.next_step
+            if "barbell" in item.equipment_used:
+                assert "dumbbell" not in item.next_step
 
 
 # --------------------------------------------------------------- honest explanations

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from ortools.sat.python import cp_model
 
 from constraints import HARD_RULES, RULES_BY_ID, SOFT_RULES, build_week_model
-from planner.domain import Dose
+from planner.domain import Dose, Run
 from planner.planning.instance import Carry, WeekInstance
 from planner.planning.model import WeekModel
 from planner.planning.progression import deload_dose
@@ -182,6 +182,25 @@ def test_h7_no_plyometrics_on_fatigued_legs(catalog) -> None:
     force = lambda wm: force_in_session(wm, TUE, "low-pogo-hop", "light")  # noqa: E731
     assert not feasible(solve_with(inst, force)[0])
     assert feasible(solve_with(inst, force, disabled=frozenset({"H7"}))[0])
+
+
+@pytest.mark.parametrize("kind", ["long", "race"])
+def test_h7_no_plyometrics_the_day_after_a_long_run_or_race(catalog, kind: str) -> None:
+    """"adding plyometrics when already fatigued": the legs of the day after a long run or a
+    race are still tired, and Monday remembers last week's Sunday."""
+    kinds = [kind, "easy", "rest", "easy", "rest", "rest", "rest"]
+    # A tune-up race, not a goal race: no taper or return week around it (B2, B6).
+    inst = replace(make_week(catalog, kinds, level="intermediate", minutes=60), race_dates=())
+    force = lambda wm: force_in_session(wm, TUE, "low-pogo-hop", "light")  # noqa: E731
+    assert not feasible(solve_with(inst, force)[0])
+    assert feasible(solve_with(inst, force, disabled=frozenset({"H7"}))[0])
+    monday = make_week(catalog, ["easy", "rest", "easy", "rest", "easy", "rest", "rest"],
+                       level="intermediate", minutes=60)
+    after_sunday = replace(monday, last_sunday_runs=(
+        Run(monday.start - timedelta(days=1), kind, 100, time(8, 0)),))
+    force_monday = lambda wm: force_in_session(wm, 0, "low-pogo-hop", "light")  # noqa: E731
+    assert feasible(solve_with(monday, force_monday)[0])
+    assert not feasible(solve_with(after_sunday, force_monday)[0])
 
 
 def test_h8_heavy_session_covers_the_five_needs(catalog) -> None:

@@ -279,13 +279,17 @@ def test_the_checker_sees_two_split_stance_lifts_and_a_bridge_for_a_hinge(catalo
     plan = _week_plan(catalog, "intermediate", frozenset({"dumbbell", "band"}))
     assert _rules(plan, catalog) == set()
     [main] = [s for w in plan["weeks"] for s in w["sessions"] if s["intensity"] == "heavy"]
-    step_up = next(i for i in main["exercises"] if i["family_no"] == 5)
-    _swap(step_up, catalog, "split-squat")
+    # The single-leg slot (a step-up, or beside a two-leg RDL in a week without hills the
+    # single-leg RDL) turned into a second split-stance lift.
+    single_leg = next(i for i in main["exercises"] if i["family_no"] in (5, 6))
+    _swap(single_leg, catalog, "split-squat")
     assert "H14" in _rules(plan, catalog)
     plan = _week_plan(catalog, "intermediate", frozenset({"dumbbell", "band"}))
     [main] = [s for w in plan["weeks"] for s in w["sessions"] if s["intensity"] == "heavy"]
     hinge = next(i for i in main["exercises"] if i["family_no"] == 7)
     _swap(hinge, catalog, "glute-bridge")
+    for other_hinge in [i for i in main["exercises"] if i["family_no"] == 6]:
+        _swap(other_hinge, catalog, "lateral-step-up")  # the single-leg slot, not a hinge
     hinge["load"] = "bodyweight"
     assert "H8" in _rules(plan, catalog)
 

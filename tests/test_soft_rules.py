@@ -317,3 +317,24 @@ def test_s15_the_taper_weeks_main_session_goes_early(catalog) -> None:
     main = [d for d, kind in session_days(solve_week(taper_week(catalog))).items()
             if kind == "heavy"]
     assert main == [TUE]
+@pytest.mark.parametrize(("level", "kinds", "equipment"), [
+    # Block week 2: the light session used to take Friday, one of two rest days, so the
+    # pogo hops had a jump-free day; now it follows Thursday's tempo, without the jumps.
+    ("intermediate", ["rest", "hill", "easy", "tempo", "rest", "cross", "long"], KIT),
+    # The barbell runner's 6-run week: Friday is the only rest day.
+    ("advanced", ["easy", "speed", "easy", "tempo", "rest", "easy", "long"],
+     frozenset({"barbell", "bench", "dumbbell"})),
+])
+def test_s2_the_light_session_does_not_take_a_rest_day_for_pogo_hops(
+        catalog, level: str, kinds: list[str], equipment: frozenset[str]) -> None:
+    """"Put harder strength training after an easy run or on a day that is already
+    moderately hard, then keep easy days truly easy": with a run day free (not an eve, not
+    the long run), the light session goes after that run, and the jumps wait a week."""
+    inst = make_week(catalog, kinds, level=level, equipment=equipment)
+    plan = solve_week(inst)
+    rest_days = {d for d in inst.days if not inst.kinds(d)}
+    days = session_days(plan)
+    assert "light" in days.values()
+    assert not set(days) & rest_days, days
+    without = session_days(_solve_disabled(inst, frozenset({"S2"})))
+    assert set(without) & rest_days, "without S2 a rest day is used"

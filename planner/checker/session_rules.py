@@ -21,6 +21,7 @@ from planner.domain import (
     FATIGUING_RUNS,
     KEY_RUNS,
     LEVELS,
+    NEXT_DAY_FATIGUING_RUNS,
     TEMPO_LABELS,
 )
 
@@ -160,18 +161,26 @@ def check_h6_plyometrics_by_level(s: SessionEntry, ctx: PlanContext) -> Iterator
 
 
 def check_h7_no_plyometrics_when_fatigued(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:
-    """H7: no plyometrics on a day with a long, race or hard run.
+    """H7: no plyometrics on a day with a long, race or hard run, nor the day after a long
+    run or a race.
 
     Article: "Common mistakes: ... adding plyometrics when already fatigued."
     """
     hard = ctx.runs_on(s.day) & FATIGUING_RUNS
-    if not hard:
+    before = ctx.runs_on(s.day - timedelta(days=1)) & NEXT_DAY_FATIGUING_RUNS
+    if not hard and not before:
         return
     for item, ex in s.known():
-        if ex.plyometric:
+        if not ex.plyometric:
+            continue
+        if hard:
             yield Violation("H7", s.iso, item.variation,
                             f"plyometric {ex.name} on {when(s.day)}, a day with a "
                             f"{kinds_words(hard)} run")
+        else:
+            yield Violation("H7", s.iso, item.variation,
+                            f"plyometric {ex.name} on {when(s.day)}, the day after a "
+                            f"{kinds_words(before)} run")
 
 
 def check_h8_balanced_heavy_session(s: SessionEntry, ctx: PlanContext) -> Iterator[Violation]:

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from planner.domain import FATIGUING_RUNS, KEY_RUNS, LEVELS, Dose, Exercise, Profile, Run
+from planner.domain import (
+    FATIGUING_RUNS,
+    KEY_RUNS,
+    LEVELS,
+    NEXT_DAY_FATIGUING_RUNS,
+    Dose,
+    Exercise,
+    Profile,
+    Run,
+)
 
 RACE_WEEK_LEAD_DAYS = 4  # B4: race week's session is at least this many days before the race
 RACE_WEEK_EXERCISES = 4  # B4: and short, the article's four light-session slots
@@ -54,6 +63,7 @@ class WeekInstance:
     exercises: tuple[Exercise, ...]
     runs: tuple[Run, ...]  # runs dated inside this week
     next_monday_runs: tuple[Run, ...] = ()  # H1 looks one day past Sunday
+    last_sunday_runs: tuple[Run, ...] = ()  # H7 looks one day before Monday
     carry: Carry = field(default_factory=Carry)
     deload: bool = False
     # The goal races of the block (planner/planning/season.py): only they bring a taper
@@ -87,6 +97,19 @@ class WeekInstance:
     def is_fatigued(self, day: int) -> bool:
         return bool(self.kinds(day) & FATIGUING_RUNS)
 
+    def kinds_the_day_before(self, day: int) -> frozenset[str]:
+        """The runs of the day before `day`; Monday looks at last week's Sunday."""
+        if day > 0:
+            return self.kinds(day - 1)
+        return frozenset(run.kind for run in self.last_sunday_runs) - {"rest"}
+
+    def is_day_after_long_run_or_race(self, day: int) -> bool:
+        return bool(self.kinds_the_day_before(day) & NEXT_DAY_FATIGUING_RUNS)
+
+    def legs_fatigued(self, day: int) -> bool:
+        """H7: a hard run that day, or a long run or race the day before."""
+        return self.is_fatigued(day) or self.is_day_after_long_run_or_race(day)
+
     def days_to_race(self, day: int) -> int | None:
         """Days until the next race after this day, if any (B2)."""
         ahead = [n for race in self.race_dates if (n := (race - self.date_of(day)).days) >= 1]
@@ -104,7 +127,7 @@ class WeekInstance:
 
     def jumps_forbidden(self, day: int) -> bool:
         """H1, H7 and B2 all keep plyometrics off this day."""
-        return self.is_eve_of_key_run(day) or self.is_fatigued(day) or self.in_taper(day)
+        return self.is_eve_of_key_run(day) or self.legs_fatigued(day) or self.in_taper(day)
 
     def has_run(self, day: int, kind: str) -> bool:
         return kind in self.kinds(day)

@@ -3,9 +3,10 @@ takes them from, so "8 kg per hand" reads the same wherever the runner looks.
 
 With --weights the load is the kilograms, said the way the lift is held: a pair of dumbbells
 "per hand", a single dumbbell or kettlebell as such, a barbell with its bar. Without, it is
-an effort ("light: a weight you could lift 2–3 more times at the end of each set", the
-article's "finish with 1–3 reps in reserve" made concrete) and "+1 step" is explained once
-per session (STEP_LEGEND).
+an effort, the article's "Most sets should finish with 1–3 reps in reserve" made concrete:
+"light" leaves 3 reps in reserve (the easy end), and an advanced runner's main lift, which
+goes "heavier at lower reps", starts "heavy", leaving 1–2. "+1 step" is explained once per
+session (STEP_LEGEND).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from planner.domain import (
     ASSUMED_EQUIPMENT,
+    LEVELS,
     LOAD_LABELS,
     LOADED_EQUIPMENT,
     Dose,
@@ -37,13 +39,19 @@ from planner.planning.progression import (
 PAIRED: frozenset[str] = frozenset({
     "dumbbell-front-squat", "dumbbell-reverse-lunge", "dumbbell-walking-lunge",
     "dumbbell-bulgarian-split-squat", "dumbbell-step-up", "dumbbell-step-up-knee-drive",
-    "mid-shin-dumbbell-rdl", "romanian-deadlift", "dumbbell-calf-raise",
+    "mid-shin-dumbbell-rdl", "romanian-deadlift", "dumbbell-deficit-reverse-lunge",
 })
-LIGHT_EFFORT = "a weight you could lift 2–3 more times at the end of each set"
-LIGHT_EFFORT_SHORT = "2–3 more reps possible"  # a watch's notes have room for ~200 bytes
+LIGHT_EFFORT = "a weight you could lift 3 more times at the end of each set"
+LIGHT_EFFORT_SHORT = "3 reps in reserve"  # a watch's notes have room for ~200 bytes
+HEAVY_EFFORT = "a weight you could lift only 1–2 more times at the end of each set"
+HEAVY_EFFORT_SHORT = "1-2 reps in reserve"
 EFFORT_LEGEND = f"light means {LIGHT_EFFORT}."
-STEP_LEGEND = ("+1 step means the next weight up from your light start (the next dumbbell "
+HEAVY_EFFORT_LEGEND = f"heavy means {HEAVY_EFFORT} (an advanced main lift at 6–8 reps)."
+STEP_LEGEND = ("+1 step means the next weight up from your start (the next dumbbell "
                "or kettlebell); take it only when every set's reps were clean.")
+# The start of an advanced main lift: the same step as "light" in the plan's data (`load`),
+# said as the effort it is at 6 reps.
+HEAVY_WORD = "heavy"
 
 
 def held_item(exercise_id: str, equipment_used: Sequence[str]) -> str | None:
@@ -65,24 +73,29 @@ def kg_words(kg: float, exercise_id: str, item: str | None) -> str:
 
 
 def words(load: int, weight_kg: float | None, exercise_id: str,
-          equipment_used: Sequence[str], *, effort: bool | str = True) -> str:
+          equipment_used: Sequence[str], *, effort: bool | str = True,
+          heavier_start: bool = False) -> str:
     """The load in words from plain values (a plan or its JSON): kilograms when named,
-    else the step with, when `effort`, what "light" feels like ("short": the watch's
-    shorter words)."""
+    else the step with, when `effort`, what its start feels like ("short": the watch's
+    shorter words). `heavier_start`: an advanced main lift, "heavy" rather than "light"."""
     if load <= 0:
         return "bodyweight"
     if weight_kg is not None:
         return kg_words(weight_kg, exercise_id, held_item(exercise_id, equipment_used))
     label = LOAD_LABELS[min(load, len(LOAD_LABELS) - 1)]
+    if heavier_start:
+        label = label.replace(LOAD_LABELS[1], HEAVY_WORD, 1)
     if not effort or load != 1:
         return label
+    if heavier_start:
+        return f"{label} ({HEAVY_EFFORT_SHORT if effort == 'short' else HEAVY_EFFORT})"
     return f"{label} ({LIGHT_EFFORT_SHORT if effort == 'short' else LIGHT_EFFORT})"
 
 
 def load_words(item: PlannedExercise, *, effort: bool | str = True) -> str:
     """The one function every renderer calls for a planned lift's load."""
     return words(item.dose.load, item.weight_kg, item.exercise.id, item.equipment_used,
-                 effort=effort)
+                 effort=effort, heavier_start=item.heavier_start)
 
 
 def load_words_of(item: Mapping[str, Any], *, effort: bool = True,
@@ -103,7 +116,7 @@ def load_words_of(item: Mapping[str, Any], *, effort: bool = True,
         owned = set(kit)
         used += tuple(e for e in LOADED_EQUIPMENT if e in owned)
     return words(step or 0, named, str(item.get("id") or item.get("variation") or ""),
-                 used, effort=effort)
+                 used, effort=effort, heavier_start=item.get("heavier_start") is True)
 
 
 def needs_step_legend(loads: Iterable[tuple[int, float | None]]) -> bool:
@@ -127,9 +140,30 @@ def step_legend_of(items: Iterable[Mapping[str, Any]]) -> str:
 
 def next_step_words(exercise: Exercise, dose: Dose, profile: Profile,
                     exercises: Iterable[Exercise]) -> str:
-    """At the heaviest weight the runner owns for this lift, what to do next instead of a
-    heavier one ("" below it): the article's "more reps, more weight, more range of motion,
-    slower tempo, or a harder variation", only those still open."""
+    """What to do next where the plan's own ladder stops ("" otherwise): the article's
+    "more reps, more weight, more range of motion, slower tempo, or a harder variation",
+    only those still open. A loaded lift at the heaviest weight the runner owns; a
+    bodyweight one at the top of its reps (a calf raise "Advanced: Add load, pauses, or a
+    slow eccentric lowering phase")."""
+    family = [ex for ex in exercises if ex.family_no == exercise.family_no]
+    if exercise.loaded:
+        return _next_for_loaded(exercise, dose, profile, family)
+    return _next_for_bodyweight(exercise, dose, profile, family)
+
+
+def _open_to(exercise: Exercise, profile: Profile) -> bool:
+    """The runner's kit and level allow this variation (H5, H6)."""
+    kit = profile.equipment | ASSUMED_EQUIPMENT
+    return (all(set(options) & kit for options in exercise.equipment)
+            and LEVELS.index(exercise.level) <= LEVELS.index(profile.level))
+
+
+def _listed(options: Sequence[str]) -> str:
+    return ", ".join(options[:-1]) + (" or " if len(options) > 1 else "") + options[-1]
+
+
+def _next_for_loaded(exercise: Exercise, dose: Dose, profile: Profile,
+                     family: Sequence[Exercise]) -> str:
     if not at_heaviest(exercise, dose.load, profile):
         return ""
     kg = named_weight(exercise, dose.load, profile)
@@ -140,10 +174,32 @@ def next_step_words(exercise: Exercise, dose: Dose, profile: Profile,
         options.append(f"add reps up to {top}")
     if has_lowering_phase(exercise) and dose.tempo == 0:
         options.append("slow the lowering to 3 s")
-    harder = next((ex for ex in exercises if ex.id == exercise.harder), None)
-    kit = profile.equipment | ASSUMED_EQUIPMENT
-    if harder is not None and all(set(options) & kit for options in harder.equipment):
+    harder = next((ex for ex in family if ex.id == exercise.harder), None)
+    if harder is not None and _open_to(harder, profile):
         options.append(f"move on to the {harder.name[:1].lower()}{harder.name[1:]}")
-    options.append(f"get a heavier {item}")
-    listed = ", ".join(options[:-1]) + (" or " if len(options) > 1 else "") + options[-1]
-    return f"{kg:g} kg is your heaviest {item}: next, {listed}."
+    # A barbell grows by its plates; a dumbbell or kettlebell is replaced by a heavier one.
+    options.append("add plates" if item == "barbell" else f"get a heavier {item}")
+    return f"{kg:g} kg is your heaviest {item}: next, {_listed(options)}."
+
+
+def _next_for_bodyweight(exercise: Exercise, dose: Dose, profile: Profile,
+                         family: Sequence[Exercise]) -> str:
+    top = top_reps(exercise, profile.level)
+    if exercise.plyometric or dose.reps < top:
+        return ""
+    options = []
+    if has_lowering_phase(exercise) and dose.tempo == 0:
+        options.append("slow the lowering to 3 s")
+    if "calf" in exercise.patterns:
+        options.append("pause 2 s at the top")
+    harder = next((ex for ex in family if ex.id == exercise.harder), None)
+    loaded = next((ex for ex in family if ex.loaded and _open_to(ex, profile)
+                   and LEVELS.index(ex.level) >= LEVELS.index(exercise.level)), None)
+    if harder is not None and _open_to(harder, profile):
+        options.append(f"move on to the {harder.name[:1].lower()}{harder.name[1:]}")
+    elif loaded is not None:
+        options.append(f"add load: the {loaded.name[:1].lower()}{loaded.name[1:]}")
+    if not options:
+        return ""
+    return (f"{dose.reps} {exercise.reps_unit} is the top of the range: next, "
+            f"{_listed(options)}.")

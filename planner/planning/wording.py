@@ -145,6 +145,9 @@ def _swap_words(text: str, swaps: dict[str, str]) -> str:
 
 
 _EITHER_RE = re.compile(r"^Dumbbell or (double-)?kettlebell ", re.IGNORECASE)
+# "Barbell or dumbbell hip thrust": the catalog lists the barbell first, so an owner of
+# both loads the barbell (the article's harder variation, "Barbell hip thrust").
+_BAR_OR_DUMBBELL_RE = re.compile(r"^Barbell or dumbbell ", re.IGNORECASE)
 
 
 def shown_name(exercise: Exercise, used: tuple[str, ...] = ()) -> str:
@@ -152,6 +155,13 @@ def shown_name(exercise: Exercise, used: tuple[str, ...] = ()) -> str:
     done to a chair; "Dumbbell single-leg RDL" when the runner has dumbbells but no
     kettlebell."""
     name = _swap_words(exercise.name, _swaps(exercise, used))
+    bar_or_dumbbell = _BAR_OR_DUMBBELL_RE.match(name)
+    if bar_or_dumbbell:
+        rest = name[bar_or_dumbbell.end():]
+        if "barbell" in used:
+            return f"Barbell {rest}"
+        if "dumbbell" in used:
+            return f"Dumbbell {rest}"
     either = _EITHER_RE.match(name)
     if either:
         rest = name[either.end():]

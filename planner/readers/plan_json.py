@@ -471,7 +471,8 @@ class _Reader:
             why=self.text(data, "why", where, default=""),
             equipment_used=tuple(str(e) for e in data.get("equipment") or ()),
             weight_kg=self.value(data, "weight_kg", where, (int, float), None),
-            next_step=self.text(data, "next_step", where, default=""))
+            next_step=self.text(data, "next_step", where, default=""),
+            heavier_start=data.get("heavier_start") is True)
 
 
 _REQUIRED = object()

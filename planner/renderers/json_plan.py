@@ -11,7 +11,7 @@ from typing import Any
 
 from planner.domain import WEEKDAYS, Plan, PlannedExercise, Run, Session, WeekPlan
 from planner.planning.loads import load_words
-from planner.planning.wording import effort_cue, session_word, shown_cue, shown_name
+from planner.planning.wording import effort_cue, session_word, shown_cue, shown_name, tempo_words
 
 SCHEMA_VERSION = 1
 
@@ -31,8 +31,11 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "id": ex.id,
         "family": ex.family,
         "family_no": ex.family_no,
-        "name": ex.name,
-        "display_name": shown_name(ex, item.equipment_used),  # with the runner's own kit
+        # The name the terminal, calendar and watch show: with the runner's own kit ("Chair
+        # squat" for a box squat done to a chair); the catalog's own name beside it.
+        "name": shown_name(ex, item.equipment_used),
+        "catalog_name": ex.name,
+        "display_name": shown_name(ex, item.equipment_used),
         "patterns": list(ex.patterns),
         "muscles": list(ex.primary) + [m for m in ex.secondary if m not in ex.primary],
         "primary": list(ex.primary),
@@ -44,7 +47,9 @@ def exercise_to_dict(item: PlannedExercise) -> dict[str, Any]:
         "load": item.load_label,
         "weight_kg": item.weight_kg,
         "load_words": load_words(item),  # what the runner reads: "8 kg per hand", "light (…)"
-        "tempo": item.tempo_label,
+        "heavier_start": item.heavier_start,  # an advanced main lift: its start is "heavy"
+        "tempo": item.tempo_label,  # data: the dose's tempo step (`--previous`, the checker)
+        "tempo_words": tempo_words(item),  # what a person reads: jumps are quick contacts
         "range": item.range_label,
         "variation": dose.variation,
         "level": ex.level,

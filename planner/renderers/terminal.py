@@ -7,7 +7,13 @@ from datetime import time, timedelta
 from itertools import zip_longest
 
 from planner.domain import WEEKDAYS, Plan, Run, WeekPlan, phase_label
-from planner.planning.loads import EFFORT_LEGEND, STEP_LEGEND, load_words, needs_step_legend
+from planner.planning.loads import (
+    EFFORT_LEGEND,
+    HEAVY_EFFORT_LEGEND,
+    STEP_LEGEND,
+    load_words,
+    needs_step_legend,
+)
 from planner.planning.wording import (
     count_summary,
     runner_text,
@@ -142,11 +148,14 @@ def plan_report(plan: Plan, *, show_labels: bool = False) -> str:
 
 def load_legend(plan: Plan) -> list[str]:
     """What `@light` and `+1 step` mean, once, when the table uses them (no --weights)."""
-    loads = [(item.dose.load, item.weight_kg) for w in plan.weeks for s in w.sessions
-             for item in s.exercises]
+    items = [item for w in plan.weeks for s in w.sessions for item in s.exercises]
+    loads = [(item.dose.load, item.weight_kg) for item in items]
+    unnamed = [item for item in items if item.dose.load >= 1 and item.weight_kg is None]
     lines = []
-    if any(load >= 1 and kg is None for load, kg in loads):
+    if any(not item.heavier_start for item in unnamed):
         lines.append(f"Loads: {EFFORT_LEGEND}")
+    if any(item.heavier_start for item in unnamed):
+        lines.append(f"{'       ' if lines else 'Loads: '}{HEAVY_EFFORT_LEGEND}")
     if needs_step_legend(loads):
         lines.append(f"       {STEP_LEGEND}")
     return lines

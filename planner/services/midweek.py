@@ -58,7 +58,11 @@ def replan_from(prepared: Prepared, previous: dict[str, Any], from_day: date, *,
     before = [w for w in previous["weeks"] if w["start"] < week["start"]]
     previous_dates = tuple(date.fromisoformat(s["date"]) for s in before[-1]["sessions"]
                            ) if before else ()
-    races = tuple(sorted({r.date for r in prepared.runs if r.kind == "race"}))
+    from planner.planning.season import goal_races, season_weeks
+
+    # The goal race as the block planner and the checker choose it (a tune-up race is a
+    # hard run, not a race week's cap).
+    races = goal_races(prepared.runs, prepared.profile.races)
     from planner.domain import WeekPlan
     from planner.solving.niggle_notes import with_niggle_why
 
@@ -79,5 +83,12 @@ def replan_from(prepared: Prepared, previous: dict[str, Any], from_day: date, *,
     target["penalties"] = [{"rule": p.rule, "cost": p.cost, "text": p.text}
                            for p in mid.result.penalties]
     target["notes"] = list(mid.notes)
+    # A race added, moved or dropped changes the week's place around it (race week, taper,
+    # return): the line says the race the rest of the week was planned around.
+    fresh = season_weeks(prepared.runs, (monday,), races, prepared.profile.deload_every,
+                         prepared.profile.race_week)[0]
+    if {fresh.phase, target.get("phase")} & {"race", "taper", "return"}:
+        target.update(phase=fresh.phase, phase_why=fresh.why, taper=fresh.taper,
+                      deload=fresh.deload)
     plan = with_catalog(plan_from_json(data, file=name), prepared.catalog.by_id())
     return MidweekOutcome(data, plan, tuple(warnings), mid.notes)

@@ -77,6 +77,7 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
             start=monday, profile=lifting, exercises=exercises,
             runs=tuple(r for r in runs if monday <= r.date <= sunday),
             next_monday_runs=tuple(r for r in runs if r.date == sunday + timedelta(days=1)),
+            last_sunday_runs=tuple(r for r in runs if r.date == monday - timedelta(days=1)),
             carry=held,
             deload=week.deload, race_dates=races, taper=week.taper, phase=week.phase)
         instances.append(inst)

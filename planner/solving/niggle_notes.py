@@ -18,11 +18,24 @@ SLOT_WORDS: dict[tuple[str, ...], str] = {
 }
 
 
-def niggle_notes(profile: Profile) -> tuple[str, ...]:
-    """What each niggle changes, then the article's safety line; () without niggles."""
+# A summary's clause about one family, said only when the plan holds that family: a knee
+# niggle's "a low step" means nothing to a plan without a step-up.
+FAMILY_CLAUSES: dict[str, int] = {", a low step": 5}
+
+
+def niggle_notes(profile: Profile, planned_families: frozenset[int] | None = None
+                 ) -> tuple[str, ...]:
+    """What each niggle changes, then the article's safety line; () without niggles.
+    With `planned_families`, a clause about a family the plan does not hold is left out."""
     if not profile.niggles and not profile.exclude:
         return ()
-    lines = [rule.summary for rule in rules_for(profile.niggles)]
+    lines = []
+    for rule in rules_for(profile.niggles):
+        summary = rule.summary
+        for clause, family in FAMILY_CLAUSES.items():
+            if planned_families is not None and family not in planned_families:
+                summary = summary.replace(clause, "")
+        lines.append(summary)
     if profile.exclude:
         lines.append(f"left out as asked: {', '.join(sorted(profile.exclude))}")
     if profile.niggles:

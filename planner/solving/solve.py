@@ -26,6 +26,7 @@ from planner.domain import (
     DEFAULT_GAP_MINUTES,
     FATIGUING_RUNS,
     KEY_RUNS,
+    NEXT_DAY_FATIGUING_RUNS,
     WEEKDAYS,
     Dose,
     Penalty,
@@ -35,7 +36,12 @@ from planner.domain import (
 )
 from planner.planning.instance import Carry, FamilyKey, WeekInstance
 from planner.planning.model import WeekModel
-from planner.planning.progression import WARMUP_MINUTES, Candidate, named_weight
+from planner.planning.progression import (
+    WARMUP_MINUTES,
+    Candidate,
+    is_advanced_main_lift,
+    named_weight,
+)
 from planner.planning.wording import run_name, with_article
 from planner.solving.why_lines import exercise_why, next_step, session_why
 
@@ -207,7 +213,8 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
                 why=exercise_why(inst, c, intensity),
                 equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment),
                 weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
-                seconds=c.seconds, next_step=next_step(inst, c))
+                seconds=c.seconds, next_step=next_step(inst, c, intensity),
+                heavier_start=is_advanced_main_lift(c.exercise, inst.profile.level, intensity))
             for c in sorted(picked, key=session_order))
         work_minutes = math.ceil(sum(item.seconds for item in items) / 60)
         day = inst.date_of(d)
@@ -252,9 +259,12 @@ def no_power_line(inst: WeekInstance, sessions: list[Session]) -> str:
         elif inst.is_eve_of_key_run(d):
             reasons.append(f"{day} is the eve of {_runs_words(inst.kinds(d + 1) & KEY_RUNS)} "
                            "(H1)")
-        else:
+        elif inst.is_fatigued(d):
             reasons.append(f"{day} already holds {_runs_words(inst.kinds(d) & FATIGUING_RUNS)} "
                            "(H7)")
+        else:
+            before = inst.kinds_the_day_before(d) & NEXT_DAY_FATIGUING_RUNS
+            reasons.append(f"{day} is the day after {_runs_words(before)} (H7)")
     return (f"no power work this week: {', '.join(reasons)}, and no other day is free of a "
             "key run's eve or a hard run; jumps wait for fresher legs")
 

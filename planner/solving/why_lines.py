@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from constraints.session_shape import HEAVY_SESSION_NEEDS
 from planner.domain import KEY_RUNS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
 from planner.planning.loads import next_step_words, words
-from planner.planning.progression import EASIER_REASONS, named_weight
+from planner.planning.progression import EASIER_REASONS, is_advanced_main_lift, named_weight
 from planner.planning.wording import (
     days_phrase,
     equipment_choice,
@@ -168,28 +168,36 @@ def _change_words(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         return (f"tempo now {TEMPO_LABELS[after.tempo]}" if after.tempo > before.tempo
                 else f"tempo back to {TEMPO_LABELS[after.tempo]}")
     if change == "load":
-        return f"load {'up' if after.load > before.load else 'down'} to {_load(inst, cand)}"
+        return (f"load {'up' if after.load > before.load else 'down'} to "
+                f"{_load(inst, cand, intensity)}")
     if change == "range":
         return f"range now {RANGE_LABELS[after.range]}"
     old, new = getattr(before, change), getattr(after, change)
-    noun = {"sets": "set", "reps": "rep"}.get(change, change)
+    noun = {"sets": "set", "reps": "second" if cand.exercise.reps_unit == "seconds"
+            else "rep"}.get(change, change)
     diff = abs(new - old)
     more = "more" if new > old else "fewer"
     return f"one {more} {noun}" if diff == 1 else f"{diff} {more} {noun}s"
 
 
-def _load(inst: WeekInstance, cand: Candidate) -> str:
+def _load(inst: WeekInstance, cand: Candidate, intensity: str = "heavy") -> str:
     """The new load as every output says it: `10 kg per hand`, else `light +1 step`."""
     kg = named_weight(cand.exercise, cand.dose.load, inst.profile)
     owned = inst.profile.equipment
     used = tuple(equipment_choice(options, owned) for options in cand.exercise.equipment)
-    return words(cand.dose.load, kg, cand.exercise.id, used, effort=False)
+    return words(cand.dose.load, kg, cand.exercise.id, used, effort=False,
+                 heavier_start=is_advanced_main_lift(cand.exercise, inst.profile.level,
+                                                     intensity))
 
 
-def next_step(inst: WeekInstance, cand: Candidate) -> str:
-    """At the heaviest owned weight: what to do next (loads.next_step_words), else "".
-    A step-back, taper, race or return week advises no progression: it is not the week."""
-    if inst.deload:
+def next_step(inst: WeekInstance, cand: Candidate, intensity: str = "heavy") -> str:
+    """Where the ladder stops (the heaviest owned weight; a main session's bodyweight lift
+    at the top of its reps): what to do next (loads.next_step_words), else "". A step-back,
+    taper, race, return or maintain week advises no progression: it is not the week. A
+    light session's bodyweight work stays light: no slower lowering or load there."""
+    if inst.deload or inst.taper or inst.phase != "build":
+        return ""
+    if intensity == "light" and not cand.exercise.loaded:
         return ""
     return next_step_words(cand.exercise, cand.dose, inst.profile, inst.exercises)
 
@@ -215,7 +223,7 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         because = f" because {EASIER_REASONS.get(cand.reason, cand.reason)}" if cand.reason else ""
         parts.append(f"{_change_words(inst, cand, intensity)}{because}, nothing else changed (H9)"
                      + ("; deload (B1)" if inst.deload else ""))
-    heaviest = next_step(inst, cand)
+    heaviest = next_step(inst, cand, intensity)
     if heaviest:
         parts.append(heaviest.rstrip("."))
     text = "; ".join(parts)
