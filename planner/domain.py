@@ -268,6 +268,9 @@ class Session:
     why: str = ""
     warmup_minutes: int = 10
     after_run: bool = False  # straight after a run (legs still warm): drills-only warm-up
+    # A session a mid-week re-plan moved keeps the calendar event (UID) of the day it left,
+    # so a calendar moves the event instead of cancelling one and adding another.
+    uid_date: date | None = None
 
 
 @dataclass(frozen=True)

@@ -102,19 +102,74 @@ def test_skipped_main_session_is_re_placed_and_the_days_before_stay_byte_for_byt
     old_events, new_events = events(before_ics), events(ics.read_bytes())
     tuesday_uid = next(uid for uid, block in old_events.items() if "20261201T" in block)
     assert new_events[tuesday_uid] == old_events[tuesday_uid]
-    # What moved: the old Friday event keeps its UID with SEQUENCE raised: cancelled, or
-    # now the session planned that day.
+    # What moved: the old Friday event keeps its UID with SEQUENCE raised: the session
+    # planned that day, else the light session moved to another day (the same event,
+    # moved), else cancelled.
     friday_uid = next(uid for uid, block in old_events.items() if "DTSTART;TZID=Europe/London:"
                       "20261204" in block)
     assert "SEQUENCE:1" in new_events[friday_uid]
     friday = [s for s in week["sessions"] if s["date"] == "2026-12-04"]
-    if friday:
-        kind = "main" if friday[0]["intensity"] == "heavy" else "light"
+    moved = [s for s in week["sessions"] if s.get("uid_date") == "2026-12-04"]
+    if friday or moved:
+        session = (friday or moved)[0]
+        kind = "main" if session["intensity"] == "heavy" else "light"
         assert "STATUS:CONFIRMED" in new_events[friday_uid]
         assert f"SUMMARY:Leg strength · {kind} ·" in new_events[friday_uid]
+        assert f"DTSTART;TZID=Europe/London:{session['date'].replace('-', '')}T" in \
+            new_events[friday_uid]
     else:
         assert "STATUS:CANCELLED" in new_events[friday_uid]
     assert run("check", second)[0] == 0
+
+
+def test_a_moved_session_keeps_its_calendar_event(tmp_path: Path) -> None:
+    """Thursday's tempo becomes a long run on Wednesday: the main session planned for a
+    day the change closes moves, and the calendar moves its event (same UID, SEQUENCE 1)
+    instead of cancelling it and adding another; the JSON keeps the day it left, so the
+    feed, push and a re-render give the same UID, and nothing else is touched."""
+    ics, first = tmp_path / "plan.ics", tmp_path / "plan.json"
+    assert run("plan", WEEK, *OPTIONS, "--ics", ics, "--json", first, "-q")[0] == 0
+    before = events(ics.read_bytes())
+    planned = {s["date"]: s["intensity"] for s in json.loads(first.read_text())["weeks"][0]
+               ["sessions"]}
+    assert planned == {"2026-12-01": "heavy", "2026-12-04": "light"}
+    # Friday becomes the long run (Sunday an easy run): Friday's light session must move.
+    changed = changed_week(tmp_path, {"2026-12-04": "long", "2026-12-06": "easy"})
+    second = tmp_path / "plan-2.json"
+    code, _, err = run("plan", changed, *OPTIONS, "--previous", first, "--from", "2026-12-02",
+                       "--ics", ics, "--json", second, "-q")
+    assert code == 0, err
+    week = json.loads(second.read_text())["weeks"][0]
+    light = [s for s in week["sessions"] if s["intensity"] == "light"]
+    assert light and light[0]["date"] != "2026-12-04"
+    assert light[0]["uid_date"] == "2026-12-04"
+    after = events(ics.read_bytes())
+    assert set(after) == set(before), "no event added, none cancelled"
+    friday_uid = next(uid for uid, block in before.items() if ":20261204T" in block)
+    moved = after[friday_uid]
+    assert "SEQUENCE:1" in moved and "STATUS:CONFIRMED" in moved
+    assert f":{light[0]['date'].replace('-', '')}T" in moved
+    # Round trip: the plan JSON renders the same calendar event ids again (feed, push).
+    from planner.readers.plan_json import plan_from_json
+    from planner.renderers.ics import render_ics
+
+    assert set(events(render_ics(plan_from_json(json.loads(second.read_text()))))) == set(after)
+    assert run("check", second)[0] == 0
+
+
+def test_a_uid_date_that_is_another_sessions_day_is_refused(tmp_path: Path) -> None:
+    first = tmp_path / "plan.json"
+    assert run("plan", WEEK, *OPTIONS, "--ics", tmp_path / "a.ics", "--json", first,
+               "-q")[0] == 0
+    data = json.loads(first.read_text())
+    data["weeks"][0]["sessions"][1]["uid_date"] = data["weeks"][0]["sessions"][0]["date"]
+    first.write_text(json.dumps(data))
+    kept = first.read_bytes()
+    code, _, err = run("plan", WEEK, *OPTIONS, "--previous", first, "--from", "2026-12-03",
+                       "--ics", tmp_path / "b.ics", "--json", tmp_path / "b.json", "-q")
+    assert code != 0
+    assert "uid_date" in err and "another session's calendar day" in err, err
+    assert first.read_bytes() == kept and not (tmp_path / "b.json").exists()
 
 
 def test_a_skipped_main_session_that_cannot_be_re_placed_says_why(tmp_path: Path) -> None:

@@ -407,6 +407,14 @@ class _Reader:
                      for number, run in enumerate(data.get("runs") or (), start=1))
         sessions = tuple(self.session(session, f"{where}.sessions[{number}]")
                          for number, session in enumerate(data["sessions"], start=1))
+        # A moved session keeps the calendar event of the day it left (uid_date): that day
+        # must be free of every other session's event, or two events would share a UID.
+        events = [s.uid_date or s.date for s in sessions]
+        for number, session in enumerate(sessions, start=1):
+            if session.uid_date and events.count(session.uid_date) > 1:
+                raise self.error(f"uid_date {session.uid_date.isoformat()} in "
+                                 f"{where}.sessions[{number}] is another session's calendar "
+                                 "day", "uid_date")
         return WeekPlan(start=self.date(data, "start", where), runs=runs, sessions=sessions,
                         deload=bool(data.get("deload", False)),
                         taper=bool(data.get("taper", False)),
@@ -440,6 +448,7 @@ class _Reader:
             why=self.text(data, "why", where, default=""),
             warmup_minutes=self.integer(data, "warmup_minutes", where, default=10),
             after_run=data.get("after_run") is True,
+            uid_date=self.date(data, "uid_date", where) if data.get("uid_date") else None,
         )
 
     def exercise(self, data: dict[str, Any], where: str) -> PlannedExercise:

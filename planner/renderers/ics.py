@@ -188,7 +188,8 @@ def athlete_key(athlete: str) -> str:
 
 
 def session_uid(athlete: str, session: Session) -> str:
-    """UID from who and which day only, never from content.
+    """UID from who and which day only, never from content (the day a mid-week re-plan
+    moved the session from, when it did: Session.uid_date).
 
     Re-planning a day (other exercises, time or length) keeps its UID, so a calendar
     re-import replaces the event instead of adding a second one. The athlete name is
@@ -196,7 +197,8 @@ def session_uid(athlete: str, session: Session) -> str:
     composed/decomposed "é" does not fork the UID.
     """
     who = unicodedata.normalize("NFC", athlete).strip().casefold()
-    seed = f"{who}\x1f{session.date.isoformat()}\x1f{UID_TAG}"
+    day = session.uid_date or session.date  # a moved session keeps the day it left
+    seed = f"{who}\x1f{day.isoformat()}\x1f{UID_TAG}"
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
     return f"{digest}@{UID_DOMAIN}"
 

@@ -77,7 +77,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "why": session.why,
         "exercises": [exercise_to_dict(item) for item in session.exercises],
         "done": None,  # true when completed, false when skipped (see --previous)
-    }
+    } | ({"uid_date": session.uid_date.isoformat()} if session.uid_date else {})
 
 
 def run_to_dict(run: Run) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from planner.errors import InputError
 from planner.pipeline import Prepared
 from planner.readers.plan_json import plan_from_json, with_catalog
 from planner.renderers.json_plan import run_to_dict, session_to_dict
-from planner.solving.midweek import replan_rest_of_week, week_containing
+from planner.solving.midweek import keep_calendar_events, replan_rest_of_week, week_containing
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,12 @@ def replan_from(prepared: Prepared, previous: dict[str, Any], from_day: date, *,
     data = copy.deepcopy(previous)
     target = next(w for w in data["weeks"] if w["start"] == week["start"])
     kept = [s for s in target["sessions"] if s["date"] < from_day.isoformat()]
+    replaced = [s for s in target["sessions"] if s["date"] >= from_day.isoformat()]
     target["runs"] = [run_to_dict(run) for run in runs]
     # The new sessions say what a niggle changed, as a full plan's do.
+    moved = keep_calendar_events(replaced, mid.sessions)
     worded = with_niggle_why(Plan(previous.get("athlete", ""), prepared.profile.level, "optimal",
-                                  prepared.profile.tz, (WeekPlan(monday, runs, mid.sessions),),
+                                  prepared.profile.tz, (WeekPlan(monday, runs, moved),),
                                   profile=prepared.profile))
     target["sessions"] = kept + [session_to_dict(s) for s in worded.weeks[0].sessions]
     target["penalties"] = [{"rule": p.rule, "cost": p.cost, "text": p.text}

@@ -11,7 +11,7 @@ does not progress it), and a family new to the week starts where a new one would
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -187,3 +187,33 @@ def _replace_notes(kept: list[Kept], new: tuple[Session, ...], monday: date, fro
 
 def _day(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%b')}"
+
+
+def keep_calendar_events(replaced: list[dict[str, Any]], new: tuple[Session, ...]
+                         ) -> tuple[Session, ...]:
+    """The new sessions, each moved one keeping the calendar event of a session it replaces:
+    a re-planned main session that went from Friday to Saturday is Friday's event moved
+    (same UID, SEQUENCE raised), not Friday's cancelled and Saturday's added.
+
+    `replaced` are the previous plan's sessions from the re-plan day on. A new session on a
+    day that had one keeps that day's event as ever; the others take, in date order, the
+    events of the replaced sessions of the same intensity that no new session kept."""
+    def event_day(item: dict[str, Any]) -> date:
+        return date.fromisoformat(item.get("uid_date") or item["date"])
+
+    by_day = {date.fromisoformat(item["date"]): item for item in replaced}
+    free = sorted((item for day, item in by_day.items()
+                   if day not in {s.date for s in new}), key=lambda item: item["date"])
+    out = []
+    for session in sorted(new, key=lambda s: s.date):
+        if session.date in by_day:
+            kept = event_day(by_day[session.date])
+            out.append(replace(session, uid_date=kept if kept != session.date else None))
+            continue
+        match = next((item for item in free if item["intensity"] == session.intensity), None)
+        if match is None:
+            out.append(session)
+            continue
+        free.remove(match)
+        out.append(replace(session, uid_date=event_day(match)))
+    return tuple(out)
