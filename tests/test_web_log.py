@@ -219,6 +219,38 @@ def test_my_week_changed_with_a_day_outside_the_plan_is_400(client: TestClient) 
     assert "2027-02-02 is in no week of this plan" in response.text
 
 
+def test_my_week_changed_offers_every_week_of_a_block(client: TestClient) -> None:
+    """A 16-week plan: the form opens on the week holding today (else the first), any week
+    can be chosen, a later week may be re-planned from its Monday, and a refused re-plan
+    keeps the week and the runs the runner typed."""
+    from pathlib import Path
+
+    block = Path(__file__).resolve().parents[1] / "examples" / "block-16-weeks.csv"
+    location = plan_week(client, block)
+    plan = plan_json(client, location)
+    mondays = [w["start"] for w in plan["weeks"]]
+    page = client.get(location).text
+    assert all(f'<option value="{m}"' in page for m in mondays)  # the week chooser
+    third = plan["weeks"][2]
+    page = client.get(location, params={"changed_week": third["start"]}).text
+    section = page[page.index('id="week-changed"'):]
+    assert f'value="{third["start"]}"' in section and "selected" in section
+    assert f'<option value="{third["start"]}">{third["start"]}</option>' in section  # Monday
+    long_run = next(r for r in third["runs"] if r["run"] == "long")
+    offset = date.fromisoformat(long_run["date"]).weekday()
+    assert re.search(rf'name="minutes_{offset}"[^>]*value="{long_run["minutes"]}"', section)
+    # A week with nothing typed is refused; the chosen week and its typed runs stay.
+    grid = {"csrf_token": csrf(client, location), "plan": "1", "from": third["start"],
+            "week_start": third["start"], "run_0": "easy", "minutes_0": "31",
+            "time_0": "06:30"}
+    response = client.post(location + "/week-changed", data=grid)
+    if response.status_code == 400:
+        section = response.text[response.text.index('id="week-changed"'):]
+        assert 'name="minutes_0"' in section and 'value="31"' in section
+    else:  # a one-run week is a week: the re-plan took it
+        assert response.status_code in (200, 303)
+
+
 def test_the_loop_forms_are_csrf_protected(client: TestClient) -> None:
     location = plan_week(client)
     for action in ("/log/fit", "/week-changed"):

@@ -15,11 +15,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from planner.errors import InputError
+from planner.readers.spans import monday_of
 from planner.web import store
 from planner.web.forms import parse_log, read_form, text_field
 from planner.web.pages import page
 from planner.web.runner_pages import _athlete_context, _athlete_or_404
-from planner.web.views import plan_with_log
+from planner.web.views import plan_with_log, week_changed_values
 
 
 def _plan_number(form: FormData) -> int:
@@ -30,7 +31,10 @@ def _plan_number(form: FormData) -> int:
 
 
 async def _answer(request: Request, token: str, number: int, problem: str | None, *,
-                  section: str = "log") -> Response:
+                  section: str = "log", typed: tuple[str, list[Any]] | None = None
+                  ) -> Response:
+    """The page again with the problem next to its form; `typed` (the week's Monday and
+    the grid) keeps what the runner typed into "My week changed"."""
     if problem:
         def load() -> dict[str, Any]:
             with request.app.state.db() as db:
@@ -38,6 +42,9 @@ async def _answer(request: Request, token: str, number: int, problem: str | None
                 context = _athlete_context(request, db, athlete, number,
                                            log_error=problem if section == "log" else None)
                 context["week_changed_error"] = problem if section != "log" else None
+                if typed is not None:
+                    context["week_changed"] = week_changed_values(
+                        context["plan"], typed[0], grid=typed[1] or None)
                 return context
 
         return page(request, "athlete.html", await run_in_threadpool(load), 400, private=True)
@@ -165,7 +172,12 @@ async def week_changed(request: Request) -> Response:
 
     problem = await run_in_threadpool(work)
     if problem:
-        return await _answer(request, token, number, problem, section="week-changed")
+        try:
+            chosen = monday_of(date.fromisoformat(day_text)).isoformat()
+        except ValueError:
+            chosen = ""
+        return await _answer(request, token, number, problem, section="week-changed",
+                             typed=(chosen, values.get("grid") or []))
     return RedirectResponse(f"/a/{token}#week-changed", status_code=303)
 
 

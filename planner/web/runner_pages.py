@@ -155,7 +155,9 @@ def _athlete_context(request: Request, db: Any, athlete: Any, number: int | None
         "logged": logged, "history": history, "is_latest": record.number == latest,
         "values": values, "errors": errors, "log_error": log_error,
         "saved": request.query_params.get("saved") == "1",
-        "week_changed": week_changed_values(plan), "week_changed_error": None,
+        "week_changed": week_changed_values(
+            plan, request.query_params.get("changed_week", "")[:12]),
+        "week_changed_error": None,
         "feed_http": base + feed_path, "feed_webcal": f"webcal://{netloc}{feed_path}",
         "base_path": f"/a/{athlete.token}",
     }

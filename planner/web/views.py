@@ -218,20 +218,38 @@ def season_strip(plan: dict[str, Any]) -> Any:
 
     rows = charts.season_weeks(plan)
     return charts.season_strip(rows) if rows else None
-def week_changed_values(plan: dict[str, Any]) -> dict[str, Any]:
-    """"My week changed" starts from the plan's first week: its runs in the grid, and the
-    days of it a re-plan may start from (Tuesday to Sunday)."""
-    week = plan["weeks"][0] if plan.get("weeks") else None
-    if week is None:
-        return {"week_start": "", "grid": [("", "", "")] * 7, "days": []}
-    monday = date.fromisoformat(week["start"])
-    grid = []
-    for offset in range(7):
-        day = (monday + timedelta(days=offset)).isoformat()
-        runs = [r for r in week.get("runs") or ()
-                if r.get("date") == day and r.get("run") != "rest"]
-        run = runs[0] if runs else None
-        grid.append((run["run"], str(run.get("minutes") or ""), run.get("time") or "")
-                    if run else ("", "", ""))
-    days = [(monday + timedelta(days=offset)).isoformat() for offset in range(1, 7)]
-    return {"week_start": week["start"], "grid": grid, "days": days}
+def week_changed_values(plan: dict[str, Any], chosen: str = "", today: date | None = None,
+                        grid: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    """"My week changed" for one week of the plan: `chosen` (a week's Monday) when it is
+    one, else the week holding today, else the first. Its runs fill the grid (or `grid`,
+    what the runner typed), with the days a re-plan may start from (Tuesday to Sunday of
+    the first week, Monday to Sunday of a later one) and every week's Monday to choose."""
+    weeks = plan.get("weeks") or []
+    if not weeks:
+        return {"week_start": "", "grid": [("", "", "")] * 7, "days": [], "weeks": []}
+    today = today or date.today()
+    starts = [str(w.get("start")) for w in weeks]
+    current = next((w for w in weeks if w.get("start") == chosen), None) or next(
+        (w for w in weeks if _holds_day(w, today)), weeks[0])
+    monday = date.fromisoformat(current["start"])
+    if grid is None:
+        grid = []
+        for offset in range(7):
+            day = (monday + timedelta(days=offset)).isoformat()
+            runs = [r for r in current.get("runs") or ()
+                    if r.get("date") == day and r.get("run") != "rest"]
+            run = runs[0] if runs else None
+            grid.append((run["run"], str(run.get("minutes") or ""), run.get("time") or "")
+                        if run else ("", "", ""))
+    first = 1 if current is weeks[0] else 0  # from the first Monday is a new plan
+    days = [(monday + timedelta(days=offset)).isoformat() for offset in range(first, 7)]
+    return {"week_start": current["start"], "grid": grid, "days": days,
+            "weeks": starts if len(starts) > 1 else []}
+
+
+def _holds_day(week: dict[str, Any], day: date) -> bool:
+    try:
+        monday = date.fromisoformat(str(week.get("start")))
+    except ValueError:
+        return False
+    return monday <= day < monday + timedelta(days=7)
