@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from constraints.eligibility import equipment_allows, level_allows
 from constraints.registry import soft_rule
 from planner.planning.progression import EASIER_REASONS
@@ -89,8 +91,14 @@ def add_s8_progress(wm: WeekModel) -> None:
         # can lift is open, one needing a machine they lack is not.
         stuck = not wm.picks_where(key, lambda c: c.progressed and _open(wm, c.exercise))
         held = wm.picks_where(key, lambda c: c.continuing and not c.changes)
+        # A light session's top is not a dead end: what comes next (a loaded variation the
+        # runner can lift) is main-session work, and light days stay light.
+        light_top = stuck and key[1] == "light" and any(
+            "light" not in ex.sessions and _open(wm, ex) for ex in wm.inst.family(key[0]))
         lines = [(held, f"{name} ({key[1]}) held at its last dose"
-                  + (": nothing harder is open to it this week" if stuck else ""))]
+                  + (": the top of a light session (what comes next is main-session work)"
+                     if light_top else ": nothing harder is open to it this week" if stuck
+                     else ""))]
         for reason in sorted({c.reason for c in wm.candidates[key]}):
             eased = wm.picks_where(key, lambda c, r=reason: c.continuing and bool(c.changes)
                                    and not c.progressed and c.reason == r)
@@ -103,6 +111,35 @@ def add_s8_progress(wm: WeekModel) -> None:
             wm.model.add_max_equality(paid, lits)
             wm.penalize("S8", S8_WEIGHT, paid, text)
     _s8_not_done(wm, excused)
+
+
+S16_WEIGHT = 6  # more than holding one lift a week (S8: 4), so the third big step waits
+BIG_STEPS_PER_SESSION = 2
+BIG_STEPS = ("load", "variation")
+
+
+@soft_rule("S16", "at most two big steps (a heavier load, a harder variation) a session",
+           weight=S16_WEIGHT)
+def add_s16_big_steps_one_at_a_time(wm: WeekModel) -> None:
+    """S16 — "Progress slowly. Add one variable at a time" across a session, not only per
+    exercise: a session whose squat, deadlift and step-up all take the next weight the
+    same week is a new session for the legs. Beyond two big steps, each costs more than
+    holding a lift a week (S8), so the rest climb reps and take their step a week later."""
+    for intensity in ("heavy", "light"):
+        big = [lit for key in wm.family_keys() if key[1] == intensity
+               for lit in wm.picks_where(key, lambda c: c.progressed
+                                         and any(f in BIG_STEPS for f in c.changes))]
+        if len(big) <= BIG_STEPS_PER_SESSION:
+            continue
+        over = [wm.model.new_bool_var(f"s16_{intensity}_{n}")
+                for n in range(len(big) - BIG_STEPS_PER_SESSION)]
+        wm.model.add(cp_model.LinearExpr.sum(big)
+                     <= BIG_STEPS_PER_SESSION + cp_model.LinearExpr.sum(over))
+        word = "main" if intensity == "heavy" else "light"
+        for n, lit in enumerate(over, start=BIG_STEPS_PER_SESSION + 1):
+            wm.penalize("S16", S16_WEIGHT, lit,
+                        f"{n} big steps in the {word} session this week (a heavier load or "
+                        "a harder variation each)")
 
 
 def _s8_not_done(wm: WeekModel, excused: frozenset) -> None:

@@ -21,6 +21,8 @@ S2_LIGHT_REST_DAY_WEIGHT = 50
 S2_CROSS_DAY_WEIGHT = 10
 S2_LIGHT_EVE_WEIGHT = 55
 S2_LIGHT_LONG_RUN_DAY_WEIGHT = 75
+# On top of a heavy rest day: the rest day after a long run or a race, legs still carrying it.
+S2_HEAVY_AFTER_LONG_RUN_WEIGHT = 40
 S3_WEIGHT = 20
 S5_AVOID_WEIGHT = 400
 S5_PREFER_WEIGHT = 15
@@ -50,6 +52,9 @@ def add_s2_day_fit(wm: WeekModel) -> None:
         if not kinds:
             wm.penalize("S2", S2_REST_DAY_WEIGHT, wm.heavy[d],
                         f"heavy session on {day}, a rest day")
+            if inst.is_day_after_long_run_or_race(d):
+                wm.penalize("S2", S2_HEAVY_AFTER_LONG_RUN_WEIGHT, wm.heavy[d],
+                            f"heavy session on {day}, the rest day after a long run or race")
             wm.penalize("S2", S2_LIGHT_REST_DAY_WEIGHT, wm.light[d],
                         f"light session on {day}, a rest day")
         elif "long" in kinds:

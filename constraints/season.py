@@ -99,19 +99,26 @@ def b6_closes(inst: WeekInstance) -> Iterator[tuple[int, str]]:
         yield from ((d, "heavy") for d in inst.days)
 
 
-@hard_rule("B6", "return week after a goal race: one light session at most, no early jumps",
-           closes=b6_closes)
+@hard_rule("B6", "return week after a goal race: one short light session at most, nothing "
+           "new, no early jumps", closes=b6_closes)
 def add_b6_return_week(wm: WeekModel) -> None:
     """B6 — the week after a goal race's week holds no main session and at most one light
-    one (its doses a step below race week's: the block makes it a step-back week), and no
-    jumps in the three days after the race: the legs recover from the race before loading
-    starts again ("adding plyometrics when already fatigued" is the article's mistake)."""
+    one, no bigger than race week's (at most four exercises, each a variation the block has
+    done, at the step-back dose: the block makes it a step-back week), and no jumps in the
+    three days after the race: the legs recover from the race before loading starts again
+    ("adding plyometrics when already fatigued" is the article's mistake)."""
     inst = wm.inst
     if not inst.is_return_week:
         return
     wm.require("B6", wm.model.add(sum(wm.session) <= 1))
     for d in inst.days:
         wm.require("B6", wm.model.add(wm.heavy[d] == 0))
+        wm.require("B6", wm.model.add(sum(wm.day_families(d)) <= RACE_WEEK_EXERCISES))
+    seen = inst.carry.seen
+    if seen:
+        for key in wm.family_keys():
+            for lit in wm.exercise_picks(key, lambda ex: ex.id not in seen):
+                wm.require("B6", wm.model.add(lit == 0))
     fresh = [d for d in inst.days
              if any(1 <= (inst.date_of(d) - race).days <= RETURN_NO_JUMP_DAYS
                     for race in inst.race_dates)]

@@ -650,3 +650,32 @@ def test_h6_an_advanced_calf_raise_is_never_the_two_leg_one(catalog) -> None:
     force = lambda wm: force_in_session(wm, TUE, "wall-calf-raise")  # noqa: E731
     assert not feasible(solve_with(inst, force)[0])
     assert feasible(solve_with(inst, force, disabled=frozenset({"H6"}))[0])
+
+
+def test_b6_return_week_session_is_short_and_holds_nothing_new(catalog) -> None:
+    """The return week's one light session: four exercises at most, each done before."""
+    last_sunday = MONDAY_OF_TESTS - timedelta(days=1)
+    first = make_week(catalog, EASY_WEEK, level="intermediate",
+                      equipment=frozenset({"dumbbell", "band"}))
+    done = solve_week(first)
+    seen = frozenset(d.variation for d in done.doses.values())
+    inst = replace(first, race_dates=(last_sunday,),
+                   carry=Carry(doses=done.doses, seen=seen), deload=True, phase="return")
+    assert inst.is_return_week
+    plan = solve_week(inst)
+    assert all(len(s.exercises) <= 4 for s in plan.sessions)
+    assert all(item.exercise.id in seen for s in plan.sessions for item in s.exercises)
+
+    def five_on_thursday(wm) -> None:
+        wm.model.add(sum(wm.day_families(THU)) == 5)
+
+    assert not feasible(solve_with(inst, five_on_thursday)[0])
+    assert feasible(solve_with(inst, five_on_thursday, disabled=frozenset({"B6"}))[0])
+    def the_new_one(wm) -> None:  # the first light variation offered that was never done
+        lits = next(lits for key in wm.family_keys() if key[1] == "light"
+                    if (lits := wm.exercise_picks(key, lambda ex: ex.id not in seen
+                                                  and not ex.plyometric)))
+        wm.model.add(sum(lits) >= 1)
+
+    assert not feasible(solve_with(inst, the_new_one)[0])
+    assert feasible(solve_with(inst, the_new_one, disabled=frozenset({"B6"}))[0])

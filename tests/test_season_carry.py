@@ -193,3 +193,32 @@ def test_the_checker_catches_two_return_sessions_and_early_jumps(catalog) -> Non
     session["exercises"].append(copy.deepcopy(hop))
     assert any(v.rule == "B6" and "no jumps" in v.message
                for v in check_plan(early, catalog, runs=runs))
+
+
+def test_the_checker_catches_a_big_or_new_return_session(catalog) -> None:
+    runs = [Run(START + timedelta(days=d), kind, 45, time(7, 0))
+            for d, kind in enumerate(["easy", "speed", "rest", "tempo", "easy", "rest", "long"]
+                                     * 3)]
+    runs[13] = Run(START + timedelta(days=13), "race", 100, time(9, 0))
+    profile = Profile(level="intermediate", equipment=frozenset({"band"}), tz="UTC")
+    data = planned(catalog, runs, profile)
+    assert check_plan(data, catalog, runs=runs) == []
+    session = data["weeks"][2]["sessions"][0]
+    assert len(session["exercises"]) <= 4
+    done = {item["variation"] for w in data["weeks"][:2] for s in w["sessions"]
+            for item in s["exercises"]}
+    bigger = copy.deepcopy(data)
+    extra = next(item for w in data["weeks"][:2] for s in w["sessions"]
+                 for item in s["exercises"]
+                 if item["variation"] not in {e["variation"] for e in session["exercises"]})
+    while len(bigger["weeks"][2]["sessions"][0]["exercises"]) <= 4:
+        bigger["weeks"][2]["sessions"][0]["exercises"].append(copy.deepcopy(extra))
+    assert any(v.rule == "B6" and "at most 4" in v.message
+               for v in check_plan(bigger, catalog, runs=runs))
+    fresh = copy.deepcopy(data)
+    other = next(ex for ex in catalog.exercises
+                 if ex.id not in done and ex.family_no == catalog.by_id()[
+                     session["exercises"][0]["variation"]].family_no)
+    fresh["weeks"][2]["sessions"][0]["exercises"][0]["variation"] = other.id
+    assert any(v.rule == "B6" and "new in the return week" in v.message
+               for v in check_plan(fresh, catalog, runs=runs))

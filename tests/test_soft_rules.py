@@ -212,6 +212,26 @@ def _no_jumps(wm: WeekModel, inst: WeekInstance) -> None:
             wm.model.add(lit == 0)
 
 
+def top_of_reps_week(catalog) -> WeekInstance:
+    """A second week whose main-session lifts all finished last week at the top of their
+    reps: each may take the next weight or the harder variation."""
+    first = solve_week(intermediate(catalog))
+    by_id = {ex.id: ex for ex in catalog.exercises}
+    doses = {key: (replace(dose, reps=by_id[dose.variation].reps_max) if key[1] == "heavy"
+                   else dose) for key, dose in first.doses.items()}
+    return intermediate(catalog, carry=Carry(doses=doses))
+
+
+def _three_big_steps(wm: WeekModel, inst: WeekInstance) -> None:
+    """Three main-session lifts each take a heavier load or a harder variation."""
+    big = [lits for key in wm.family_keys() if key[1] == "heavy"
+           if (lits := wm.picks_where(key, lambda c: c.progressed
+                                      and bool({"load", "variation"} & set(c.changes))))]
+    assert len(big) >= 3, "the week offers three big steps"
+    for lits in big[:3]:
+        wm.model.add(sum(lits) == 1)
+
+
 def taper_week(catalog) -> WeekInstance:
     """A taper week (B2) 13 days before a goal race: Tue track, Thu tempo, Sun long."""
     week = make_week(catalog, ["easy", "speed", "easy", "tempo", "", "easy", "long"])
@@ -234,6 +254,7 @@ MISSES: dict[str, Miss] = {
     "S12": Miss(lambda c: intermediate(c), _no_jumps),
     "S13": Miss(lambda c: barbell_owner(c), _dumbbell_front_squat),
     "S15": Miss(lambda c: taper_week(c), _sessions_on(THU, heavy=(THU,))),
+    "S16": Miss(lambda c: top_of_reps_week(c), _three_big_steps),
 }
 
 
@@ -338,3 +359,19 @@ def test_s2_the_light_session_does_not_take_a_rest_day_for_pogo_hops(
     assert not set(days) & rest_days, days
     without = session_days(_solve_disabled(inst, frozenset({"S2"})))
     assert set(without) & rest_days, "without S2 a rest day is used"
+
+
+def test_s16_big_steps_wait_their_turn(catalog) -> None:
+    """Every main lift at the top of its reps: two take the next weight or the harder
+    variation, the others hold a week ("Progress slowly. Add one variable at a time"),
+    where without S16 every one of them steps."""
+    inst = top_of_reps_week(catalog)
+
+    def big_steps(plan) -> int:
+        return sum(1 for key, dose in plan.doses.items() if key[1] == "heavy"
+                   and key in inst.carry.doses
+                   and (dose.load > inst.carry.doses[key].load
+                        or dose.variation != inst.carry.doses[key].variation))
+
+    assert big_steps(solve_week(inst)) == 2
+    assert big_steps(_solve_disabled(inst, frozenset({"S16"}))) > 2

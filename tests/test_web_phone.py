@@ -93,7 +93,7 @@ def test_the_card_has_the_ics_warm_up_place_and_effort() -> None:
     assert card["warmup"] == warmup_text({"band"}, loaded=True, minutes=5)
     assert card["place"] == ["after the 07:00 easy run", "tomorrow: long run"]
     assert card["word"] == "main" and card["effort"] == effort_cue("heavy")
-    assert card["season"] == ""  # a plain build week says nothing of its phase
+    assert card["season"] == "Season: build"  # every week names its phase, as the .ics does
     plan["weeks"][0]["sessions"][0]["after_run"] = True
     plan["weeks"][0].update(phase="taper", phase_why="race on Sun 17 Jan")
     card = plan_cards(plan, BY_ID)["2027-01-06"]

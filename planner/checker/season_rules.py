@@ -176,16 +176,29 @@ RETURN_NO_JUMP_DAYS = 3  # no plyometrics this many days after the race
 
 
 def check_b6_return_week(ctx: PlanContext) -> Iterator[Violation]:
-    """B6: the week after a goal race's week holds one light session at most, and no jumps
-    in the three days after the race.
+    """B6: the week after a goal race's week holds one short light session at most, of
+    variations done before, and no jumps in the three days after the race.
 
     docs/rules.md: "the week after a goal race's week (the return week) holds no main
-    session and at most one light one; no plyometrics in the 3 days after the race".
+    session and at most one light one of at most four exercises, nothing new; no
+    plyometrics in the 3 days after the race".
     """
     for race in ctx.goal_races():
         monday = monday_of(race) + timedelta(days=7)
         sessions = [s for s in ctx.sessions() if _in_week(s, monday)]
+        history, seen = _variations_before(ctx, monday)
         for s in sessions:
+            if s.n_entries > RACE_WEEK_EXERCISES:
+                yield Violation("B6", s.iso, None,
+                                f"return-week session on {when(s.day)} holds {s.n_entries} "
+                                f"exercises; after the race ({when(race)}) at most "
+                                f"{RACE_WEEK_EXERCISES}, no more than race week")
+            for item in s.items:
+                if history and item.variation is not None and item.variation not in seen:
+                    yield Violation("B6", s.iso, item.variation,
+                                    f"{item.variation} on {when(s.day)} is new in the return "
+                                    f"week after the goal race ({when(race)}); it repeats only "
+                                    "what the block has done")
             if s.intensity == "heavy":
                 yield Violation("B6", s.iso, None,
                                 f"main session on {when(s.day)}, in the return week after the "

@@ -41,6 +41,9 @@ PAIRED: frozenset[str] = frozenset({
     "dumbbell-bulgarian-split-squat", "dumbbell-step-up", "dumbbell-step-up-knee-drive",
     "mid-shin-dumbbell-rdl", "romanian-deadlift", "dumbbell-deficit-reverse-lunge",
 })
+# A lift's first weight is arithmetic on the runner's list, not a test of their legs.
+FIRST_GUESS = ("the kilograms are a first guess from your list: if a set feels harder or "
+               "easier than the effort asked, change the weight")
 LIGHT_EFFORT = "a weight you could lift 3 more times at the end of each set"
 LIGHT_EFFORT_SHORT = "3 reps in reserve"  # a watch's notes have room for ~200 bytes
 HEAVY_EFFORT = "a weight you could lift only 1–2 more times at the end of each set"

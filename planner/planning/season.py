@@ -219,9 +219,9 @@ def _build_run(weeks: Sequence[WeekSeason]) -> int:
 
 _CALENDAR_WHY = {
     "race": "one short light session at most, 4+ days before it",
-    "taper": ("the week before race week: a third less volume (the slow lowering goes "
+    "taper": ("the week before race week: a set fewer than the peak (the slow lowering goes "
               "first), the main session early, nothing heavy in the last 9 days"),
-    "return": ("the week after the goal race: one light session at most, lighter than race "
-               "week's, no jumps in the 3 days after the race"),
+    "return": ("the week after the goal race: one short light session at most, nothing "
+               "new, no jumps in the 3 days after the race"),
     "maintain": "the last weeks before the taper: doses held",
 }

@@ -17,7 +17,7 @@ from planner.domain import (
     Session,
     WeekPlan,
 )
-from planner.planning.loads import load_words, step_legend
+from planner.planning.loads import FIRST_GUESS, load_words, step_legend
 from planner.planning.wording import (
     effort_cue,
     season_words,
@@ -98,6 +98,9 @@ def session_description(session: Session, *, equipment: Iterable[str] | None = N
             for number, planned in enumerate(session.exercises, start=1)
         )
     )
+    if any(FIRST_GUESS in planned.why for planned in session.exercises):
+        guess = FIRST_GUESS[:1].upper() + FIRST_GUESS[1:]
+        blocks.append(f"{guess} (lifts new this week).")
     blocks.append(step_legend(session.exercises))
     blocks.append(effort_cue(session.intensity))
     blocks.append(SAFETY_LINE)

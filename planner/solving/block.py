@@ -119,8 +119,9 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
         # A family not done this week (no main session, a rotated accessory) keeps its last
         # dose: next time it comes back where it stood, not at week-1 numbers.
         doses = {**inst.carry.doses, **result.carry.doses}
+        jumped = any(item.exercise.plyometric for s in result.sessions for item in s.exercises)
         carry = replace(result.carry, doses=doses, beginner_promoted=carry.beginner_promoted,
-                        resume=resume, seen=carry.seen | done)
+                        resume=resume, seen=carry.seen | done, power_missed=not jumped)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,

@@ -255,7 +255,8 @@ def no_power_line(inst: WeekInstance, sessions: list[Session]) -> str:
         d = (session.date - inst.start).days
         day = WEEKDAYS[d]
         if inst.in_taper(d):
-            reasons.append(f"{day} is in the race taper (B2)")
+            reasons.append(f"{day} is in race week (B4)" if inst.phase == "race"
+                           else f"{day} is in the race taper (B2)")
         elif inst.is_eve_of_key_run(d):
             reasons.append(f"{day} is the eve of {_runs_words(inst.kinds(d + 1) & KEY_RUNS)} "
                            "(H1)")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from constraints.session_shape import HEAVY_SESSION_NEEDS
 from planner.domain import KEY_RUNS, RANGE_LABELS, TEMPO_LABELS, WEEKDAYS
-from planner.planning.loads import next_step_words, words
+from planner.planning.loads import FIRST_GUESS, next_step_words, words
 from planner.planning.progression import EASIER_REASONS, is_advanced_main_lift, named_weight
 from planner.planning.wording import (
     days_phrase,
@@ -173,11 +173,23 @@ def _change_words(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
     if change == "range":
         return f"range now {RANGE_LABELS[after.range]}"
     old, new = getattr(before, change), getattr(after, change)
-    noun = {"sets": "set", "reps": "second" if cand.exercise.reps_unit == "seconds"
-            else "rep"}.get(change, change)
+    # reps in the exercise's own unit: "2 fewer steps" for a band walk, seconds for a hold
+    unit = cand.exercise.reps_unit.split("/")[0]
+    noun = {"sets": "set", "reps": unit.removesuffix("s") or "rep"}.get(change, change)
     diff = abs(new - old)
     more = "more" if new > old else "fewer"
     return f"one {more} {noun}" if diff == 1 else f"{diff} {more} {noun}s"
+
+
+def _step_back(inst: WeekInstance) -> str:
+    """Which rule steps the week back, as a why-line says it."""
+    if inst.phase == "race":
+        return "race week, B4"
+    if inst.taper:
+        return "taper, B2"
+    if inst.phase == "return":
+        return "return week, B6"
+    return "deload, B1"
 
 
 def _load(inst: WeekInstance, cand: Candidate, intensity: str = "heavy") -> str:
@@ -217,12 +229,14 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         parts.append(f"trains {', '.join(ex.primary)} (S1)")
     if not cand.continuing:
         parts.append("new this week")
+        if cand.exercise.loaded and named_weight(cand.exercise, cand.dose.load, inst.profile):
+            parts.append(FIRST_GUESS)
     elif not cand.changes:
-        parts.append("same dose as last week" + (" (deload, B1)" if inst.deload else ""))
+        parts.append("same dose as last week" + (f" ({_step_back(inst)})" if inst.deload else ""))
     else:
         because = f" because {EASIER_REASONS.get(cand.reason, cand.reason)}" if cand.reason else ""
         parts.append(f"{_change_words(inst, cand, intensity)}{because}, nothing else changed (H9)"
-                     + ("; deload (B1)" if inst.deload else ""))
+                     + (f"; {_step_back(inst)}" if inst.deload else ""))
     heaviest = next_step(inst, cand, intensity)
     if heaviest:
         parts.append(heaviest.rstrip("."))
