@@ -51,6 +51,15 @@ async def _answer(request: Request, token: str, number: int, problem: str | None
     return RedirectResponse(f"/a/{token}/plans/{number}?saved=1#log", status_code=303)
 
 
+def _athlete_and_plan(db: Any, token: str, number: int) -> tuple[Any, Any]:
+    """The athlete of `token` and their plan `number`; 404 for either unknown."""
+    athlete = _athlete_or_404(db, token)
+    record = store.plan_record(db, athlete, number)
+    if record is None:
+        raise HTTPException(404, "no such plan")
+    return athlete, record
+
+
 async def save_log(request: Request) -> Response:
     token = request.path_params["token"]
     form = await read_form(request)
@@ -58,10 +67,7 @@ async def save_log(request: Request) -> Response:
 
     def work() -> str | None:
         with request.app.state.db() as db:
-            athlete = _athlete_or_404(db, token)
-            record = store.plan_record(db, athlete, number)
-            if record is None:
-                raise HTTPException(404, "no such plan")
+            athlete, record = _athlete_and_plan(db, token, number)
             try:
                 rows, sessions = parse_log(form, json.loads(record.plan_json))
             except InputError as err:
@@ -90,10 +96,7 @@ async def save_fit_log(request: Request) -> Response:
 
     def work() -> str | None:
         with request.app.state.db() as db:
-            athlete = _athlete_or_404(db, token)
-            record = store.plan_record(db, athlete, number)
-            if record is None:
-                raise HTTPException(404, "no such plan")
+            athlete, record = _athlete_and_plan(db, token, number)
             if not data:
                 return "choose the activity file (.fit) from your watch first"
             try:
@@ -158,10 +161,7 @@ async def week_changed(request: Request) -> Response:
 
     def work() -> str | None:
         with request.app.state.db() as db:
-            athlete = _athlete_or_404(db, token)
-            record = store.plan_record(db, athlete, number)
-            if record is None:
-                raise HTTPException(404, "no such plan")
+            athlete, record = _athlete_and_plan(db, token, number)
             if isinstance(runs, str):
                 return runs
             try:
