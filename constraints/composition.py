@@ -36,11 +36,6 @@ S10_MAIN_WEIGHT = 60
 S10_LIGHT_WEIGHT = 40
 S11_WEIGHT = 8
 S12_WEIGHT = 20
-# The second week in a row without power costs, with the pogo hops left out (S4: 6) and
-# two sessions two days apart (S3: 20), more than a light session on a rest day (S2: 50):
-# the jumps wait one week for "hard days hard", not two. It never buys a main session on
-# the rest day after a long run (S2: 60 + 40).
-S12_OVERDUE_WEIGHT = 35
 S13_WEIGHT = 50
 S13_INTERMEDIATE_WEIGHT = 12
 
@@ -255,11 +250,7 @@ def add_s12_a_little_power(wm: WeekModel) -> None:
         return
     missing = wm.model.new_bool_var("s12_no_power")
     wm.model.add(cp_model.LinearExpr.sum(jumps) + missing >= 1)
-    if inst.carry.power_missed and inst.carry.doses:
-        wm.penalize("S12", S12_OVERDUE_WEIGHT, missing,
-                    "no plyometric (power) work for a second week in a row")
-    else:
-        wm.penalize("S12", S12_WEIGHT, missing, "no plyometric (power) work this week")
+    wm.penalize("S12", S12_WEIGHT, missing, "no plyometric (power) work this week")
 
 
 @soft_rule("S13", "the runner's kit is used: more kit never makes the plan easier",

@@ -49,6 +49,15 @@ def _open(wm: WeekModel, exercise) -> bool:
     return equipment_allows(exercise, profile.equipment) and level_allows(exercise, profile.level)
 
 
+def _harder(wm: WeekModel, exercise, before) -> bool:
+    """A variation a step up the family's ladder from last week's (by level, then loaded)."""
+    was = next((ex for ex in wm.inst.exercises if before and ex.id == before.variation), None)
+    if was is None:
+        return False
+    rank = ("beginner", "intermediate", "advanced")
+    return (rank.index(exercise.level), exercise.loaded) > (rank.index(was.level), was.loaded)
+
+
 def _left_out(wm: WeekModel, key: tuple[int, str]):
     """True exactly when the week has a session of key's intensity without the family."""
     m = wm.model
@@ -95,10 +104,14 @@ def add_s8_progress(wm: WeekModel) -> None:
         # runner can lift) is main-session work, and light days stay light.
         light_top = stuck and key[1] == "light" and any(
             "light" not in ex.sessions and _open(wm, ex) for ex in wm.inst.family(key[0]))
+        # Nothing harder in the family at the runner's level and kit: that is for good.
+        ceiling = stuck and not light_top and not any(
+            _open(wm, ex) and ex.id != (before.variation if before else "")
+            and _harder(wm, ex, before) for ex in wm.inst.family(key[0]))
         lines = [(held, f"{name} ({key[1]}) held at its last dose"
                   + (": the top of a light session (what comes next is main-session work)"
-                     if light_top else ": nothing harder is open to it this week" if stuck
-                     else ""))]
+                     if light_top else ": the top your level and kit open" if ceiling
+                     else ": nothing harder is open to it this week" if stuck else ""))]
         for reason in sorted({c.reason for c in wm.candidates[key]}):
             eased = wm.picks_where(key, lambda c, r=reason: c.continuing and bool(c.changes)
                                    and not c.progressed and c.reason == r)

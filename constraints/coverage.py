@@ -26,10 +26,10 @@ def add_s1_muscle_coverage(wm: WeekModel) -> None:
     (primary) work. Only the bent-knee raise trains the soleus directly ("bent-knee calf
     raises shift more work toward the soleus"); a beginner's first week is the article's
     beginner session as written, whose one calf exercise is the wall calf raise, so the
-    soleus is asked for from the second week on. Not in race week (B4): its one short
-    session keeps the legs awake for the race and is the article's light session, not the
-    week's coverage."""
-    if wm.inst.goal_race_this_week is not None:
+    soleus is asked for from the second week on. Not in race week (B4) nor the return week
+    after it (B6): their one short session keeps the legs moving around the race and is
+    the article's light session, not the week's coverage."""
+    if wm.inst.goal_race_this_week is not None or wm.inst.is_return_week:
         return
     m = wm.model
     primary: dict[str, list] = {muscle: [] for muscle in MUSCLES}

@@ -222,3 +222,31 @@ def test_the_checker_catches_a_big_or_new_return_session(catalog) -> None:
     fresh["weeks"][2]["sessions"][0]["exercises"][0]["variation"] = other.id
     assert any(v.rule == "B6" and "new in the return week" in v.message
                for v in check_plan(fresh, catalog, runs=runs))
+
+
+def test_after_the_return_week_the_season_builds_from_its_doses(catalog) -> None:
+    """"Progress slowly": the week after the return week climbs from the return week's
+    doses (one step), not back to the pre-taper peak in one go, and a why-line says "same
+    dose" only of a dose that is the same."""
+    runs = [Run(START + timedelta(days=d), kind, 45, time(7, 0))
+            for d, kind in enumerate(["easy", "speed", "rest", "tempo", "easy", "rest", "long"]
+                                     * 4)]
+    runs[13] = Run(START + timedelta(days=13), "race", 100, time(9, 0))
+    profile = Profile(level="intermediate", equipment=frozenset({"band"}), tz="UTC")
+    data = planned(catalog, runs, profile)
+    assert check_plan(data, catalog, runs=runs) == []
+    back, after = data["weeks"][2], data["weeks"][3]
+    assert back["phase"] == "return"
+    doses = {(item["variation"], s["intensity"]): item for s in back["sessions"]
+             for item in s["exercises"]}
+    compared = 0
+    for s in after["sessions"]:
+        for item in s["exercises"]:
+            was = doses.get((item["variation"], s["intensity"]))
+            if was is None:
+                continue
+            compared += 1
+            assert item["sets"] <= was["sets"] + 1 and item["reps"] <= was["reps"] + 2, item
+            same = (item["sets"], item["reps"]) == (was["sets"], was["reps"])
+            assert ("same dose as last time" in item["why"]) <= same, item["why"]
+    assert compared

@@ -134,6 +134,12 @@ def _stepped_back_doses(index: int, week: WeekEntry, before: WeekEntry,
                             "one variable, nothing else changed)")
 
 
+def is_return_week(start: date | None, ctx: PlanContext) -> bool:
+    """The week starting `start` follows a goal race's week (B6)."""
+    return start is not None and any(
+        (start - race).days + race.weekday() == 7 for race in ctx.goal_races())
+
+
 def _returns_to_dose(index: int, ctx: PlanContext, step_back: list[bool]) -> Iterator[Violation]:
     """Clause (c): week `index`, the first after a run of step-back weeks, resumes the doses
     from before the run."""
@@ -142,6 +148,8 @@ def _returns_to_dose(index: int, ctx: PlanContext, step_back: list[bool]) -> Ite
         first -= 1
     if first == 0:
         return  # the run opens the plan: what came before it is not in this plan
+    if is_return_week(ctx.weeks[index - 1].start, ctx):
+        return  # after a goal race's return week the season builds again from its doses (B6)
     resume: dict[tuple[int, str], ExerciseEntry] = {}
     for earlier in ctx.weeks[first - 1:index - 1]:
         for key, entries in week_doses(earlier).items():

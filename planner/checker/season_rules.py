@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from planner.checker.block_rules import is_due_step_back, is_taper_week
+from planner.checker.block_rules import is_due_step_back, is_return_week, is_taper_week
 from planner.checker.records import (
     ExerciseEntry,
     PlanContext,
@@ -132,6 +132,8 @@ def _reference(ctx: PlanContext, index: int) -> dict[tuple[int, str], ExerciseEn
     while first >= 0 and steps[first]:
         first -= 1
     chosen = weeks[first] if first >= 0 and first != at else weeks[at]
+    if is_return_week(weeks[at].start, ctx):
+        chosen = weeks[at]  # after a goal race the season builds again from its doses (B6)
     reference = {key: entries[0][1] for key, entries in week_doses(chosen).items()}
     if chosen is not weeks[at]:
         # Only exercises the step-back week itself carried go on.

@@ -54,8 +54,6 @@ class Carry:
     start_weights: tuple[tuple[str, float], ...] = ()
     # The last maintain week before a taper drops a set of these (the main lifts, B5).
     drop: frozenset[FamilyKey] = frozenset()
-    # Last week held no plyometric exercise (S12: not two weeks running when a day allows).
-    power_missed: bool = False
 
 
 @dataclass(frozen=True)

@@ -119,9 +119,8 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
         # A family not done this week (no main session, a rotated accessory) keeps its last
         # dose: next time it comes back where it stood, not at week-1 numbers.
         doses = {**inst.carry.doses, **result.carry.doses}
-        jumped = any(item.exercise.plyometric for s in result.sessions for item in s.exercises)
         carry = replace(result.carry, doses=doses, beginner_promoted=carry.beginner_promoted,
-                        resume=resume, seen=carry.seen | done, power_missed=not jumped)
+                        resume=resume, seen=carry.seen | done)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,
@@ -177,9 +176,11 @@ def _forbid(days: frozenset[int]):
 def _resume_after(inst: WeekInstance, carry: Carry) -> dict:
     """The doses to return to next week: those before this week's step-back, or the ones
     still pending when this week was held back by skipped work."""
-    if inst.deload:
+    if inst.deload and inst.phase != "return":
         return dict(carry.resume) | {key: dose for key, dose in carry.doses.items()
                                      if key not in carry.resume}
+    # After a goal race the season builds again from the return week's doses, not the
+    # pre-taper peak ("Progress slowly").
     return {}
 
 

@@ -118,12 +118,9 @@ def read_previous(data: dict[str, Any], by_id: dict[str, Exercise], *,
                 regress.add(key)
             if log.sets or log.status in ("skipped", "too hard") or log.rir == 0:
                 logged[key] = Logged(exercise, planned, log, verdict, fewer)
-    jumped = any(by_id[item["variation"]].plyometric for session in last["sessions"]
-                 for item in session["exercises"] if item["variation"] in by_id)
     carry = Carry(doses=doses, session_dates=tuple(sorted(dates)), hold=frozenset(hold),
                   regress=frozenset(regress) - hold,
-                  beginner_promoted=_promoted(data, weeks), start_weights=starts,
-                  power_missed=not jumped)
+                  beginner_promoted=_promoted(data, weeks), start_weights=starts)
     return carry, logged
 
 

@@ -126,8 +126,8 @@ def session_why(inst: WeekInstance, day: int, intensity: str, *, start: time | N
         else:
             parts.append(_light_order(day, week))
     elif inst.taper:
-        parts.append("taper: a third less volume (the slow lowering goes first, else a set) "
-                     "in the last two weeks before the race (B2)")
+        parts.append("taper: less volume than the peak (the slow lowering goes first, then a "
+                     "set) in the last two weeks before the race (B2)")
     elif inst.deload:
         parts.append("deload week: one set fewer, the same load (B1)")
     if inst.phase == "race" and not inst.carry.seen:
@@ -181,6 +181,19 @@ def _change_words(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
     return f"one {more} {noun}" if diff == 1 else f"{diff} {more} {noun}s"
 
 
+def _first_weight(inst: WeekInstance, cand: Candidate, intensity: str) -> bool:
+    """The first week this lift holds kilograms: new, or a loaded variation taking over
+    from a bodyweight one (its weight is arithmetic on the runner's list)."""
+    if not cand.exercise.loaded or not named_weight(cand.exercise, cand.dose.load,
+                                                    inst.profile):
+        return False
+    if not cand.continuing:
+        return True
+    before = inst.carry.doses.get((cand.exercise.family_no, intensity))
+    was = next((ex for ex in inst.exercises if before and ex.id == before.variation), None)
+    return was is not None and not was.loaded
+
+
 def _step_back(inst: WeekInstance) -> str:
     """Which rule steps the week back, as a why-line says it."""
     if inst.phase == "race":
@@ -229,10 +242,10 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         parts.append(f"trains {', '.join(ex.primary)} (S1)")
     if not cand.continuing:
         parts.append("new this week")
-        if cand.exercise.loaded and named_weight(cand.exercise, cand.dose.load, inst.profile):
-            parts.append(FIRST_GUESS)
+    if _first_weight(inst, cand, intensity):
+        parts.append(FIRST_GUESS)
     elif not cand.changes:
-        parts.append("same dose as last week" + (f" ({_step_back(inst)})" if inst.deload else ""))
+        parts.append("same dose as last time" + (f" ({_step_back(inst)})" if inst.deload else ""))
     else:
         because = f" because {EASIER_REASONS.get(cand.reason, cand.reason)}" if cand.reason else ""
         parts.append(f"{_change_words(inst, cand, intensity)}{because}, nothing else changed (H9)"
