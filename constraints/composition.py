@@ -242,6 +242,8 @@ def add_s12_a_little_power(wm: WeekModel) -> None:
     inst = wm.inst
     if inst.profile.level == "beginner":
         return
+    if inst.goal_race_this_week is not None or inst.is_return_week:
+        return  # the legs are racing or recovering from it: power waits (B4, B6)
     if all(inst.jumps_forbidden(d) for d in inst.days):
         return
     jumps = [lit for key in wm.family_keys()

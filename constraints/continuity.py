@@ -25,6 +25,8 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
     S4_CORE_WEIGHT, an accessory (calf raise, band walk) S4_ACCESSORY_WEIGHT. Switching
     to another variation of the same exercise is not dropping it."""
     add_s4_no_new_exercises_in_deload(wm)
+    if wm.inst.goal_race_this_week is not None or wm.inst.is_return_week:
+        return  # one short session by rule (B4, B6): leaving exercises out is its point
     by_family = {ex.family_no: ex for ex in wm.inst.exercises}
     by_id = {ex.id: ex for ex in wm.inst.exercises}
     for key, dose in sorted(wm.inst.carry.doses.items()):

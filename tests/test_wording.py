@@ -340,3 +340,22 @@ def test_long_run_day_says_what_it_is(catalog) -> None:
     why = session_why(inst, 6, "light", start=time(18, 0))
     assert why.startswith("Sun: on a long-run day, after the 08:00 long run (S2)")
     assert "a long day" not in why
+
+
+def test_a_why_line_says_new_or_how_the_dose_moved_never_both(catalog) -> None:
+    """"new this week" and "same dose as last time" (or a change) exclude each other: a
+    first week's exercise was never done, so it has no dose to repeat."""
+    from planner.domain import Profile
+    from planner.readers.runs_csv import load_runs
+    from planner.solving.block import plan_block
+
+    runs = load_runs(Path(__file__).resolve().parents[1] / "examples" / "block-16-weeks.csv").runs
+    profile = Profile(level="intermediate", equipment=frozenset({"dumbbell", "band"}),
+                      weights=(("dumbbell", (4.0, 6.0, 8.0, 10.0, 12.5)),), tz="UTC")
+    plan = plan_block(runs, profile, catalog.exercises, diagnose=False).plan
+    for week in plan.weeks:
+        for session in week.sessions:
+            for item in session.exercises:
+                if "new this week" in item.why:
+                    assert "same dose" not in item.why and "nothing else changed" not in \
+                        item.why, item.why

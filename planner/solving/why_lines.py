@@ -121,7 +121,7 @@ def session_why(inst: WeekInstance, day: int, intensity: str, *, start: time | N
             parts.append("light because it is a long-run day (H11)")
         elif inst.deload:
             parts.append(("race week (B4)" if inst.phase == "race" else "taper week (B2)")
-                         if inst.taper else "return week: a step below race week (B6)"
+                         if inst.taper else "return week: no bigger than race week (B6)"
                          if inst.phase == "return" else "deload week (B1)")
         else:
             parts.append(_light_order(day, week))
@@ -242,14 +242,14 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         parts.append(f"trains {', '.join(ex.primary)} (S1)")
     if not cand.continuing:
         parts.append("new this week")
-    if _first_weight(inst, cand, intensity):
-        parts.append(FIRST_GUESS)
     elif not cand.changes:
         parts.append("same dose as last time" + (f" ({_step_back(inst)})" if inst.deload else ""))
     else:
         because = f" because {EASIER_REASONS.get(cand.reason, cand.reason)}" if cand.reason else ""
         parts.append(f"{_change_words(inst, cand, intensity)}{because}, nothing else changed (H9)"
                      + (f"; {_step_back(inst)}" if inst.deload else ""))
+    if _first_weight(inst, cand, intensity):
+        parts.append(FIRST_GUESS)
     heaviest = next_step(inst, cand, intensity)
     if heaviest:
         parts.append(heaviest.rstrip("."))
