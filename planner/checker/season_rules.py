@@ -24,7 +24,7 @@ B6 (return). The return week holds no main session.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from planner.checker.block_rules import is_due_step_back, is_return_week, is_taper_week
@@ -59,6 +59,17 @@ def _variations_before(ctx: PlanContext, monday: date) -> tuple[bool, set[str]]:
                            if item.variation is not None}
 
 
+def _short_and_known(rule: str, s: SessionEntry, seen: set[str] | None, too_long: str,
+                     new_words: Callable[[str], str]) -> Iterator[Violation]:
+    """A race-week or return-week session: at most RACE_WEEK_EXERCISES exercises, each one
+    the block has done (`seen`; None when nothing came before this plan's week)."""
+    if s.n_entries > RACE_WEEK_EXERCISES:
+        yield Violation(rule, s.iso, None, too_long)
+    for item in s.items:
+        if seen is not None and item.variation is not None and item.variation not in seen:
+            yield Violation(rule, s.iso, item.variation, new_words(item.variation))
+
+
 def _race_week(ctx: PlanContext, race: date) -> Iterator[Violation]:
     monday = monday_of(race)
     sessions = [s for s in ctx.sessions() if _in_week(s, monday)]
@@ -81,15 +92,12 @@ def _race_week(ctx: PlanContext, race: date) -> Iterator[Violation]:
             yield Violation("B4", s.iso, None,
                             f"session on {when(s.day)}, {where} the goal race ({said}); race "
                             f"week's session comes at least {RACE_WEEK_LEAD_DAYS} days before it")
-        if s.n_entries > RACE_WEEK_EXERCISES:
-            yield Violation("B4", s.iso, None,
-                            f"race-week session on {when(s.day)} holds {s.n_entries} exercises; "
-                            f"a short session holds at most {RACE_WEEK_EXERCISES}")
-        for item in s.items:
-            if history and item.variation is not None and item.variation not in seen:
-                yield Violation("B4", s.iso, item.variation,
-                                f"{item.variation} on {when(s.day)} is new in race week (goal "
-                                f"race {said}); race week repeats only what the block has done")
+        yield from _short_and_known(
+            "B4", s, seen if history else None,
+            f"race-week session on {when(s.day)} holds {s.n_entries} exercises; a short "
+            f"session holds at most {RACE_WEEK_EXERCISES}",
+            lambda v, s=s: f"{v} on {when(s.day)} is new in race week (goal race {said}); "
+                           "race week repeats only what the block has done")
 
 
 def check_b4_race_week(ctx: PlanContext) -> Iterator[Violation]:
@@ -190,17 +198,13 @@ def check_b6_return_week(ctx: PlanContext) -> Iterator[Violation]:
         sessions = [s for s in ctx.sessions() if _in_week(s, monday)]
         history, seen = _variations_before(ctx, monday)
         for s in sessions:
-            if s.n_entries > RACE_WEEK_EXERCISES:
-                yield Violation("B6", s.iso, None,
-                                f"return-week session on {when(s.day)} holds {s.n_entries} "
-                                f"exercises; after the race ({when(race)}) at most "
-                                f"{RACE_WEEK_EXERCISES}, no more than race week")
-            for item in s.items:
-                if history and item.variation is not None and item.variation not in seen:
-                    yield Violation("B6", s.iso, item.variation,
-                                    f"{item.variation} on {when(s.day)} is new in the return "
-                                    f"week after the goal race ({when(race)}); it repeats only "
-                                    "what the block has done")
+            yield from _short_and_known(
+                "B6", s, seen if history else None,
+                f"return-week session on {when(s.day)} holds {s.n_entries} exercises; after "
+                f"the race ({when(race)}) at most {RACE_WEEK_EXERCISES}, no more than race week",
+                lambda v, s=s, race=race: f"{v} on {when(s.day)} is new in the return week "
+                                          f"after the goal race ({when(race)}); it repeats "
+                                          "only what the block has done")
             if s.intensity == "heavy":
                 yield Violation("B6", s.iso, None,
                                 f"main session on {when(s.day)}, in the return week after the "
