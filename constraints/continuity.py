@@ -9,6 +9,7 @@ from ortools.sat.python import cp_model
 from constraints.eligibility import equipment_allows, level_allows
 from constraints.registry import soft_rule
 from planner.planning.progression import EASIER_REASONS
+from planner.planning.wording import equipment_used, shown_name
 
 if TYPE_CHECKING:
     from planner.planning.model import WeekModel
@@ -94,8 +95,9 @@ def add_s8_progress(wm: WeekModel) -> None:
         if key in excused:
             continue
         before = wm.inst.carry.doses.get(key)
-        name = next((ex.name for ex in wm.inst.exercises
-                     if before and ex.id == before.variation), wm.inst.family(key[0])[0].family)
+        name = next((shown_name(ex, equipment_used(ex.equipment, wm.inst.profile.equipment))
+                     for ex in wm.inst.exercises if before and ex.id == before.variation),
+                    wm.inst.family(key[0])[0].family)
         # The line says what the week did: held (the same dose), or eased for a stated
         # reason; and a dose with nothing harder open to it says so, not "held" as a choice.
         # Open means the runner's kit and level allow it (H5, H6): a loaded rung the runner

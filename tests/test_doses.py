@@ -39,6 +39,7 @@ from planner.planning.progression import (
     rest_seconds,
     start_dose,
 )
+from planner.planning.wording import shown_name
 from planner.readers.catalog import Catalog
 from planner.renderers.fit import render_session_fit
 from planner.renderers.ics import session_description
@@ -414,7 +415,8 @@ def test_a_held_line_is_said_only_of_a_dose_that_was_held(catalog: Catalog,
     plan = plan_block(runs, profile, catalog.exercises, diagnose=False).plan
     last: dict = {}
     for week in plan.weeks:
-        now = {(item.exercise.name, s.intensity): item.dose
+        # named as the runner's kit shows them, as the plan's other lines do
+        now = {(shown_name(item.exercise, item.equipment_used), s.intensity): item.dose
                for s in week.sessions for item in s.exercises}
         for penalty in week.penalties:
             found = re.match(r"(.+) \((heavy|light)\) held at its last dose", penalty.text)
@@ -423,6 +425,26 @@ def test_a_held_line_is_said_only_of_a_dose_that_was_held(catalog: Catalog,
             key = (found.group(1), found.group(2))
             assert key in now and now[key] == last.get(key), (week.start, penalty.text)
         last.update(now)
+
+
+@FAST
+@given(blocks(max_weeks=6))
+def test_same_dose_means_last_weeks_and_back_to_means_before_the_step_back(
+        catalog: Catalog, block: tuple) -> None:
+    """"same dose as last time" is last time's dose; the week after a step-back says "back
+    to the dose before the step-back week" of a dose that differs from the step-back's."""
+    runs, profile = block
+    plan = plan_block(runs, profile, catalog.exercises, diagnose=False).plan
+    last: dict = {}
+    for week in plan.weeks:
+        now = {(item.exercise.id, s.intensity): (item.dose, item.why)
+               for s in week.sessions for item in s.exercises}
+        for key, (dose, why) in now.items():
+            if "same dose as last time" in why:
+                assert last.get(key) == dose, (week.start, key, why)
+            if "back to the dose before the step-back week" in why:
+                assert key in last and last[key] != dose, (week.start, key, why)
+        last.update({key: dose for key, (dose, _) in now.items()})
 
 
 def test_a_load_never_reads_as_a_step_label_where_kilograms_are_known(catalog: Catalog) -> None:

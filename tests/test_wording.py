@@ -27,6 +27,7 @@ from planner.planning.wording import (
     a_an,
     count_summary,
     equipment_choice,
+    equipment_used,
     runner_text,
     shown_cue,
     shown_name,
@@ -37,7 +38,7 @@ from planner.renderers.json_plan import plan_to_dict
 from planner.renderers.terminal import gave_up_line, plan_report, week_table
 from planner.services.explain import explain_plan
 from planner.solving.block import plan_block
-from planner.solving.solve import equipment_used, solve_week
+from planner.solving.solve import solve_week
 from planner.solving.why_lines import exercise_why, session_why
 from tests.conftest import MONDAY, make_week
 

@@ -54,6 +54,9 @@ class Carry:
     start_weights: tuple[tuple[str, float], ...] = ()
     # The last maintain week before a taper drops a set of these (the main lifts, B5).
     drop: frozenset[FamilyKey] = frozenset()
+    # The week after a step-back: these return to their dose from before it (B1), not to
+    # last week's, so the why-line says "back to", not "same dose".
+    returned: frozenset[FamilyKey] = frozenset()
 
 
 @dataclass(frozen=True)

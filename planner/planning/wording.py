@@ -125,6 +125,13 @@ def equipment_choice(options: tuple[str, ...], owned: frozenset[str]) -> str:
     return options[0]
 
 
+def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[str]
+                   ) -> tuple[str, ...]:
+    """The item that meets each requirement: the runner's own kit first, else what every home
+    has (floor, wall, step, chair), in the catalog's order of alternatives."""
+    return tuple(equipment_choice(options, owned) for options in requirements)
+
+
 def _swaps(exercise: Exercise, used: tuple[str, ...]) -> dict[str, str]:
     """Equipment words to replace: an alternative the runner is not using -> the one used."""
     swaps: dict[str, str] = {}

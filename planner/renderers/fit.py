@@ -55,7 +55,7 @@ from planner.domain import (
     Session,
 )
 from planner.planning.loads import load_words
-from planner.planning.wording import EASY_MOVEMENT_MINUTES, effort_cue, tempo_words
+from planner.planning.wording import EASY_MOVEMENT_MINUTES, effort_cue, shown_name, tempo_words
 from planner.readers.fit_profile import fit_exercise_numbers
 
 KIND_WORDS: dict[str, str] = {"heavy": "main", "light": "light"}
@@ -241,7 +241,8 @@ def step_name(planned: PlannedExercise) -> str:
     exercise = planned.exercise
     side = UNILATERAL_SUFFIX.get(exercise.reps_unit)
     suffix = f" {planned.dose.reps}/{side}" if side else ""
-    return _shorten(short_exercise_name(exercise.name), STEP_NAME_MAX - len(suffix)) + suffix
+    name = shown_name(exercise, planned.equipment_used)  # the name the calendar gives it
+    return _shorten(short_exercise_name(name), STEP_NAME_MAX - len(suffix)) + suffix
 
 
 def short_exercise_name(name: str) -> str:

@@ -139,7 +139,8 @@ def _held(carry: Carry) -> Carry:
     holds the dose from before it, so the step-back still ends (B1)."""
     doses = {**carry.doses, **{key: dose for key, dose in carry.resume.items()
                                if key in carry.doses}}
-    return replace(carry, doses=doses, resume={},
+    returned = frozenset(key for key, dose in doses.items() if dose != carry.doses[key])
+    return replace(carry, doses=doses, resume={}, returned=returned,
                    hold=carry.hold | (frozenset(doses) - carry.regress))
 
 

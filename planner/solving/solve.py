@@ -42,7 +42,7 @@ from planner.planning.progression import (
     is_advanced_main_lift,
     named_weight,
 )
-from planner.planning.wording import run_name, with_article
+from planner.planning.wording import equipment_used, run_name, with_article
 from planner.solving.why_lines import exercise_why, next_step, session_why
 
 SEED = 20240611
@@ -273,15 +273,6 @@ def no_power_line(inst: WeekInstance, sessions: list[Session]) -> str:
 def session_order(cand: Candidate) -> tuple[int, int]:
     """Jumps first while the legs are fresh, then the article's order of the 13 exercises."""
     return (0 if cand.exercise.plyometric else 1, cand.exercise.family_no)
-
-
-def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[str]
-                   ) -> tuple[str, ...]:
-    """The item that meets each requirement: the runner's own kit first, else what every home
-    has (floor, wall, step, chair), in the catalog's order of alternatives."""
-    from planner.planning.wording import equipment_choice
-
-    return tuple(equipment_choice(options, owned) for options in requirements)
 
 
 def warmup_minutes(intensity: str, after_run: bool) -> int:

@@ -16,7 +16,7 @@ from planner.planning.loads import FIRST_GUESS, next_step_words, words
 from planner.planning.progression import EASIER_REASONS, is_advanced_main_lift, named_weight
 from planner.planning.wording import (
     days_phrase,
-    equipment_choice,
+    equipment_used,
     plural,
     run_relation,
     session_word,
@@ -208,8 +208,7 @@ def _step_back(inst: WeekInstance) -> str:
 def _load(inst: WeekInstance, cand: Candidate, intensity: str = "heavy") -> str:
     """The new load as every output says it: `10 kg per hand`, else `light +1 step`."""
     kg = named_weight(cand.exercise, cand.dose.load, inst.profile)
-    owned = inst.profile.equipment
-    used = tuple(equipment_choice(options, owned) for options in cand.exercise.equipment)
+    used = equipment_used(cand.exercise.equipment, inst.profile.equipment)
     return words(cand.dose.load, kg, cand.exercise.id, used, effort=False,
                  heavier_start=is_advanced_main_lift(cand.exercise, inst.profile.level,
                                                      intensity))
@@ -242,6 +241,8 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         parts.append(f"trains {', '.join(ex.primary)} (S1)")
     if not cand.continuing:
         parts.append("new this week")
+    elif not cand.changes and (cand.exercise.family_no, intensity) in inst.carry.returned:
+        parts.append("back to the dose before the step-back week (B1)")
     elif not cand.changes:
         parts.append("same dose as last time" + (f" ({_step_back(inst)})" if inst.deload else ""))
     else:
