@@ -235,7 +235,8 @@ def test_my_week_changed_offers_every_week_of_a_block(client: TestClient) -> Non
     page = client.get(location, params={"changed_week": third["start"]}).text
     section = page[page.index('id="week-changed"'):]
     assert f'value="{third["start"]}"' in section and "selected" in section
-    assert f'<option value="{third["start"]}">{third["start"]}</option>' in section  # Monday
+    monday = date.fromisoformat(third["start"])
+    assert f'<option value="{third["start"]}">Mon {monday.day} {monday:%b}</option>' in section
     long_run = next(r for r in third["runs"] if r["run"] == "long")
     offset = date.fromisoformat(long_run["date"]).weekday()
     assert re.search(rf'name="minutes_{offset}"[^>]*value="{long_run["minutes"]}"', section)

@@ -242,9 +242,11 @@ def week_changed_values(plan: dict[str, Any], chosen: str = "", today: date | No
             grid.append((run["run"], str(run.get("minutes") or ""), run.get("time") or "")
                         if run else ("", "", ""))
     first = 1 if current is weeks[0] else 0  # from the first Monday is a new plan
-    days = [(monday + timedelta(days=offset)).isoformat() for offset in range(first, 7)]
+    days = [(day.isoformat(), day_label(day))
+            for day in (monday + timedelta(days=offset) for offset in range(first, 7))]
     return {"week_start": current["start"], "grid": grid, "days": days,
-            "weeks": starts if len(starts) > 1 else []}
+            "weeks": [(start, f"week of {day_label(date.fromisoformat(start))}")
+                      for start in starts] if len(starts) > 1 else []}
 
 
 def _holds_day(week: dict[str, Any], day: date) -> bool:
