@@ -51,7 +51,7 @@ def build_week_model(inst: WeekInstance, *, disabled: frozenset[str] = frozenset
     guard_rules = tuple(guard_rules)
     closed = frozenset(
         pair for rule in HARD_RULES
-        if prune and rule.closes is not None and rule.id not in disabled
+        if rule.closes is not None and rule.id not in disabled
         and rule.id not in guard_rules
         for pair in rule.closes(inst)) if prune else frozenset()
     refused = tuple(

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
-from constraints.eligibility import equipment_allows, level_allows
 from constraints.registry import soft_rule
+from constraints.session_shape import is_split_stance
 from planner.domain import INTENSITIES, LOADED_EQUIPMENT, WEEKDAYS, Exercise, Profile
+from planner.planning.progression import allowed_for
 
 if TYPE_CHECKING:
     from planner.planning.instance import WeekInstance
@@ -99,13 +100,12 @@ def slot_tests(inst: WeekInstance) -> dict[str, SlotTest]:
     # "Intermediate: Hold dumbbells and control the lowering phase": a runner who can load
     # the step-up does it; the single-leg RDL stands in only for one who cannot.
     loaded_step_up = any(ex.family_no == STEP_UP_FAMILY and ex.loaded
-                         and equipment_allows(ex, profile.equipment)
-                         and level_allows(ex, profile.level) for ex in inst.exercises)
+                         and allowed_for(ex, profile) for ex in inst.exercises)
     rdl_may_stand_in = loaded_hinge and not has_hills(inst) and not loaded_step_up
     single_leg = {STEP_UP_FAMILY, SINGLE_LEG_RDL_FAMILY} if rdl_may_stand_in else {STEP_UP_FAMILY}
     tests: dict[str, SlotTest] = {
         "squat": lambda ex: "squat" in ex.patterns and not ex.plyometric,
-        "lunge": lambda ex: "split-stance" in ex.patterns,
+        "lunge": is_split_stance,
         "hinge": lambda ex: ex.family_no == ROMANIAN_DEADLIFT_FAMILY and ex.loaded
         if loaded_hinge else ex.family_no in TRUE_HINGE_FAMILIES,
         "single-leg": lambda ex: ex.family_no in single_leg,
@@ -242,7 +242,7 @@ def add_s12_a_little_power(wm: WeekModel) -> None:
     inst = wm.inst
     if inst.profile.level == "beginner":
         return
-    if inst.goal_race_this_week is not None or inst.is_return_week:
+    if inst.short_by_rule:
         return  # the legs are racing or recovering from it: power waits (B4, B6)
     if all(inst.jumps_forbidden(d) for d in inst.days):
         return
@@ -289,7 +289,7 @@ def add_s13_kit_is_used(wm: WeekModel) -> None:
                                 "barbell")
     if weights:
         split_stance = [key for key in wm.family_keys() if key[1] == "heavy"
-                        and any("split-stance" in ex.patterns for ex in inst.family(key[0]))]
+                        and any(is_split_stance(ex) for ex in inst.family(key[0]))]
         _penalize_unloaded(wm, tuple(key[0] for key in split_stance), S13_WEIGHT)
         loaded = [lit for key in wm.family_keys() if key[1] == "heavy"
                   for lit in wm.exercise_picks(
@@ -314,8 +314,7 @@ def _penalize_unloaded(wm: WeekModel, families: tuple[int, ...], weight: int) ->
         if key not in wm.pick:
             continue
         open_loaded = [ex for ex in wm.inst.family(family) if ex.loaded
-                       and equipment_allows(ex, profile.equipment)
-                       and level_allows(ex, profile.level)]
+                       and allowed_for(ex, profile)]
         if not open_loaded:
             continue
         for exercise, lits in wm.variations(key):

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from constraints.eligibility import equipment_allows, level_allows
 from constraints.registry import soft_rule
-from planner.planning.progression import EASIER_REASONS
+from planner.domain import LEVELS, Exercise
+from planner.planning.progression import EASIER_REASONS, allowed_for
 from planner.planning.wording import equipment_used, shown_name
 
 if TYPE_CHECKING:
@@ -26,10 +26,9 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
     S4_CORE_WEIGHT, an accessory (calf raise, band walk) S4_ACCESSORY_WEIGHT. Switching
     to another variation of the same exercise is not dropping it."""
     add_s4_no_new_exercises_in_deload(wm)
-    if wm.inst.goal_race_this_week is not None or wm.inst.is_return_week:
+    if wm.inst.short_by_rule:
         return  # one short session by rule (B4, B6): leaving exercises out is its point
     by_family = {ex.family_no: ex for ex in wm.inst.exercises}
-    by_id = {ex.id: ex for ex in wm.inst.exercises}
     for key, dose in sorted(wm.inst.carry.doses.items()):
         if key not in wm.use:
             continue
@@ -37,7 +36,8 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
         if family is None:
             continue
         core = family.role == "core"
-        shown = by_id[dose.variation].name if dose.variation in by_id else family.family
+        was = wm.inst.exercise(dose.variation)
+        shown = was.name if was else family.family
         # "Can still progress" only where a harder step is on offer this week.
         growing = any(c.progressed for c in wm.offered[key])
         kind = ("a core lift" if core else "an exercise that can still progress" if growing
@@ -47,18 +47,10 @@ def add_s4_stable_core_lifts(wm: WeekModel) -> None:
                     f"{shown} left out of the {key[1]} session although it is {kind}")
 
 
-def _open(wm: WeekModel, exercise) -> bool:
-    profile = wm.inst.profile
-    return equipment_allows(exercise, profile.equipment) and level_allows(exercise, profile.level)
-
-
-def _harder(wm: WeekModel, exercise, before) -> bool:
-    """A variation a step up the family's ladder from last week's (by level, then loaded)."""
-    was = next((ex for ex in wm.inst.exercises if before and ex.id == before.variation), None)
-    if was is None:
-        return False
-    rank = ("beginner", "intermediate", "advanced")
-    return (rank.index(exercise.level), exercise.loaded) > (rank.index(was.level), was.loaded)
+def _harder(exercise: Exercise, was: Exercise) -> bool:
+    """A variation a step up the family's ladder from `was` (by level, then loaded)."""
+    return ((LEVELS.index(exercise.level), exercise.loaded)
+            > (LEVELS.index(was.level), was.loaded))
 
 
 def _left_out(wm: WeekModel, key: tuple[int, str]):
@@ -91,27 +83,30 @@ def add_s8_progress(wm: WeekModel) -> None:
     if wm.inst.deload:
         return
     excused = wm.inst.carry.hold | wm.inst.carry.regress | wm.inst.carry.drop
+    profile = wm.inst.profile
     for key in wm.family_keys():
         if key in excused:
             continue
         before = wm.inst.carry.doses.get(key)
-        name = next((shown_name(ex, equipment_used(ex.equipment, wm.inst.profile.equipment))
-                     for ex in wm.inst.exercises if before and ex.id == before.variation),
-                    wm.inst.family(key[0])[0].family)
+        was = wm.inst.exercise(before.variation) if before else None
+        name = (shown_name(was, equipment_used(was.equipment, profile.equipment)) if was
+                else wm.inst.family(key[0])[0].family)
         # The line says what the week did: held (the same dose), or eased for a stated
         # reason; and a dose with nothing harder open to it says so, not "held" as a choice.
         # Open means the runner's kit and level allow it (H5, H6): a loaded rung the runner
         # can lift is open, one needing a machine they lack is not.
-        stuck = not wm.picks_where(key, lambda c: c.progressed and _open(wm, c.exercise))
+        stuck = not wm.picks_where(key, lambda c: c.progressed
+                                   and allowed_for(c.exercise, profile))
         held = wm.picks_where(key, lambda c: c.continuing and not c.changes)
         # A light session's top is not a dead end: what comes next (a loaded variation the
         # runner can lift) is main-session work, and light days stay light.
         light_top = stuck and key[1] == "light" and any(
-            "light" not in ex.sessions and _open(wm, ex) for ex in wm.inst.family(key[0]))
+            "light" not in ex.sessions and allowed_for(ex, profile)
+            for ex in wm.inst.family(key[0]))
         # Nothing harder in the family at the runner's level and kit: that is for good.
-        ceiling = stuck and not light_top and not any(
-            _open(wm, ex) and ex.id != (before.variation if before else "")
-            and _harder(wm, ex, before) for ex in wm.inst.family(key[0]))
+        ceiling = stuck and not light_top and (was is None or not any(
+            ex.id != was.id and allowed_for(ex, profile) and _harder(ex, was)
+            for ex in wm.inst.family(key[0])))
         lines = [(held, f"{name} ({key[1]}) held at its last dose"
                   + (": the top of a light session (what comes next is main-session work)"
                      if light_top else ": the top your level and kit open" if ceiling

@@ -29,7 +29,7 @@ def add_s1_muscle_coverage(wm: WeekModel) -> None:
     soleus is asked for from the second week on. Not in race week (B4) nor the return week
     after it (B6): their one short session keeps the legs moving around the race and is
     the article's light session, not the week's coverage."""
-    if wm.inst.goal_race_this_week is not None or wm.inst.is_return_week:
+    if wm.inst.short_by_rule:
         return
     m = wm.model
     primary: dict[str, list] = {muscle: [] for muscle in MUSCLES}

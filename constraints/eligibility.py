@@ -1,4 +1,7 @@
-"""Which variations a runner may do at all: H5 (equipment), H6 (level, plyometrics), S7."""
+"""Which variations a runner may do at all: H5 (equipment), H6 (level, plyometrics), S7.
+
+The tests themselves (equipment_allows, level_allows) live in planner.planning.progression,
+where the words for a lift's next step use them too."""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from constraints.registry import hard_rule, soft_rule
-from planner.domain import ASSUMED_EQUIPMENT, LEVELS, Exercise
+from planner.domain import LEVELS
+from planner.planning.progression import equipment_allows, level_allows
 from planner.planning.wording import with_article
 
 if TYPE_CHECKING:
@@ -16,24 +20,6 @@ if TYPE_CHECKING:
 
 S7_WEIGHT = 5
 LIGHT_BENT_KNEE_RAISE = (10, "light")  # family 10, Bent-Knee Calf Raise
-
-
-def equipment_allows(exercise: Exercise, owned: frozenset[str]) -> bool:
-    available = owned | ASSUMED_EQUIPMENT
-    return all(set(options) & available for options in exercise.equipment)
-
-
-def level_allows(exercise: Exercise, level: str) -> bool:
-    """H6: beginners never jump; intermediates only the low two-leg pogo (written for
-    intermediate); no variation above the runner's level; and an advanced runner's calf
-    raise is never a beginner's two-leg one ("Intermediate: Use single-leg calf raises";
-    "Advanced: Add load, pauses, or a slow eccentric")."""
-    rank = LEVELS.index(level)
-    if exercise.plyometric and level == "beginner":
-        return False
-    if level == LEVELS[-1] and "calf" in exercise.patterns and exercise.level == LEVELS[0]:
-        return False
-    return LEVELS.index(exercise.level) <= rank
 
 
 def h5_refuses(inst: WeekInstance) -> Callable[[FamilyKey, Candidate], bool]:

@@ -70,7 +70,7 @@ def add_s9_session_mix(wm: WeekModel) -> None:
     extra_heavy = m.new_bool_var("s9_two_heavy")
     m.add(heavy_count <= 1 + extra_heavy)
     wm.penalize("S9", S9_WEIGHT, extra_heavy, "two heavy sessions this week (one should be light)")
-    if wm.inst.goal_race_this_week is not None or wm.inst.is_return_week:
+    if wm.inst.short_by_rule:
         return  # race week and the return week are light by rule (B4, B6): nothing given up
     no_heavy = m.new_bool_var("s9_no_heavy")
     any_session = m.new_bool_var("s9_any_session")

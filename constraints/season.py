@@ -65,13 +65,22 @@ def add_b4_race_week(wm: WeekModel) -> None:
         wm.require("B4", m.add(wm.heavy[d] == 0))
         if (race - inst.date_of(d)).days < RACE_WEEK_LEAD_DAYS:
             wm.require("B4", m.add(wm.session[d] == 0))
-        wm.require("B4", m.add(sum(wm.day_families(d)) <= RACE_WEEK_EXERCISES))
+    _short_and_known(wm, "B4")
+
+
+def _short_and_known(wm: WeekModel, rule: str) -> None:
+    """Race week's session and the return week's (B4, B6): at most RACE_WEEK_EXERCISES
+    exercises, each a variation the block has done (a block that starts there has nothing
+    to repeat)."""
+    m, inst = wm.model, wm.inst
+    for d in inst.days:
+        wm.require(rule, m.add(sum(wm.day_families(d)) <= RACE_WEEK_EXERCISES))
     seen = inst.carry.seen
     if not seen:
         return
     for key in wm.family_keys():
         for lit in wm.exercise_picks(key, lambda ex: ex.id not in seen):
-            wm.require("B4", m.add(lit == 0))
+            wm.require(rule, m.add(lit == 0))
 
 
 @hard_rule("B5", "maintain weeks hold every dose: no load step, sets may drop")
@@ -113,12 +122,7 @@ def add_b6_return_week(wm: WeekModel) -> None:
     wm.require("B6", wm.model.add(sum(wm.session) <= 1))
     for d in inst.days:
         wm.require("B6", wm.model.add(wm.heavy[d] == 0))
-        wm.require("B6", wm.model.add(sum(wm.day_families(d)) <= RACE_WEEK_EXERCISES))
-    seen = inst.carry.seen
-    if seen:
-        for key in wm.family_keys():
-            for lit in wm.exercise_picks(key, lambda ex: ex.id not in seen):
-                wm.require("B6", wm.model.add(lit == 0))
+    _short_and_known(wm, "B6")
     fresh = [d for d in inst.days
              if any(1 <= (inst.date_of(d) - race).days <= RETURN_NO_JUMP_DAYS
                     for race in inst.race_dates)]

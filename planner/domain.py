@@ -63,15 +63,20 @@ REP_GRID: tuple[int, ...] = (5, 6, 8, 10, 12, 15, 20)
 SECOND_STEP = 5
 
 
+def grid_counts(reps_unit: str, low: int, high: int) -> list[int]:
+    """The counts a coach writes from `low` to `high`: REP_GRID, or seconds in multiples
+    of SECOND_STEP."""
+    if reps_unit == "seconds":
+        return [n for n in range(low, high + 1) if n % SECOND_STEP == 0]
+    return [n for n in REP_GRID if low <= n <= high]
+
+
 def step_back_reps(reps_unit: str, reps_min: int, reps_max: int, reps: int) -> int:
     """A third fewer reps, on the grid a coach writes ("2×15 s", "2×6", never "2×14 s" or
     "2×7"): the grid count below `reps` nearest two thirds of it (the lower on a tie),
     never below the range; `reps` itself when nothing lower is on offer."""
     target = reps - max(1, reps // 3)
-    if reps_unit == "seconds":
-        options = [n for n in range(reps_min, reps) if n % SECOND_STEP == 0]
-    else:
-        options = [n for n in REP_GRID if reps_min <= n < reps]
+    options = grid_counts(reps_unit, reps_min, reps - 1)
     if not options:
         return max(reps_min, min(reps, target))
     return min(options, key=lambda n: (abs(n - target), n))

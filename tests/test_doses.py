@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.cli import main
-from planner.domain import LOAD_LABELS, Plan, PlannedExercise, Profile, Run
+from planner.domain import LOAD_LABELS, REP_GRID, Plan, PlannedExercise, Profile, Run
 from planner.planning.loads import (
     HEAVY_EFFORT,
     LIGHT_EFFORT,
@@ -33,7 +33,6 @@ from planner.planning.loads import (
     load_words_of,
 )
 from planner.planning.progression import (
-    REP_GRID,
     START_STEPS_ABOVE,
     named_weight,
     rest_seconds,

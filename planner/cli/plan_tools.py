@@ -38,8 +38,8 @@ def catalog(muscle: str | None, pattern: str | None, equipment: str | None, leve
       runstrong catalog --muscle soleus
       runstrong catalog --pattern hinge --equipment none --level beginner
     """
-    from constraints.eligibility import equipment_allows, level_allows
     from planner.domain import MUSCLES, PATTERNS
+    from planner.planning.progression import equipment_allows, level_allows
     from planner.readers.catalog import load_catalog
     from planner.readers.options import parse_equipment, parse_level
 

@@ -147,6 +147,12 @@ class WeekInstance:
         return any((self.start - r).days + r.weekday() == 7 for r in self.race_dates)
 
     @property
+    def short_by_rule(self) -> bool:
+        """Race week or the return week after it: one short light session at most (B4, B6),
+        so the week's coverage, power, kept exercises and main session are not asked."""
+        return self.goal_race_this_week is not None or self.is_return_week
+
+    @property
     def level_rank(self) -> int:
         return LEVELS.index(self.profile.level)
 
@@ -185,3 +191,11 @@ class WeekInstance:
 
     def family(self, family_no: int) -> tuple[Exercise, ...]:
         return self._by_family.get(family_no, ())
+
+    @cached_property
+    def _by_id(self) -> dict[str, Exercise]:
+        return {ex.id: ex for ex in self.exercises}
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        """The catalog's variation with this id, if the catalog has it."""
+        return self._by_id.get(exercise_id)

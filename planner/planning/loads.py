@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from planner.domain import (
-    ASSUMED_EQUIPMENT,
     LEVELS,
     LOAD_LABELS,
     LOADED_EQUIPMENT,
@@ -25,6 +24,7 @@ from planner.domain import (
     Profile,
 )
 from planner.planning.progression import (
+    allowed_for,
     at_heaviest,
     has_lowering_phase,
     loaded_item,
@@ -154,13 +154,6 @@ def next_step_words(exercise: Exercise, dose: Dose, profile: Profile,
     return _next_for_bodyweight(exercise, dose, profile, family)
 
 
-def _open_to(exercise: Exercise, profile: Profile) -> bool:
-    """The runner's kit and level allow this variation (H5, H6)."""
-    kit = profile.equipment | ASSUMED_EQUIPMENT
-    return (all(set(options) & kit for options in exercise.equipment)
-            and LEVELS.index(exercise.level) <= LEVELS.index(profile.level))
-
-
 def _listed(options: Sequence[str]) -> str:
     return ", ".join(options[:-1]) + (" or " if len(options) > 1 else "") + options[-1]
 
@@ -178,7 +171,7 @@ def _next_for_loaded(exercise: Exercise, dose: Dose, profile: Profile,
     if has_lowering_phase(exercise) and dose.tempo == 0:
         options.append("slow the lowering to 3 s")
     harder = next((ex for ex in family if ex.id == exercise.harder), None)
-    if harder is not None and _open_to(harder, profile):
+    if harder is not None and allowed_for(harder, profile):
         options.append(f"move on to the {harder.name[:1].lower()}{harder.name[1:]}")
     # A barbell grows by its plates; a dumbbell or kettlebell is replaced by a heavier one.
     options.append("add plates" if item == "barbell" else f"get a heavier {item}")
@@ -196,9 +189,9 @@ def _next_for_bodyweight(exercise: Exercise, dose: Dose, profile: Profile,
     if "calf" in exercise.patterns:
         options.append("pause 2 s at the top")
     harder = next((ex for ex in family if ex.id == exercise.harder), None)
-    loaded = next((ex for ex in family if ex.loaded and _open_to(ex, profile)
+    loaded = next((ex for ex in family if ex.loaded and allowed_for(ex, profile)
                    and LEVELS.index(ex.level) >= LEVELS.index(exercise.level)), None)
-    if harder is not None and _open_to(harder, profile):
+    if harder is not None and allowed_for(harder, profile):
         options.append(f"move on to the {harder.name[:1].lower()}{harder.name[1:]}")
     elif loaded is not None:
         options.append(f"add load: the {loaded.name[:1].lower()}{loaded.name[1:]}")

@@ -13,14 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from planner.domain import (
+    ASSUMED_EQUIPMENT,
     DOSE_FIELDS,
+    LEVELS,
     LOAD_LABELS,
     LOADED_EQUIPMENT,
-    REP_GRID,
-    SECOND_STEP,
     Dose,
     Exercise,
     Profile,
+    grid_counts,
     step_back_reps,
 )
 
@@ -134,11 +135,7 @@ def is_advanced_main_lift(exercise: Exercise, level: str, intensity: str) -> boo
 
 def on_grid(exercise: Exercise, reps: int) -> int:
     """The grid count nearest `reps` inside the exercise's range (the lower on a tie)."""
-    if exercise.reps_unit == "seconds":
-        options = [n for n in range(exercise.reps_min, exercise.reps_max + 1)
-                   if n % SECOND_STEP == 0]
-    else:
-        options = [n for n in REP_GRID if exercise.reps_min <= n <= exercise.reps_max]
+    options = grid_counts(exercise.reps_unit, exercise.reps_min, exercise.reps_max)
     if not options:  # a range between two grid counts: its low end
         return exercise.reps_min
     return min(options, key=lambda n: (abs(n - reps), n))
@@ -194,6 +191,30 @@ WEIGHT_START_INDEX = {"beginner": 0, "intermediate": 1, "advanced": 2}
 # single-leg, lateral and calf work start at the level's weight (docs/coaching.md, "Doses
 # and kilograms").
 START_STEPS_ABOVE: dict[int, int] = {7: 2, 1: 1, 8: 1}
+
+
+def equipment_allows(exercise: Exercise, owned: frozenset[str]) -> bool:
+    """H5: every piece of kit the exercise needs is owned, or in every home."""
+    available = owned | ASSUMED_EQUIPMENT
+    return all(set(options) & available for options in exercise.equipment)
+
+
+def level_allows(exercise: Exercise, level: str) -> bool:
+    """H6: beginners never jump; intermediates only the low two-leg pogo (written for
+    intermediate); no variation above the runner's level; and an advanced runner's calf
+    raise is never a beginner's two-leg one ("Intermediate: Use single-leg calf raises";
+    "Advanced: Add load, pauses, or a slow eccentric")."""
+    if exercise.plyometric and level == "beginner":
+        return False
+    if level == LEVELS[-1] and "calf" in exercise.patterns and exercise.level == LEVELS[0]:
+        return False
+    return LEVELS.index(exercise.level) <= LEVELS.index(level)
+
+
+def allowed_for(exercise: Exercise, profile: Profile) -> bool:
+    """The runner's kit and level allow this variation (H5, H6)."""
+    return equipment_allows(exercise, profile.equipment) and level_allows(exercise,
+                                                                          profile.level)
 
 
 def loaded_item(exercise: Exercise, owned: frozenset[str]) -> str | None:

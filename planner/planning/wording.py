@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, time
 
 from planner.domain import (
     ASSUMED_EQUIPMENT,
     LIGHT_EFFORT_CUE,
     PLYOMETRIC_TEMPO,
     REPS_IN_RESERVE,
+    WEEKDAYS,
     Exercise,
     PlannedExercise,
     Run,
@@ -123,6 +124,11 @@ def equipment_choice(options: tuple[str, ...], owned: frozenset[str]) -> str:
         if item in ASSUMED_EQUIPMENT:
             return item
     return options[0]
+
+
+def day_label(day: date) -> str:
+    """A day as a runner says it: "Mon 18 Jan"."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%b')}"
 
 
 def equipment_used(requirements: tuple[tuple[str, ...], ...], owned: frozenset[str]

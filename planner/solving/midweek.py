@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from planner.domain import WEEKDAYS, Dose, Exercise, Profile, Run, Session
+from planner.domain import Dose, Exercise, Profile, Run, Session
 from planner.errors import InputError
 from planner.planning.instance import TAPER_WEEKS, Carry, FamilyKey, WeekInstance
+from planner.planning.wording import day_label
 from planner.readers.plan_json import dose_from_json
 from planner.readers.session_log import status_of
 from planner.solving.solve import WeekResult, solve_week
@@ -111,7 +112,7 @@ def replan_rest_of_week(week: dict[str, Any], from_day: date, runs: tuple[Run, .
         # tempo): the past cannot move, so plan the rest as if it stood alone, a rest day
         # clear of every kept session and within the week's number of sessions.
         result = solve_week(inst, _after_only(kept, first_open, inst.target_sessions))
-        relaxed = (f"the changed runs conflict with a session kept before {_day(from_day)}; "
+        relaxed = (f"the changed runs conflict with a session kept before {day_label(from_day)}; "
                    "the rest of the week is planned around it with a rest day either side",)
     new = tuple(s for s in result.sessions if s.date >= from_day)
     return MidweekResult(new, result, (*_replace_notes(kept, new, monday, from_day,
@@ -162,31 +163,27 @@ def _fix_before(kept: list[Kept], first_open: int):
 
 def _replace_notes(kept: list[Kept], new: tuple[Session, ...], monday: date, from_day: date,
                    target: int) -> tuple[str, ...]:
-    notes = [f"re-planned from {_day(from_day)}: the sessions before it are kept as they were"]
+    notes = [f"re-planned from {day_label(from_day)}: the sessions before it are kept as they were"]
     for item in kept:
         if not item.skipped:
             continue
-        day = _day(monday + timedelta(days=item.day))
+        day = day_label(monday + timedelta(days=item.day))
         word = "main" if item.intensity == "heavy" else "light"
         if any(s.intensity == item.intensity for s in new):
             moved = next(s for s in new if s.intensity == item.intensity)
             notes.append(f"the {word} session skipped on {day} is re-placed on "
-                         f"{_day(moved.date)}")
+                         f"{day_label(moved.date)}")
         else:
             held = sum(1 for k in kept if not k.skipped) + len(new)
             notes.append(f"the {word} session skipped on {day} cannot be re-placed: no day "
-                         f"from {_day(from_day)} to Sunday takes another {word} session under "
+                         f"from {day_label(from_day)} to Sunday takes another {word} session under "
                          f"the hard rules ({held} of {target} sessions this week); the next "
                          "plan repeats its doses")
     held = sum(1 for k in kept if not k.skipped) + len(new)
     if held < target:
         notes.append(f"{held} of {target} sessions this week (H3): re-planned from "
-                     f"{_day(from_day)}, the days left hold no more under the hard rules")
+                     f"{day_label(from_day)}, the days left hold no more under the hard rules")
     return tuple(notes)
-
-
-def _day(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%b')}"
 
 
 def keep_calendar_events(replaced: list[dict[str, Any]], new: tuple[Session, ...]
@@ -198,7 +195,7 @@ def keep_calendar_events(replaced: list[dict[str, Any]], new: tuple[Session, ...
     `replaced` are the previous plan's sessions from the re-plan day on. A new session on a
     day that had one keeps that day's event as ever; the others take, in date order, the
     events of the replaced sessions of the same intensity that no new session kept."""
-    def event_day(item: dict[str, Any]) -> date:
+    def eventday_label(item: dict[str, Any]) -> date:
         return date.fromisoformat(item.get("uid_date") or item["date"])
 
     by_day = {date.fromisoformat(item["date"]): item for item in replaced}
@@ -207,7 +204,7 @@ def keep_calendar_events(replaced: list[dict[str, Any]], new: tuple[Session, ...
     out = []
     for session in sorted(new, key=lambda s: s.date):
         if session.date in by_day:
-            kept = event_day(by_day[session.date])
+            kept = eventday_label(by_day[session.date])
             out.append(replace(session, uid_date=kept if kept != session.date else None))
             continue
         match = next((item for item in free if item["intensity"] == session.intensity), None)
@@ -215,5 +212,5 @@ def keep_calendar_events(replaced: list[dict[str, Any]], new: tuple[Session, ...
             out.append(session)
             continue
         free.remove(match)
-        out.append(replace(session, uid_date=event_day(match)))
+        out.append(replace(session, uid_date=eventday_label(match)))
     return tuple(out)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from constraints.eligibility import equipment_allows, level_allows
 from constraints.session_shape import HEAVY_SESSION_NEEDS
 from planner.domain import SAFETY_LINE, Exercise, Plan, Profile
 from planner.niggles import family_why, rules_for, variation_refused
+from planner.planning.progression import allowed_for
 
 SLOT_WORDS: dict[tuple[str, ...], str] = {
     ("squat", "lunge"): "a squat or lunge", ("hinge",): "a hip hinge",
@@ -48,8 +48,7 @@ def unfillable_slots(profile: Profile, exercises: tuple[Exercise, ...]) -> tuple
     exclusions, the kit and the level have had their say, in words naming why."""
     if not profile.niggles and not profile.exclude:
         return ()
-    usable = [ex for ex in exercises if "heavy" in ex.sessions
-              and equipment_allows(ex, profile.equipment) and level_allows(ex, profile.level)]
+    usable = [ex for ex in exercises if "heavy" in ex.sessions and allowed_for(ex, profile)]
     left = [ex for ex in usable if ex.id not in profile.exclude
             and not variation_refused(ex, profile.niggles)]
     said = []

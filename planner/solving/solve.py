@@ -207,15 +207,7 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
     for d, intensity in week:
         picked = [chosen[(f, intensity)] for f in inst.families
                   if solver.boolean_value(wm.inc[(d, f, intensity)])]
-        items = tuple(
-            PlannedExercise(
-                exercise=c.exercise, dose=c.dose, rest_s=c.rest_s, minutes=c.minutes,
-                why=exercise_why(inst, c, intensity),
-                equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment),
-                weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
-                seconds=c.seconds, next_step=next_step(inst, c, intensity),
-                heavier_start=is_advanced_main_lift(c.exercise, inst.profile.level, intensity))
-            for c in sorted(picked, key=session_order))
+        items = tuple(_planned(inst, c, intensity) for c in sorted(picked, key=session_order))
         work_minutes = math.ceil(sum(item.seconds for item in items) / 60)
         day = inst.date_of(d)
         gap = inst.profile.gap_minutes
@@ -233,6 +225,17 @@ def _read_sessions(wm: WeekModel, solver: cp_model.CpSolver
         first = sessions[0]
         sessions[0] = replace(first, why=f"{first.why}; {line}" if first.why else line)
     return tuple(sessions), doses
+
+
+def _planned(inst: WeekInstance, c: Candidate, intensity: str) -> PlannedExercise:
+    step = next_step(inst, c, intensity)  # said in the why-line and kept on its own
+    return PlannedExercise(
+        exercise=c.exercise, dose=c.dose, rest_s=c.rest_s, minutes=c.minutes,
+        why=exercise_why(inst, c, intensity, step),
+        equipment_used=equipment_used(c.exercise.equipment, inst.profile.equipment),
+        weight_kg=named_weight(c.exercise, c.dose.load, inst.profile),
+        seconds=c.seconds, next_step=step,
+        heavier_start=is_advanced_main_lift(c.exercise, inst.profile.level, intensity))
 
 
 def _runs_words(kinds: frozenset[str]) -> str:

@@ -141,11 +141,10 @@ def session_why(inst: WeekInstance, day: int, intensity: str, *, start: time | N
 
 def _ladder_step(inst: WeekInstance, before: str, after: str) -> int:
     """+1 when `after` is above `before` on the family's ladder, -1 below, 0 unknown."""
-    by_id = {ex.id: ex for ex in inst.exercises}
     for direction, link in ((1, "harder"), (-1, "easier")):
-        seen = by_id.get(before)
+        seen = inst.exercise(before)
         while seen is not None and getattr(seen, link):
-            seen = by_id.get(getattr(seen, link))
+            seen = inst.exercise(getattr(seen, link))
             if seen is not None and seen.id == after:
                 return direction
     return 0
@@ -160,8 +159,8 @@ def _change_words(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
         return f"changed {change}"
     if change == "variation":
         step = _ladder_step(inst, before.variation, after.variation)
-        was = next((ex.name for ex in inst.exercises if ex.id == before.variation),
-                   before.variation)
+        known = inst.exercise(before.variation)
+        was = known.name if known else before.variation
         word = {1: "harder", -1: "easier"}.get(step, "new")
         return f"{word} variation (was {was})"
     if change == "tempo":
@@ -190,7 +189,7 @@ def _first_weight(inst: WeekInstance, cand: Candidate, intensity: str) -> bool:
     if not cand.continuing:
         return True
     before = inst.carry.doses.get((cand.exercise.family_no, intensity))
-    was = next((ex for ex in inst.exercises if before and ex.id == before.variation), None)
+    was = inst.exercise(before.variation) if before else None
     return was is not None and not was.loaded
 
 
@@ -226,7 +225,8 @@ def next_step(inst: WeekInstance, cand: Candidate, intensity: str = "heavy") -> 
     return next_step_words(cand.exercise, cand.dose, inst.profile, inst.exercises)
 
 
-def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
+def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str,
+                 next_words: str | None = None) -> str:
     """What it does for a runner (the article's "Best for"), which balance slot (H8) and
     muscles (S1) it covers, and how it progressed (H9)."""
     ex = cand.exercise
@@ -251,7 +251,7 @@ def exercise_why(inst: WeekInstance, cand: Candidate, intensity: str) -> str:
                      + (f"; {_step_back(inst)}" if inst.deload else ""))
     if _first_weight(inst, cand, intensity):
         parts.append(FIRST_GUESS)
-    heaviest = next_step(inst, cand, intensity)
+    heaviest = next_step(inst, cand, intensity) if next_words is None else next_words
     if heaviest:
         parts.append(heaviest.rstrip("."))
     text = "; ".join(parts)

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from datetime import date, time, timedelta
 from typing import Any
 
-from planner.domain import PLYOMETRIC_TEMPO, WEEKDAYS, Exercise, Run
+from planner.domain import PLYOMETRIC_TEMPO, Exercise, Run
 from planner.planning.loads import load_words_of, step_legend_of
 from planner.planning.wording import (
     clock,
+    day_label,
     effort_cue,
     run_name,
     run_relation,
@@ -101,10 +102,6 @@ def _runs_by_day(plan: dict[str, Any]) -> dict[date, list[Run]]:
     return found
 
 
-def _short_day(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%b')}"
-
-
 def place_words(day: date, start: time | None, runs: dict[date, list[Run]]) -> list[str]:
     """Where the session sits in the week: against the day's runs ("after the 07:00 easy
     run", wording.run_relation) and before tomorrow's ("tomorrow: long run")."""
@@ -129,7 +126,7 @@ def session_card(session: dict[str, Any], profile: dict[str, Any],
     loaded = any(ex["loaded"] for ex in exercises)
     week = week or {}
     return {
-        "date": session["date"], "label": _short_day(day),
+        "date": session["date"], "label": day_label(day),
         "intensity": session["intensity"], "word": session_word(session["intensity"]),
         "start": clock(start) if start else session.get("start", ""),
         "minutes": session.get("minutes"),

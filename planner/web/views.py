@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.domain import KEY_RUNS, PHASE_WORDS, PHASES, WEEKDAYS, Exercise, phase_label
 from planner.planning.instance import TAPER_DAYS_BEFORE
+from planner.planning.wording import day_label
 from planner.readers.session_log import STATUS_MARKS, SetDone
 
 LOG_STATUSES: tuple[str, ...] = ("done", "skipped", "too hard")
@@ -25,10 +26,6 @@ def intensity_word(intensity: str) -> str:
     from planner.planning.wording import session_word
 
     return session_word(intensity)
-
-
-def day_label(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%b')}"
 
 
 def taper_days(plan: dict[str, Any]) -> set[date]:
