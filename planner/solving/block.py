@@ -119,8 +119,13 @@ def plan_block(runs: Sequence[Run], profile: Profile, exercises: tuple[Exercise,
         # A family not done this week (no main session, a rotated accessory) keeps its last
         # dose: next time it comes back where it stood, not at week-1 numbers.
         doses = {**inst.carry.doses, **result.carry.doses}
+        # A family that returned from a step-back but was not done this week still does
+        # when it comes back: its dose differs from the last one the runner did.
+        done_keys = {(item.exercise.family_no, s.intensity) for s in result.sessions
+                     for item in s.exercises}
+        returned = frozenset(key for key in inst.carry.returned if key not in done_keys)
         carry = replace(result.carry, doses=doses, beginner_promoted=carry.beginner_promoted,
-                        resume=resume, seen=carry.seen | done)
+                        resume=resume, seen=carry.seen | done, returned=returned)
     status = _status(statuses, weeks)
     plan = Plan(athlete=profile.athlete, level=profile.level, status=status, tz=profile.tz,
                 weeks=tuple(weeks), profile=profile,
@@ -139,7 +144,7 @@ def _held(carry: Carry) -> Carry:
     holds the dose from before it, so the step-back still ends (B1)."""
     doses = {**carry.doses, **{key: dose for key, dose in carry.resume.items()
                                if key in carry.doses}}
-    returned = frozenset(key for key, dose in doses.items() if dose != carry.doses[key])
+    returned = carry.returned | {key for key, dose in doses.items() if dose != carry.doses[key]}
     return replace(carry, doses=doses, resume={}, returned=returned,
                    hold=carry.hold | (frozenset(doses) - carry.regress))
 
