@@ -7,7 +7,7 @@ types without OR-Tools. Vocabulary follows ../shared/RULES.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 RUN_TYPES: tuple[str, ...] = (
     "easy", "recovery", "long", "tempo", "speed", "hill", "race", "rest", "cross",
@@ -57,6 +57,13 @@ def load_step(label: object) -> int | None:
     if label in LOAD_LABELS:
         return LOAD_LABELS.index(str(label))
     return LEGACY_LOAD_LABELS.get(str(label))
+def monday_of(day: date) -> date:
+    """The Monday starting the week that holds `day` (weeks start on Monday)."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return day - timedelta(days=day.weekday())
+
+
 # The numbers a coach writes (docs/coaching.md, "Doses and kilograms"): rep counts from this
 # grid, timed work in multiples of five seconds.
 REP_GRID: tuple[int, ...] = (5, 6, 8, 10, 12, 15, 20)

@@ -137,7 +137,7 @@ class Prepared:
 
     @property
     def first_monday(self) -> date:
-        from planner.readers.spans import monday_of
+        from planner.domain import monday_of
 
         return monday_of(min(run.date for run in self.runs))
 

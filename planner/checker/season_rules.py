@@ -37,14 +37,11 @@ from planner.checker.records import (
     when,
 )
 from planner.checker.week_rules import week_doses
+from planner.domain import monday_of
 
 RACE_WEEK_LEAD_DAYS = 4  # race week's one session lies at least this many days before
 RACE_WEEK_EXERCISES = 4  # and holds at most this many exercises
 MAINTAIN_WEEKS = 2  # the weeks before the taper week that hold every dose
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _in_week(s: SessionEntry, monday: date) -> bool:

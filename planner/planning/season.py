@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from planner.domain import PHASES, Run
+from planner.domain import PHASES, Run, monday_of
 from planner.errors import InputError
 
 # Running load = minutes × this factor per run type: how much a minute of it costs the legs
@@ -51,10 +51,6 @@ def week_load(runs: Iterable[Run], monday: date) -> float:
     """The running load of the Monday-to-Sunday week starting `monday`, to one decimal."""
     sunday = monday + timedelta(days=6)
     return round(sum(run_load(r) for r in runs if monday <= r.date <= sunday), 1)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _race_minutes(runs: Iterable[Run]) -> dict[date, int]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.domain import RUN_TYPES, WEEKDAYS, Run
+from planner.domain import RUN_TYPES, WEEKDAYS, Run, monday_of
 from planner.errors import InputError, rows_phrase, shown_value
 from planner.readers.csv_table import (
     cell_text,
@@ -37,7 +37,6 @@ from planner.readers.spans import (
     check_date_bounds,
     check_gaps,
     check_span,
-    monday_of,
 )
 
 # Columns of the runs CSV, in the order the help text lists them.

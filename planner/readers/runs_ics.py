@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
-from planner.domain import Run
+from planner.domain import Run, monday_of
 from planner.errors import InputError
 from planner.readers.ics_events import (
     Classification,
@@ -73,7 +73,6 @@ from planner.readers.spans import (
     check_date_bounds,
     check_gaps,
     check_span,
-    monday_of,
 )
 from planner.readers.time_zones import zone_or_none
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from planner.domain import Run
+from planner.domain import Run, monday_of
 from planner.errors import InputError
 
 MAX_WEEKS = 104  # two years of training is the longest horizon we plan in one go
@@ -39,13 +39,6 @@ def check_date_bounds(day: date, *, field: str | None = None, file: str | None =
                          f"({DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}): a typo in the year?",
                          file=file, row=row, field=field)
     return day
-
-
-def monday_of(day: date) -> date:
-    """The Monday starting the week that holds `day` (weeks start on Monday)."""
-    if isinstance(day, datetime):
-        day = day.date()
-    return day - timedelta(days=day.weekday())
 
 
 def week_starts(runs: Iterable[Run]) -> list[date]:

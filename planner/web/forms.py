@@ -17,6 +17,7 @@ from planner.domain import (
     DEFAULT_TIME,
     EQUIPMENT,
     WEEKDAYS,
+    monday_of,
 )
 from planner.errors import InputError
 from planner.niggles import NIGGLES
@@ -27,7 +28,6 @@ from planner.pipeline import (
     week_csv,
 )
 from planner.readers.session_log import MAX_KG, MAX_REPS, MAX_SETS, SetDone
-from planner.readers.spans import monday_of
 from planner.web import store
 from planner.web.security import (
     CSRF_FIELD,

@@ -14,8 +14,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from planner.domain import monday_of
 from planner.errors import InputError
-from planner.readers.spans import monday_of
 from planner.web import store
 from planner.web.forms import parse_log, read_form, text_field
 from planner.web.pages import page

@@ -252,7 +252,7 @@ def adherence(db: DBSession, athlete: Athlete) -> list[tuple[date, dict[str, int
     """Per week (Monday, oldest first), the athlete's sessions by what they logged: done,
     skipped, too hard (a session counts once, "too hard" over "done"); weeks with no log
     are left out. A week planned twice counts in its newest plan."""
-    from planner.readers.spans import monday_of
+    from planner.domain import monday_of
 
     latest: dict[date, PlanRecord] = {}
     for record in plans_of(db, athlete):
