@@ -260,3 +260,24 @@ def test_replan_keeps_the_past_and_breaks_no_hard_rule(catalog, case) -> None:
         # A race added on Sunday can put Tuesday's session, done already, inside the
         # taper: the past is not re-judged, every session from --from on is.
         assert [v for v in violations if v.date is None or v.date >= from_day.isoformat()] == []
+
+
+def test_a_replanned_race_week_is_still_race_week(tmp_path: Path) -> None:
+    """The re-planned days are planned in the week's place in the season: race week's
+    session says race week (B4), as the plan's did, not a taper (B2)."""
+    race_week = EXAMPLES / "race-week.csv"
+    options = ["--level", "intermediate", "--equipment", "dumbbell,band", "--tz", "UTC"]
+    first = tmp_path / "plan.json"
+    assert run("plan", race_week, *options, "--ics", tmp_path / "a.ics", "--json", first,
+               "-q")[0] == 0
+    before = json.loads(first.read_text())["weeks"][0]
+    assert before["phase"] == "race" and "(B4)" in before["sessions"][0]["why"]
+    second = tmp_path / "plan-2.json"
+    code, _, err = run("plan", race_week, *options, "--previous", first, "--from",
+                       before["sessions"][0]["date"], "--ics", tmp_path / "b.ics", "--json",
+                       second, "-q")
+    assert code == 0, err
+    week = json.loads(second.read_text())["weeks"][0]
+    assert week["phase"] == "race" and week["phase_why"] == before["phase_why"]
+    assert week["sessions"] and all("(B4)" in s["why"] and "B2 taper" not in s["why"]
+                                    for s in week["sessions"])

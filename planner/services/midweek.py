@@ -15,12 +15,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from planner.domain import Plan
+from planner.domain import Plan, WeekPlan
 from planner.errors import InputError
 from planner.pipeline import Prepared
+from planner.planning.season import goal_races, season_weeks
 from planner.readers.plan_json import plan_from_json, with_catalog
 from planner.renderers.json_plan import run_to_dict, session_to_dict
-from planner.solving.midweek import keep_calendar_events, replan_rest_of_week, week_containing
+from planner.solving.midweek import (
+    WeekPhase,
+    keep_calendar_events,
+    replan_rest_of_week,
+    week_containing,
+    week_phase,
+)
+from planner.solving.niggle_notes import with_niggle_why
 
 
 @dataclass(frozen=True)
@@ -58,19 +66,17 @@ def replan_from(prepared: Prepared, previous: dict[str, Any], from_day: date, *,
     before = [w for w in previous["weeks"] if w["start"] < week["start"]]
     previous_dates = tuple(date.fromisoformat(s["date"]) for s in before[-1]["sessions"]
                            ) if before else ()
-    from planner.planning.season import goal_races, season_weeks
-
     # The goal race as the block planner and the checker choose it (a tune-up race is a
-    # hard run, not a race week's cap).
+    # hard run, not a race week's cap), and the week's place around it.
     races = goal_races(prepared.runs, prepared.profile.races)
-    from planner.domain import WeekPlan
-    from planner.solving.niggle_notes import with_niggle_why
-
+    fresh = season_weeks(prepared.runs, (monday,), races, prepared.profile.deload_every,
+                         prepared.profile.race_week)[0]
+    phase = week_phase(week, WeekPhase(fresh.phase, fresh.why, fresh.taper, fresh.deload))
     mid = replan_rest_of_week(
         week, from_day, runs,
         tuple(r for r in prepared.runs if r.date == sunday + timedelta(days=1)),
         prepared.profile, prepared.catalog.exercises, previous_dates=previous_dates,
-        race_dates=races, name=name)
+        race_dates=races, phase=phase, name=name)
     data = copy.deepcopy(previous)
     target = next(w for w in data["weeks"] if w["start"] == week["start"])
     kept = [s for s in target["sessions"] if s["date"] < from_day.isoformat()]
@@ -85,12 +91,8 @@ def replan_from(prepared: Prepared, previous: dict[str, Any], from_day: date, *,
     target["penalties"] = [{"rule": p.rule, "cost": p.cost, "text": p.text}
                            for p in mid.result.penalties]
     target["notes"] = list(mid.notes)
-    # A race added, moved or dropped changes the week's place around it (race week, taper,
-    # return): the line says the race the rest of the week was planned around.
-    fresh = season_weeks(prepared.runs, (monday,), races, prepared.profile.deload_every,
-                         prepared.profile.race_week)[0]
-    if {fresh.phase, target.get("phase")} & {"race", "taper", "return"}:
-        target.update(phase=fresh.phase, phase_why=fresh.why, taper=fresh.taper,
-                      deload=fresh.deload)
+    # The line says the race the rest of the week was planned around.
+    target.update(phase=phase.phase, phase_why=phase.why, taper=phase.taper,
+                  deload=phase.deload)
     plan = with_catalog(plan_from_json(data, file=name), prepared.catalog.by_id())
     return MidweekOutcome(data, plan, tuple(warnings), mid.notes)

@@ -17,7 +17,7 @@ from typing import Any
 
 from planner.domain import Dose, Exercise, Profile, Run, Session
 from planner.errors import InputError
-from planner.planning.instance import TAPER_WEEKS, Carry, FamilyKey, WeekInstance
+from planner.planning.instance import Carry, FamilyKey, WeekInstance
 from planner.planning.wording import day_label
 from planner.readers.plan_json import dose_from_json
 from planner.readers.session_log import status_of
@@ -39,6 +39,26 @@ class MidweekResult:
     sessions: tuple[Session, ...]  # the new sessions, from the re-plan day on
     result: WeekResult
     notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WeekPhase:
+    """The re-planned week's place in the season (planner/planning/season.py)."""
+
+    phase: str  # PHASES
+    why: str
+    taper: bool
+    deload: bool
+
+
+def week_phase(week: dict[str, Any], fresh: WeekPhase) -> WeekPhase:
+    """The week's phase as the plan wrote it, unless the races the re-plan reads put it
+    around a goal race (race week, taper, return) or take it out of one: a race added,
+    moved or dropped changes it, the running of one changed week does not."""
+    if {fresh.phase, week.get("phase")} & {"race", "taper", "return"}:
+        return fresh
+    return WeekPhase(str(week.get("phase") or "build"), str(week.get("phase_why") or ""),
+                     bool(week.get("taper")), bool(week.get("deload")))
 
 
 def week_containing(plan: dict[str, Any], day: date, name: str) -> dict[str, Any]:
@@ -89,21 +109,21 @@ def week_doses(week: dict[str, Any], by_id: dict[str, Exercise], name: str
 def replan_rest_of_week(week: dict[str, Any], from_day: date, runs: tuple[Run, ...],
                         next_monday_runs: tuple[Run, ...], profile: Profile,
                         exercises: tuple[Exercise, ...], *, previous_dates: tuple[date, ...],
-                        race_dates: tuple[date, ...], name: str) -> MidweekResult:
-    """Solve the week with the sessions before `from_day` fixed, new ones only from it on."""
+                        race_dates: tuple[date, ...], phase: WeekPhase,
+                        name: str) -> MidweekResult:
+    """Solve the week with the sessions before `from_day` fixed, new ones only from it on,
+    in its place in the season as the (possibly changed) races put it (`phase`)."""
     by_id = {ex.id: ex for ex in exercises}
     monday = date.fromisoformat(week["start"])
     kept = kept_sessions(week, monday, from_day, by_id, name)
     doses = week_doses(week, by_id, name)
     # Held, every one: the candidates of a family the week had are exactly its dose.
     carry = Carry(doses=doses, session_dates=previous_dates, hold=frozenset(doses))
-    # A race added to the week (or the next) makes it a taper week now (B2).
-    taper = bool(week.get("taper")) or any(0 <= (race - monday).days < 7 * TAPER_WEEKS
-                                           for race in race_dates)
+    # The week's doses are already its step-back doses when it is a step-back week: held
+    # as they stand, not stepped back again (B1 would ask a third off them once more).
     inst = WeekInstance(start=monday, profile=profile, exercises=exercises, runs=runs,
-                        next_monday_runs=next_monday_runs, carry=carry,
-                        deload=bool(week.get("deload")) or taper,
-                        race_dates=race_dates, taper=taper)
+                        next_monday_runs=next_monday_runs, carry=carry, deload=False,
+                        race_dates=race_dates, taper=phase.taper, phase=phase.phase)
     first_open = (from_day - monday).days
     result = solve_week(inst, _fix_before(kept, first_open))
     relaxed: tuple[str, ...] = ()
