@@ -450,3 +450,41 @@ def test_the_next_plan_starts_from_the_kilograms_logged(catalog, data) -> None:
     else:
         assert named_weight(exercise, dose.load, lifting) <= max(held, entry["weight_kg"])
     assert dict(carry.start_weights).get(exercise.id, held) <= held
+
+
+def test_work_skipped_before_race_week_comes_back_stepped_back(tmp_path: Path) -> None:
+    """Every session of the week before race week skipped: race week still holds its one
+    light session (the skipped doses at race week's step-back, B1), the why-line says so,
+    and `check` finds no broken rule (it once said no plan satisfies B1)."""
+    race_week = EXAMPLES / "race-week.csv"
+    before = tmp_path / "before.csv"
+    with race_week.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    with before.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows[0])
+        for row in rows[1:]:
+            day = date.fromisoformat(row[0]) - timedelta(days=7)
+            kind = "easy" if row[1] in ("half marathon", "shakeout") else row[1]
+            writer.writerow([day.isoformat(), kind, *row[2:]])
+    options = ["--level", "intermediate", "--equipment", "dumbbell,band", "--tz", "UTC"]
+    first = tmp_path / "first.json"
+    assert run("plan", str(before), *options, "--ics", str(tmp_path / "a.ics"), "--json",
+               str(first), "-q")[0] == 0
+    planned = json.loads(first.read_text())["weeks"][0]["sessions"]
+    for session in planned:
+        assert run("log", str(first), session["date"], "skipped")[0] == 0
+    second = tmp_path / "second.json"
+    code, _, err = run("plan", str(race_week), *options, "--previous", str(first), "--ics",
+                       str(tmp_path / "b.ics"), "--json", str(second), "-q")
+    assert code == 0, err
+    sessions = json.loads(second.read_text())["weeks"][0]["sessions"]
+    assert len(sessions) == 1 and sessions[0]["intensity"] == "light"
+    was = {e["variation"]: e for s in planned if s["intensity"] == "light"
+           for e in s["exercises"]}
+    for item in sessions[0]["exercises"]:
+        old = was[item["variation"]]
+        same = (item["sets"], item["reps"]) == (old["sets"], old["reps"])
+        assert ("the same dose again" in item["why"]) == same, item["why"]
+        assert ("this week's step-back" in item["why"]) == (not same), item["why"]
+    assert run("check", str(second), str(race_week), "--previous", str(first))[0] == 0

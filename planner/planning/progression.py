@@ -426,6 +426,12 @@ def candidates_for(family: Sequence[Exercise], intensity: str, profile: Profile,
         dose, why = (fewer, "peak") if within(current, fewer) else (previous, "")
         return _unique([_candidate(current, dose, intensity, previous, level, why)]
                        if intensity in current.sessions and within(current, dose) else [])
+    if adherence == "hold" and deload:
+        # The work skipped comes again at this week's step-back (B1): one third less of it.
+        offers = [(current, deload_dose(current, previous, taper), "")]
+        return _unique(_candidate(ex, dose, intensity, previous, level, reason)
+                       for ex, dose, reason in offers
+                       if intensity in ex.sessions and within(ex, dose))
     if adherence in ("hold", "regress"):
         offers = ([(current, previous, "")] if adherence == "hold" else
                   [(ex, dose, "too hard") for ex, dose in _easier_steps(current, previous, by_id)])

@@ -256,6 +256,8 @@ def logged_line(found: Logged, now: PlannedExercise) -> str:
                         now.load_label if now.exercise.loaded else "")
     name = "" if now.exercise.id == found.exercise.id else f" ({now.exercise.name})"
     if found.log.status == "skipped":
+        if now.dose != found.planned:  # a step-back week takes its third off the dose
+            return f"skipped last time: now {after}{name}, this week's step-back of it"
         return f"skipped last time: the same dose again, {after}{name}"
     did = _did_words(found)
     if found.verdict == "regress":
