@@ -37,7 +37,7 @@ def kg(value: float) -> str:
 
 def load_words(item: dict[str, Any], kit: Iterable[str] = ()) -> str:
     """What to lift, in words, as every output says it (planner.planning.loads): "8 kg per
-    hand", "light (a weight you could lift 2-3 more times at the end of each set)". The
+    hand", "light (a weight you could lift 3 more times at the end of each set)". The
     plan JSON's own `load_words` first: the .ics of the same plan was written with them;
     a plan stored before they were is worded afresh, with the runner's `kit`."""
     stored = item.get("load_words")
@@ -140,7 +140,7 @@ def session_card(session: dict[str, Any], profile: dict[str, Any],
         "why": session.get("why", ""),
         "deload": bool(week.get("deload")),
         "phase": week.get("phase", ""),
-        # the .ics's first line: "Season: taper — ..." ("" for a plain build week)
+        # the .ics's first line: "Season: taper — ...", "Season: build" for a plain week
         "season": season_words(str(week.get("phase") or "build"), bool(week.get("deload")),
                                str(week.get("phase_why") or "")),
     }
