@@ -125,6 +125,19 @@ def parse_bool(text: str, *, field: str, file: str | None = None,
 MAX_WEIGHT_KG = 500.0
 
 
+def _kilograms(number: str) -> float | None:
+    """'12.5', '12.5 kg' -> 12.5; None when it is no number."""
+    try:
+        return float(number.strip().lower().removesuffix("kg"))
+    except ValueError:
+        return None
+
+
+def _possible_weight(kg: float) -> bool:
+    """Between 0 and MAX_WEIGHT_KG, and a number (NaN is neither)."""
+    return 0 < kg <= MAX_WEIGHT_KG
+
+
 def parse_weights(texts: tuple[str, ...] | list[str], *, field: str = "--weights",
                   file: str | None = None, row: int | None = None
                   ) -> tuple[tuple[str, tuple[float, ...]], ...]:
@@ -145,13 +158,12 @@ def parse_weights(texts: tuple[str, ...] | list[str], *, field: str = "--weights
                     file=file, row=row, field=field)
             kgs = found.setdefault(key, set())
             for number in numbers.split(","):
-                try:
-                    kg = float(number.strip().lower().removesuffix("kg"))
-                except ValueError:
+                kg = _kilograms(number)
+                if kg is None:
                     raise InputError(f"bad weight {shown_value(number)} in {shown_value(part)}: "
                                      "expected kilograms like 8 or 12.5",
-                                     file=file, row=row, field=field) from None
-                if not 0 < kg <= MAX_WEIGHT_KG or kg != kg:
+                                     file=file, row=row, field=field)
+                if not _possible_weight(kg):
                     raise InputError(f"weight {shown_value(number)} is not between 0 and "
                                      f"{MAX_WEIGHT_KG:g} kg", file=file, row=row, field=field)
                 kgs.add(kg)
@@ -206,15 +218,12 @@ def parse_start_weights(texts: tuple[str, ...] | list[str], *, field: str = "--s
                 continue
             name, sep, number = part.rpartition(":")
             name = name.strip().lower()
-            try:
-                kg = float(number.strip().lower().removesuffix("kg")) if sep and name else None
-            except ValueError:
-                kg = None
+            kg = _kilograms(number) if sep and name else None
             if kg is None:
                 raise InputError(f"bad start weight {shown_value(part)}: write ID:KG with the "
                                  "exercise id of `runstrong catalog`, e.g. romanian-deadlift:10",
                                  field=field)
-            if not 0 < kg <= MAX_WEIGHT_KG or kg != kg:
+            if not _possible_weight(kg):
                 raise InputError(f"start weight {shown_value(number)} is not between 0 and "
                                  f"{MAX_WEIGHT_KG:g} kg", field=field)
             if name in found and found[name] != kg:
