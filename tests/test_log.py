@@ -24,7 +24,7 @@ OPTIONS = ["--level", "intermediate", "--equipment", "dumbbell,band",
            "--weights", "dumbbell:6,8,10,12,14,16", "--tz", "Europe/London"]
 
 
-def run(*args: str) -> tuple[int, str, str]:
+def run(*args: object) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, [str(a) for a in args])
     return result.exit_code, result.stdout, result.stderr
 

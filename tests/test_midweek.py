@@ -12,26 +12,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.checker import check_plan
-from planner.cli import main
 from planner.domain import EQUIPMENT, LEVELS, RUN_TYPES
 from planner.pipeline import NoPlanError, PlanOptions, PlanRequest, prepare, run_plan
 from planner.readers.session_log import log_session
 from planner.services.midweek import replan_from
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-WEEK = EXAMPLES / "intermediate-week.csv"
-OPTIONS = ["--level", "intermediate", "--equipment", "dumbbell,band",
-           "--weights", "dumbbell:6,8,10,12,14,16", "--tz", "Europe/London"]
-
-
-def run(*args: object) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
+from tests.test_log import EXAMPLES, OPTIONS, WEEK, run
 
 
 def events(raw: bytes) -> dict[str, str]:
